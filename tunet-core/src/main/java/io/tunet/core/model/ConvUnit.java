@@ -1,0 +1,159 @@
+package io.tunet.core.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.tunet.core.onnx.OnnxExportable;
+import io.tunet.core.onnx.OnnxGraph;
+
+/**
+ * A square 2-D convolution, optionally followed by batch normalisation and ReLU: the building brick of
+ * every network in this package. "Same" padding for odd kernels; the stride divides the resolution.
+ */
+public final class ConvUnit extends AbstractBlock implements OnnxExportable {
+
+    private static final byte VERSION = 1;
+    private static final float BN_EPSILON = 1e-5f;
+
+    private final int filters;
+    private final int kernel;
+    private final int stride;
+    private final boolean relu;
+    private final Conv2d conv;
+    private final BatchNorm norm;
+
+    private ConvUnit(Builder builder) {
+        super(VERSION);
+        filters = builder.filters;
+        kernel = builder.kernel;
+        stride = builder.stride;
+        relu = builder.relu;
+        conv = addChildBlock("conv", Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(kernel / 2, kernel / 2))
+                .setFilters(filters)
+                .optBias(!builder.batchNorm)
+                .build());
+        norm = builder.batchNorm
+                ? addChildBlock("bn", BatchNorm.builder().optEpsilon(BN_EPSILON).build())
+                : null;
+    }
+
+    /** A builder; {@link Builder#setFilters(int)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Number of output channels. */
+    public int filters() {
+        return filters;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDList x = conv.forward(store, inputs, training);
+        if (norm != null) {
+            x = norm.forward(store, x, training);
+        }
+        return relu ? new NDList(Activation.relu(x.singletonOrThrow())) : x;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return conv.getOutputShapes(inputShapes);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        conv.initialize(manager, dataType, inputShapes);
+        if (norm != null) {
+            norm.initialize(manager, dataType, conv.getOutputShapes(inputShapes));
+        }
+    }
+
+    @Override
+    public OnnxGraph.Value exportOnnx(OnnxGraph graph, OnnxGraph.Value input) {
+        Parameter bias = norm == null ? conv.getParameters().get("bias") : null;
+        OnnxGraph.Value x = graph.conv(input, conv.getParameters().get("weight").getArray(),
+                bias == null ? null : bias.getArray(), stride, kernel / 2);
+        if (norm != null) {
+            x = graph.batchNorm(x,
+                    norm.getParameters().get("gamma").getArray(),
+                    norm.getParameters().get("beta").getArray(),
+                    norm.getParameters().get("runningMean").getArray(),
+                    norm.getParameters().get("runningVar").getArray(),
+                    BN_EPSILON);
+        }
+        return relu ? graph.relu(x) : x;
+    }
+
+    /** Builds a {@link ConvUnit}: required {@code set…}, optional {@code opt…}, {@link #build()} validates. */
+    public static final class Builder {
+        private int filters;
+        private int kernel = 3;
+        private int stride = 1;
+        private boolean batchNorm = true;
+        private boolean relu = true;
+
+        private Builder() {
+        }
+
+        /** Output channels (required, positive). */
+        public Builder setFilters(int filters) {
+            this.filters = filters;
+            return this;
+        }
+
+        /** Odd kernel size; 3 by default. */
+        public Builder optKernel(int kernel) {
+            this.kernel = kernel;
+            return this;
+        }
+
+        /** Stride; 1 by default. */
+        public Builder optStride(int stride) {
+            this.stride = stride;
+            return this;
+        }
+
+        /** Batch normalisation after the convolution (then the convolution has no bias); on by default. */
+        public Builder optBatchNorm(boolean batchNorm) {
+            this.batchNorm = batchNorm;
+            return this;
+        }
+
+        /** ReLU at the end; on by default. */
+        public Builder optRelu(boolean relu) {
+            this.relu = relu;
+            return this;
+        }
+
+        /**
+         * Builds the unit.
+         *
+         * @throws IllegalArgumentException if filters or stride is not positive or the kernel is not odd
+         */
+        public ConvUnit build() {
+            if (filters <= 0) {
+                throw new IllegalArgumentException("filters must be set and positive, was " + filters);
+            }
+            if (kernel <= 0 || kernel % 2 == 0) {
+                throw new IllegalArgumentException("kernel must be odd and positive, was " + kernel);
+            }
+            if (stride <= 0) {
+                throw new IllegalArgumentException("stride must be positive, was " + stride);
+            }
+            return new ConvUnit(this);
+        }
+    }
+}
