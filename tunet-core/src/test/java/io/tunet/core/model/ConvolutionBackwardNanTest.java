@@ -1,0 +1,74 @@
+package io.tunet.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Repro for the libtorch 2.7.1 convolution-backward NaN on this CPU (DESIGN §7), which depends on channel
+ * counts: every distinct convolution (in, out, kernel, stride) of the CPU-preset TUNet and ResNet34 runs
+ * forward and backward on random data and must give finite gradients.
+ */
+class ConvolutionBackwardNanTest {
+
+    record ConvShape(long in, long out, long kernel, long stride) {
+    }
+
+    static Stream<ConvShape> convolutionsOfThePresets() {
+        Set<ConvShape> shapes = new LinkedHashSet<>();
+        TunetConfig config = TunetConfig.CPU.withInputSize(64);
+        for (NetworkSpec spec : new NetworkSpec[] {NetworkSpec.tunet(config), NetworkSpec.resnet34(config)}) {
+            try (Model model = Networks.newInitializedModel(spec, 0)) {
+                collect(model.getBlock(), shapes);
+            }
+        }
+        return shapes.stream();
+    }
+
+    private static void collect(Block block, Set<ConvShape> shapes) {
+        if (block instanceof Conv2d conv) {
+            Shape w = conv.getParameters().get("weight").getArray().getShape();
+            shapes.add(new ConvShape(w.get(1), w.get(0), w.get(2), conv.getStride().get(0)));
+        }
+        block.getChildren().values().forEach(child -> collect(child, shapes));
+    }
+
+    @ParameterizedTest
+    @MethodSource("convolutionsOfThePresets")
+    void convolutionBackwardShouldGiveFiniteGradients(ConvShape conv) {
+        Engine engine = Engine.getEngine(Networks.TRAINING_ENGINE);
+        engine.setRandomSeed(5);
+        try (NDManager manager = engine.newBaseManager()) {
+            NDArray x = manager.randomNormal(new Shape(4, conv.in(), 32, 32));
+            NDArray w = manager.randomNormal(new Shape(conv.out(), conv.in(), conv.kernel(), conv.kernel())).mul(0.1);
+            NDArray b = manager.zeros(new Shape(conv.out()));
+            x.setRequiresGradient(true);
+            w.setRequiresGradient(true);
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                long pad = conv.kernel() / 2;
+                NDArray y = Conv2d.conv2d(x, w, b, new Shape(conv.stride(), conv.stride()), new Shape(pad, pad),
+                        new Shape(1, 1), 1).singletonOrThrow();
+                collector.backward(y.square().mean());
+            }
+            assertTrue(allFinite(x.getGradient()) && allFinite(w.getGradient()),
+                    "non-finite gradient for " + conv);
+        }
+    }
+
+    private static boolean allFinite(NDArray array) {
+        return !array.isNaN().any().getBoolean() && !array.isInfinite().any().getBoolean();
+    }
+}

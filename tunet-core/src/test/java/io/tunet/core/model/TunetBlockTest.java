@@ -1,0 +1,76 @@
+package io.tunet.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+class TunetBlockTest {
+
+    @Test
+    void shouldReturnLogitsAndMasksAtInputResolution() {
+        TunetConfig config = new TunetConfig(32, 16, 2, 0.25f);
+        try (Model model = Networks.newInitializedModel(NetworkSpec.tunet(config), 1);
+                NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray x = manager.randomUniform(0, 1, new Shape(2, 4, 32, 32));
+            NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
+            assertEquals(new Shape(2, 28), out.get(0).getShape());
+            assertEquals(new Shape(2, 28, 32, 32), out.get(1).getShape());
+            float[] masks = out.get(1).toFloatArray();
+            for (float m : masks) {
+                assertTrue(m >= 0 && m <= 1, "mask value outside [0, 1]: " + m);
+            }
+            assertArrayEquals(new Shape[] {new Shape(2, 28), new Shape(2, 28, 32, 32)},
+                    model.getBlock().getOutputShapes(new Shape[] {new Shape(2, 4, 32, 32)}));
+        }
+    }
+
+    @Test
+    void resnet34ShouldReturnOnlyLogits() {
+        try (Model model = Networks.newInitializedModel(NetworkSpec.resnet34(new TunetConfig(64, 16, 2, 0f)), 1);
+                NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray x = manager.randomUniform(0, 1, new Shape(3, 4, 64, 64));
+            NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
+            assertEquals(1, out.size());
+            assertEquals(new Shape(3, 28), out.get(0).getShape());
+        }
+    }
+
+    @Test
+    void builderShouldRefuseInvalidConfigurationsWithTheReason() {
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> TunetBlock.builder().setInputSize(100).setBaseWidth(16).optDepth(4).build());
+        assertTrue(size.getMessage().contains("multiple of 32"), size.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TunetBlock.builder().setInputSize(128).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> TunetBlock.builder().setInputSize(128).setBaseWidth(16).optDropout(1f).build());
+        assertThrows(IllegalArgumentException.class, () -> ResNet34Block.builder().optWidth(0).build());
+        assertThrows(IllegalArgumentException.class, () -> TunetConfig.preset("huge"));
+    }
+
+    @Test
+    void presetsShouldHaveThePaperAndCpuSizes() {
+        assertEquals(512, TunetConfig.preset("paper").inputSize());
+        assertEquals(128, TunetConfig.preset("CPU").inputSize());
+        assertTrue(TunetConfig.CPU.baseWidth() < TunetConfig.PAPER.baseWidth());
+    }
+
+    @Test
+    void descriptionShouldCountParametersAndFlopsOfTheCpuPreset() {
+        ModelDescription cpu = ModelDescription.of("tunet/cpu", NetworkSpec.tunet(TunetConfig.CPU));
+        ModelDescription cpu256 = ModelDescription.of("tunet/cpu@256",
+                NetworkSpec.tunet(TunetConfig.CPU.withInputSize(256)));
+        assertTrue(cpu.parameters() > 1_000_000 && cpu.parameters() < 10_000_000, "parameters " + cpu.parameters());
+        assertEquals(cpu.parameters(), cpu256.parameters());
+        // Every layer is convolutional up to the pooling: four times the pixels, four times the work.
+        assertEquals(4.0, (double) cpu256.flopsPerImage() / cpu.flopsPerImage(), 0.01);
+    }
+}
