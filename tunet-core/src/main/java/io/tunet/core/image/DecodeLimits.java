@@ -1,0 +1,32 @@
+package io.tunet.core.image;
+
+/**
+ * The largest image a decoder will accept. Checked against the header before any pixel memory is
+ * allocated, so a hostile or broken header claiming an enormous size is refused cheaply.
+ *
+ * @param maxWidth  largest accepted width in pixels
+ * @param maxHeight largest accepted height in pixels
+ * @param maxPixels largest accepted width × height
+ */
+public record DecodeLimits(int maxWidth, int maxHeight, long maxPixels) {
+
+    /**
+     * @throws IllegalArgumentException if a limit is not positive
+     */
+    public DecodeLimits {
+        if (maxWidth <= 0 || maxHeight <= 0 || maxPixels <= 0) {
+            throw new IllegalArgumentException("decode limits must be positive, got " + maxWidth + "x" + maxHeight
+                    + " and " + maxPixels + " pixels");
+        }
+    }
+
+    /** 8192 × 8192 and 64 Mpx: room for the real 3072² HPA fields with a wide margin. */
+    public static DecodeLimits defaults() {
+        return new DecodeLimits(8192, 8192, 8192L * 8192L);
+    }
+
+    /** Whether an image of this size is within the limits. */
+    public boolean allows(int width, int height) {
+        return width <= maxWidth && height <= maxHeight && (long) width * height <= maxPixels;
+    }
+}

@@ -1,0 +1,406 @@
+package io.tunet.core.image;
+
+import io.tunet.core.image.ImageDecodeException.Reason;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.SampleModel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * Decodes single-stain images (PNG, TIFF, JPEG; 8 or 16 bit; any size within {@link DecodeLimits}) into
+ * {@link GrayImage}s and encodes them back to PNG. Every failure is an {@link ImageDecodeException} with a
+ * {@link Reason}; no other exception escapes for bad bytes.
+ *
+ * <p>Colour policy: a stain is one grayscale channel. A colour (RGB/RGBA or palette) image is accepted only
+ * if its colour channels are identical (within 3 of 255 levels for lossy JPEG, where chroma rounding
+ * differs slightly) and then read as gray; otherwise it is refused as {@link Reason#NOT_GRAYSCALE} rather
+ * than silently mixed into a luminance, because a colour image sent as one stain is almost always a
+ * composite or the wrong file. An alpha channel is ignored.
+ */
+public final class ImageCodec {
+
+    /** Trailing bytes searched for the PNG {@code IEND} chunk or the JPEG end-of-image marker. */
+    private static final int TRAILER_SEARCH = 1024;
+    private static final int JPEG_GRAY_TOLERANCE = 3;
+
+    private ImageCodec() {
+    }
+
+    /**
+     * Reads format, size and bit depth from the header, without decoding pixels, and enforces the limits.
+     * Also detects a PNG or JPEG whose end is missing (no {@code IEND} chunk, no end-of-image marker).
+     *
+     * @throws ImageDecodeException {@code UNSUPPORTED_FORMAT}, {@code CORRUPT}, {@code TRUNCATED},
+     *                              {@code TOO_LARGE} or {@code UNSUPPORTED_BIT_DEPTH}
+     */
+    public static ImageHeader readHeader(byte[] bytes, DecodeLimits limits) throws ImageDecodeException {
+        ImageFormat format = requireFormat(bytes);
+        ImageReader reader = readerFor(format);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            return header(reader, format, bytes, limits);
+        } catch (IOException | RuntimeException e) {
+            throw readFailure(format, bytes, e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * Decodes one stain. The header is checked against the limits before any pixel memory is allocated.
+     *
+     * @return the image, values scaled to 0..1 by the bit depth's maximum
+     * @throws ImageDecodeException with the reason the image cannot be used
+     */
+    public static GrayImage decode(byte[] bytes, DecodeLimits limits) throws ImageDecodeException {
+        ImageFormat format = requireFormat(bytes);
+        ImageReader reader = readerFor(format);
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            ImageHeader header = header(reader, format, bytes, limits);
+            BufferedImage image = reader.read(0);
+            if (!warnings.isEmpty()) {
+                throw warningFailure(format, warnings);
+            }
+            if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
+                throw new ImageDecodeException(Reason.CORRUPT, format + " decoded to " + image.getWidth() + "x"
+                        + image.getHeight() + " but its header says " + header.width() + "x" + header.height());
+            }
+            return toGray(image, format);
+        } catch (IOException | RuntimeException e) {
+            throw readFailure(format, bytes, e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * Encodes a gray image as a single-channel PNG; values are clamped to 0..1 and rounded to the nearest
+     * level of the bit depth, so {@code decode(encodePng(img, 16))} returns {@code img} within 1/65535.
+     *
+     * @param bitDepth 8 or 16
+     * @throws IllegalArgumentException for any other bit depth
+     */
+    public static byte[] encodePng(GrayImage image, int bitDepth) {
+        if (bitDepth != 8 && bitDepth != 16) {
+            throw new IllegalArgumentException("PNG bit depth must be 8 or 16, got " + bitDepth);
+        }
+        int w = image.width();
+        int h = image.height();
+        float[] pixels = image.pixels();
+        BufferedImage out;
+        if (bitDepth == 8) {
+            out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) quantize(pixels[i], 255);
+            }
+        } else {
+            out = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+            short[] data = ((DataBufferUShort) out.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (short) quantize(pixels[i], 65535);
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(out, null, null), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing a PNG to memory failed", e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static int quantize(float value, int max) {
+        float clamped = value > 1f ? 1f : (value > 0f ? value : 0f); // NaN maps to 0
+        return Math.round(clamped * max);
+    }
+
+    private static ImageFormat requireFormat(byte[] bytes) throws ImageDecodeException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageDecodeException(Reason.TRUNCATED, "no image bytes");
+        }
+        ImageFormat format = ImageFormat.sniff(bytes);
+        if (format == null) {
+            throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT, "bytes start with " + hexPrefix(bytes)
+                    + ", which is not PNG, TIFF or JPEG");
+        }
+        return format;
+    }
+
+    private static ImageReader readerFor(ImageFormat format) throws ImageDecodeException {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        if (!readers.hasNext()) {
+            throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT, "no ImageIO reader for " + format
+                    + " is installed");
+        }
+        return readers.next();
+    }
+
+    private static ImageHeader header(ImageReader reader, ImageFormat format, byte[] bytes, DecodeLimits limits)
+            throws IOException, ImageDecodeException {
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        if (width <= 0 || height <= 0) {
+            throw new ImageDecodeException(Reason.CORRUPT, format + " header claims a size of " + width + "x" + height);
+        }
+        if (!limits.allows(width, height)) {
+            throw new ImageDecodeException(Reason.TOO_LARGE, format + " header claims " + width + "x" + height
+                    + ", above the limit of " + limits.maxWidth() + "x" + limits.maxHeight() + " and "
+                    + limits.maxPixels() + " pixels");
+        }
+        ImageTypeSpecifier type = reader.getRawImageType(0);
+        if (type == null) {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (!types.hasNext()) {
+                throw new ImageDecodeException(Reason.CORRUPT, format + " reader offers no pixel layout");
+            }
+            type = types.next();
+        }
+        int bitDepth = bitDepth(type, format);
+        if (!looksComplete(format, bytes)) {
+            throw incomplete(format, bytes, null);
+        }
+        return new ImageHeader(format, width, height, bitDepth);
+    }
+
+    private static int bitDepth(ImageTypeSpecifier type, ImageFormat format) throws ImageDecodeException {
+        ColorModel colorModel = type.getColorModel();
+        SampleModel sampleModel = type.getSampleModel();
+        if (colorModel instanceof IndexColorModel) {
+            int indexBits = sampleModel.getSampleSize(0);
+            if (indexBits != 8) {
+                throw new ImageDecodeException(Reason.UNSUPPORTED_BIT_DEPTH, format + " has " + indexBits
+                        + "-bit samples; only 8 and 16 bit are supported");
+            }
+            return 8;
+        }
+        int depth = sampleModel.getSampleSize(0);
+        for (int band = 1; band < sampleModel.getNumBands(); band++) {
+            if (sampleModel.getSampleSize(band) != depth) {
+                throw new ImageDecodeException(Reason.UNSUPPORTED_BIT_DEPTH, format + " bands have different bit "
+                        + "depths (" + depth + " and " + sampleModel.getSampleSize(band) + ")");
+            }
+        }
+        int dataType = sampleModel.getDataType();
+        boolean unsigned = dataType == DataBuffer.TYPE_BYTE || dataType == DataBuffer.TYPE_USHORT
+                || dataType == DataBuffer.TYPE_INT;
+        if ((depth != 8 && depth != 16) || !unsigned) {
+            String kind = unsigned ? depth + "-bit" : depth + "-bit " + dataTypeName(dataType);
+            throw new ImageDecodeException(Reason.UNSUPPORTED_BIT_DEPTH, format + " has " + kind
+                    + " samples; only unsigned 8 and 16 bit are supported");
+        }
+        return depth;
+    }
+
+    private static String dataTypeName(int dataType) {
+        return switch (dataType) {
+            case DataBuffer.TYPE_SHORT -> "signed";
+            case DataBuffer.TYPE_FLOAT, DataBuffer.TYPE_DOUBLE -> "floating-point";
+            default -> "type " + dataType;
+        };
+    }
+
+    /** Cheap structural check that the bytes reach the end of the image: trailer or first IFD present. */
+    private static boolean looksComplete(ImageFormat format, byte[] bytes) {
+        int from = Math.max(0, bytes.length - TRAILER_SEARCH);
+        return switch (format) {
+            case PNG -> indexOf(bytes, from, new byte[] {'I', 'E', 'N', 'D'}) >= 0;
+            case JPEG -> indexOf(bytes, from, new byte[] {(byte) 0xFF, (byte) 0xD9}) >= 0;
+            case TIFF -> bytes.length >= 8 && firstIfdOffset(bytes) + 2 <= bytes.length;
+        };
+    }
+
+    private static long firstIfdOffset(byte[] bytes) {
+        boolean little = bytes[0] == 'I';
+        long offset = 0;
+        for (int i = 0; i < 4; i++) {
+            int b = bytes[little ? 7 - i : 4 + i] & 0xFF;
+            offset = (offset << 8) | b;
+        }
+        return offset;
+    }
+
+    private static ImageDecodeException incomplete(ImageFormat format, byte[] bytes, Throwable cause) {
+        String missing = switch (format) {
+            case PNG -> "its IEND chunk";
+            case JPEG -> "its end-of-image marker";
+            case TIFF -> "the directory its header points to";
+        };
+        return new ImageDecodeException(Reason.TRUNCATED, format + " of " + bytes.length + " bytes ends before "
+                + missing, cause);
+    }
+
+    private static int indexOf(byte[] bytes, int from, byte[] pattern) {
+        for (int i = bytes.length - pattern.length; i >= from; i--) {
+            boolean match = true;
+            for (int j = 0; j < pattern.length && match; j++) {
+                match = bytes[i + j] == pattern[j];
+            }
+            if (match) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ImageDecodeException readFailure(ImageFormat format, byte[] bytes, Exception e) {
+        if (!looksComplete(format, bytes)) {
+            return incomplete(format, bytes, e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException) {
+                return new ImageDecodeException(Reason.TRUNCATED, format + " data ends before the image does ("
+                        + e + ")", e);
+            }
+        }
+        return new ImageDecodeException(Reason.CORRUPT, format + " does not decode: " + e, e);
+    }
+
+    private static ImageDecodeException warningFailure(ImageFormat format, List<String> warnings) {
+        String joined = String.join("; ", warnings);
+        String lower = joined.toLowerCase(Locale.ROOT);
+        Reason reason = lower.contains("premature end") || lower.contains("end of") ? Reason.TRUNCATED
+                : Reason.CORRUPT;
+        return new ImageDecodeException(reason, format + " decoder reported: " + joined);
+    }
+
+    private static GrayImage toGray(BufferedImage image, ImageFormat format) throws ImageDecodeException {
+        Raster raster = image.getRaster();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        float[] pixels = new float[w * h];
+        ColorModel colorModel = image.getColorModel();
+        if (colorModel instanceof IndexColorModel palette) {
+            readPalette(raster, palette, pixels, format);
+            return new GrayImage(w, h, 8, pixels);
+        }
+        int depth = bitDepth(new ImageTypeSpecifier(image), format);
+        float scale = 1f / ((1 << depth) - 1);
+        int colourBands = Math.min(raster.getNumBands(), colorModel.getNumColorComponents());
+        if (colourBands < 3) {
+            readBand(raster, 0, pixels, scale);
+            return new GrayImage(w, h, depth, pixels);
+        }
+        readBand(raster, 0, pixels, 1f);
+        float[] other = new float[w * h];
+        int tolerance = format == ImageFormat.JPEG ? JPEG_GRAY_TOLERANCE : 0;
+        for (int band = 1; band < 3; band++) {
+            readBand(raster, band, other, 1f);
+            for (int i = 0; i < pixels.length; i++) {
+                if (Math.abs(other[i] - pixels[i]) > tolerance) {
+                    throw new ImageDecodeException(Reason.NOT_GRAYSCALE, format + " is a colour image: at (" + i % w
+                            + ", " + i / w + ") band 0 is " + (int) pixels[i] + " but band " + band + " is "
+                            + (int) other[i]);
+                }
+            }
+        }
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] *= scale;
+        }
+        return new GrayImage(w, h, depth, pixels);
+    }
+
+    private static void readPalette(Raster raster, IndexColorModel palette, float[] pixels, ImageFormat format)
+            throws ImageDecodeException {
+        int size = palette.getMapSize();
+        float[] gray = new float[size];
+        boolean[] isGray = new boolean[size];
+        for (int i = 0; i < size; i++) {
+            int r = palette.getRed(i);
+            isGray[i] = r == palette.getGreen(i) && r == palette.getBlue(i);
+            gray[i] = r / 255f;
+        }
+        int w = raster.getWidth();
+        int[] row = new int[w];
+        for (int y = 0; y < raster.getHeight(); y++) {
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                int index = row[x];
+                if (index >= size || !isGray[index]) {
+                    throw new ImageDecodeException(Reason.NOT_GRAYSCALE, format + " palette image has a colour "
+                            + "pixel at (" + x + ", " + y + ")");
+                }
+                pixels[y * w + x] = gray[index];
+            }
+        }
+    }
+
+    /** Copies one band into {@code out}, multiplied by {@code scale}; direct array access when possible. */
+    private static void readBand(Raster raster, int band, float[] out, float scale) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        SampleModel sampleModel = raster.getSampleModel();
+        DataBuffer buffer = raster.getDataBuffer();
+        if (sampleModel instanceof ComponentSampleModel csm && buffer.getNumBanks() == 1
+                && (buffer instanceof DataBufferByte || buffer instanceof DataBufferUShort)) {
+            int pixelStride = csm.getPixelStride();
+            int dx = raster.getMinX() - raster.getSampleModelTranslateX();
+            int dy = raster.getMinY() - raster.getSampleModelTranslateY();
+            int bandOffset = buffer.getOffset() + csm.getBandOffsets()[band];
+            if (buffer instanceof DataBufferByte bytes) {
+                byte[] data = bytes.getData();
+                for (int y = 0; y < h; y++) {
+                    int src = bandOffset + (y + dy) * csm.getScanlineStride() + dx * pixelStride;
+                    int dst = y * w;
+                    for (int x = 0; x < w; x++, src += pixelStride) {
+                        out[dst + x] = (data[src] & 0xFF) * scale;
+                    }
+                }
+            } else {
+                short[] data = ((DataBufferUShort) buffer).getData();
+                for (int y = 0; y < h; y++) {
+                    int src = bandOffset + (y + dy) * csm.getScanlineStride() + dx * pixelStride;
+                    int dst = y * w;
+                    for (int x = 0; x < w; x++, src += pixelStride) {
+                        out[dst + x] = (data[src] & 0xFFFF) * scale;
+                    }
+                }
+            }
+            return;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, band, row);
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = row[x] * scale;
+            }
+        }
+    }
+
+    private static String hexPrefix(byte[] bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            hex.append(String.format("%02x", bytes[i] & 0xFF));
+        }
+        return hex.toString();
+    }
+}
