@@ -1,0 +1,132 @@
+package io.tunet.core.thresholds;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunet.core.metrics.MultiLabelMetrics;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ThresholdFitterTest {
+
+    /** One class: column vectors to the [sample][class] layout. */
+    private static float[][] column(float... p) {
+        float[][] rows = new float[p.length][];
+        for (int s = 0; s < p.length; s++) {
+            rows[s] = new float[] {p[s]};
+        }
+        return rows;
+    }
+
+    private static boolean[][] column(boolean... t) {
+        boolean[][] rows = new boolean[t.length][];
+        for (int s = 0; s < t.length; s++) {
+            rows[s] = new boolean[] {t[s]};
+        }
+        return rows;
+    }
+
+    @Test
+    void shouldPickTheMidpointThatMaximisesF1() {
+        // candidates 0.05 (F1 4/6), 0.225 (TP 2, FP 1: 4/5), 0.375 (1/2), 0.6 (2/3), 0.9 (0)
+        float[] t = ThresholdFitter.maxF1(column(0.1f, 0.4f, 0.35f, 0.8f), column(false, false, true, true));
+
+        assertEquals(0.225f, t[0], 1e-6f);
+    }
+
+    @Test
+    void shouldBreakF1TiesTowardsOneHalf() {
+        // 0.05 and 0.6 both give F1 2/3
+        float[] t = ThresholdFitter.maxF1(column(0.1f, 0.2f, 0.3f, 0.9f), column(true, false, false, true));
+
+        assertEquals(0.6f, t[0], 1e-6f);
+    }
+
+    @Test
+    void shouldPredictEverythingWhenEverySampleIsPositive() {
+        float[] t = ThresholdFitter.maxF1(column(0.2f, 0.6f), column(true, true));
+
+        assertEquals(0.1f, t[0], 1e-6f);
+    }
+
+    @Test
+    void shouldFallBackToOneHalfForClassesWithoutPositives() {
+        float[][] p = {{0.9f, 0.2f}, {0.1f, 0.7f}};
+        boolean[][] truth = {{false, true}, {false, false}};
+
+        assertEquals(0.5f, ThresholdFitter.maxF1(p, truth)[0]);
+        assertEquals(0.5f, ThresholdFitter.prevalence(p, truth)[0]);
+    }
+
+    @Test
+    void shouldFitNoWorseThanAnyOtherThreshold() {
+        SplittableRandom random = new SplittableRandom(11);
+        int n = 300;
+        float[][] p = new float[n][3];
+        boolean[][] truth = new boolean[n][3];
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < 3; c++) {
+                truth[s][c] = random.nextDouble() < 0.1 * (c + 1);
+                double signal = truth[s][c] ? 0.3 : 0;
+                p[s][c] = (float) Math.min(1, random.nextDouble() * 0.7 + signal);
+            }
+        }
+
+        float[] fitted = ThresholdFitter.maxF1(p, truth);
+        double[] best = MultiLabelMetrics.compute(truth, ThresholdFitter.apply(p, fitted)).perClassF1();
+
+        for (int step = 0; step <= 1000; step++) {
+            float t = step / 1000f;
+            double[] f1 = MultiLabelMetrics.compute(truth, ThresholdFitter.apply(p, new float[] {t, t, t}))
+                    .perClassF1();
+            for (int c = 0; c < 3; c++) {
+                assertTrue(best[c] >= f1[c] - 1e-12, "class " + c + ": fitted F1 " + best[c] + " < " + f1[c]
+                        + " at " + t);
+            }
+        }
+    }
+
+    @Test
+    void shouldMatchThePredictedRateToThePrevalence() {
+        // two positives: the cut falls between the 2nd (0.4) and 3rd (0.35) highest probabilities
+        float[] t = ThresholdFitter.prevalence(column(0.1f, 0.4f, 0.35f, 0.8f), column(false, false, true, true));
+
+        assertEquals(0.375f, t[0], 1e-6f);
+        assertEquals(0.1f, ThresholdFitter.prevalence(column(0.2f, 0.6f), column(true, true))[0], 1e-6f);
+    }
+
+    @Test
+    void shouldLeaveTiedProbabilitiesBelowThePrevalenceCut() {
+        float[][] p = column(0.5f, 0.5f, 0.5f, 0.1f);
+
+        float[] t = ThresholdFitter.prevalence(p, column(true, false, false, false));
+
+        boolean[][] predicted = ThresholdFitter.apply(p, t);
+        for (boolean[] row : predicted) {
+            assertEquals(false, row[0]);
+        }
+    }
+
+    @Test
+    void shouldApplyThresholdsStrictlyPerClass() {
+        boolean[][] predicted = ThresholdFitter.apply(new float[][] {{0.3f, 0.3f}, {0.2f, 0.9f}},
+                new float[] {0.2f, 0.5f});
+
+        assertArrayEquals(new boolean[] {true, false}, predicted[0]);
+        assertArrayEquals(new boolean[] {false, true}, predicted[1]);
+    }
+
+    @Test
+    void shouldRejectBadInput() {
+        assertThrows(IllegalArgumentException.class, () -> ThresholdFitter.maxF1(column(0.5f), column(true, false)));
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> ThresholdFitter.maxF1(column(0.5f, Float.NaN), column(true, false)));
+        assertTrue(nan.getMessage().contains("sample 1"), nan.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ThresholdFitter.prevalence(column(1.5f), column(true)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ThresholdFitter.apply(new float[][] {{0.1f, 0.2f}}, new float[] {0.5f}));
+        assertThrows(IllegalArgumentException.class, () -> ThresholdFitter.maxF1(new float[0][], new boolean[0][]));
+    }
+}
