@@ -1,0 +1,20 @@
+package io.tunet.ingest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.apache.kafka.streams.Topology;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tunet.ingest.assembly.AssemblyTopology;
+
+/** Hands the ingest topology to the Quarkus Kafka Streams extension, which runs it. */
+@ApplicationScoped
+public class IngestTopologyProducer {
+
+    @Produces
+    @ApplicationScoped
+    Topology topology(IngestConfig config, MeterRegistry registry) {
+        return AssemblyTopology.build(config, registry);
+    }
+}
