@@ -1,0 +1,146 @@
+package io.tunet.inference.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service's meters. On {@code /q/metrics} (Prometheus) they read: {@code inference_samples_total}
+ * (its rate is samples/s), {@code inference_stage_seconds{stage=…}} (histograms per stage),
+ * {@code inference_batch_size}, {@code inference_model_version}, {@code inference_device_info{device=…}},
+ * {@code inference_device_fallback}, {@code inference_models_refused_total{reason=…}},
+ * {@code inference_dead_letters_total{reason=…}} and {@code inference_in_flight}.
+ */
+public final class InferenceMetrics {
+
+    /** Pipeline stages with a latency histogram. */
+    public enum Stage {
+        /** From poll to the start of decoding, and from decoded to batched. */
+        QUEUE,
+        /** Record, blob and image decoding plus preprocessing. */
+        DECODE,
+        /** One ONNX Runtime batch. */
+        INFER,
+        /** Thresholds, mask cleaning and run-length encoding for a batch. */
+        POSTPROCESS,
+        /** From send to the broker's acknowledgement of a sample's outputs. */
+        PUBLISH
+    }
+
+    private final MeterRegistry registry;
+    private final Counter samples;
+    private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
+    private final DistributionSummary batchSize;
+    private final AtomicLong modelVersion = new AtomicLong(-1);
+    private final AtomicLong deviceFallback = new AtomicLong();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+
+    /** Registers the meters in {@code registry}. */
+    public InferenceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.samples = Counter.builder("inference.samples")
+                .description("Samples classified, outputs acknowledged").register(registry);
+        for (Stage stage : Stage.values()) {
+            stages.put(stage, Timer.builder("inference.stage")
+                    .description("Latency of one pipeline stage")
+                    .tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry));
+        }
+        this.batchSize = DistributionSummary.builder("inference.batch.size")
+                .description("Samples per model call").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+                .register(registry);
+        Gauge.builder("inference.model.version", modelVersion, AtomicLong::get)
+                .description("Version of the model serving now, -1 before the first").register(registry);
+        Gauge.builder("inference.device.fallback", deviceFallback, AtomicLong::get)
+                .description("1 if a GPU build of ONNX Runtime found no usable GPU and runs on CPU").register(registry);
+    }
+
+    /** Counts samples whose outputs the broker acknowledged. */
+    public void samplesDone(int count) {
+        samples.increment(count);
+    }
+
+    /** Total samples done so far. */
+    public double samplesDone() {
+        return samples.count();
+    }
+
+    /** Records one stage's latency. */
+    public void stage(Stage stage, long nanos) {
+        stages.get(stage).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer of a stage (for reports). */
+    public Timer stageTimer(Stage stage) {
+        return stages.get(stage);
+    }
+
+    /** Records the size of one model call. */
+    public void batch(int size) {
+        batchSize.record(size);
+    }
+
+    /** The version now serving. */
+    public void activeModel(long version) {
+        modelVersion.set(version);
+    }
+
+    /** The version now serving, -1 if none. */
+    public long activeModel() {
+        return modelVersion.get();
+    }
+
+    /** Names the device inference runs on (a gauge of value 1 tagged with it) and whether it is a fallback. */
+    public void device(String device, boolean fallback) {
+        Gauge.builder("inference.device.info", () -> 1).tag("device", device)
+                .description("The device inference runs on").register(registry);
+        deviceFallback.set(fallback ? 1 : 0);
+    }
+
+    /** Whether the service fell back to CPU from a GPU build. */
+    public boolean deviceFallback() {
+        return deviceFallback.get() == 1;
+    }
+
+    /** Counts a model version that was refused, by reason. */
+    public void modelRefused(String reason) {
+        refused.computeIfAbsent(reason, r -> Counter.builder("inference.models.refused")
+                .description("Model versions refused (current model kept serving)").tag("reason", r)
+                .register(registry)).increment();
+    }
+
+    /** Model versions refused so far, all reasons. */
+    public double modelsRefused() {
+        return refused.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Counts a sample sent to the dead-letter topic, by reason. */
+    public void deadLetter(String reason) {
+        deadLetters.computeIfAbsent(reason, r -> Counter.builder("inference.dead.letters")
+                .description("Samples sent to samples-dlq").tag("reason", r).register(registry)).increment();
+    }
+
+    /** Samples dead-lettered so far with this reason. */
+    public double deadLetters(String reason) {
+        Counter counter = deadLetters.get(reason);
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Registers a gauge of the samples in flight. */
+    public void inFlight(java.util.function.Supplier<Number> value) {
+        Gauge.builder("inference.in.flight", value).description("Samples polled and not yet acknowledged")
+                .register(registry);
+    }
+}

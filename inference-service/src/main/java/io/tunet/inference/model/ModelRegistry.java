@@ -1,0 +1,229 @@
+package io.tunet.inference.model;
+
+import io.tunet.blob.BlobStore;
+import io.tunet.blob.BlobStoreException;
+import io.tunet.core.onnx.OnnxModelException;
+import io.tunet.core.onnx.OnnxTunet;
+import io.tunet.inference.metrics.InferenceMetrics;
+import io.tunet.inference.model.ModelRefusedException.Reason;
+import io.tunet.schemas.ModelStatus;
+import io.tunet.schemas.ModelVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model this service serves now. Versions arrive from the {@code models} topic ({@link #offer}) or, for
+ * a first start, from a file ({@link #loadFile}); a newer PROMOTED version is fetched from the blob store
+ * (sha256 verified), checked and warmed up while the current one keeps serving, then swapped in atomically.
+ * A version that fails any check is refused: logged, counted, and the current model stays. Versions only
+ * move forward.
+ */
+public final class ModelRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    /** What {@link #offer} did with a version. */
+    public enum Outcome {
+        /** The version serves from now on. */
+        SWAPPED,
+        /** Not for this service: another model name, not PROMOTED, or not newer than the current version. */
+        IGNORED,
+        /** It failed a check; the current model keeps serving. */
+        REFUSED
+    }
+
+    private final String modelName;
+    private final BlobStore blobs;
+    private final ModelLoader loader;
+    private final InferenceMetrics metrics;
+    private final AtomicReference<ServingModel> current = new AtomicReference<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition modelArrived = lock.newCondition();
+
+    /**
+     * @param modelName the model name to follow; versions of other names are ignored
+     * @param blobs where ONNX files of model versions live
+     * @param loader loads and checks ONNX files
+     * @param metrics where refusals and the active version are reported
+     */
+    public ModelRegistry(String modelName, BlobStore blobs, ModelLoader loader, InferenceMetrics metrics) {
+        this.modelName = modelName;
+        this.blobs = blobs;
+        this.loader = loader;
+        this.metrics = metrics;
+    }
+
+    /** The model name this registry follows. */
+    public String modelName() {
+        return modelName;
+    }
+
+    /** The model serving now, if any. */
+    public Optional<ServingModel> current() {
+        return Optional.ofNullable(current.get());
+    }
+
+    /** Waits until a model serves; returns whether one does. */
+    public boolean awaitModel(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (current.get() == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                modelArrived.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Serves the model version if it is PROMOTED, of this registry's name, newer than the current version,
+     * and passes every check.
+     */
+    public Outcome offer(ModelVersion version) {
+        if (!modelName.equals(version.getModelName()) || version.getStatus() != ModelStatus.PROMOTED) {
+            return Outcome.IGNORED;
+        }
+        lock.lock();
+        try {
+            ServingModel serving = current.get();
+            if (serving != null && version.getVersion() <= serving.version()) {
+                return Outcome.IGNORED;
+            }
+            String label = version.getModelName() + " v" + version.getVersion();
+            try {
+                ServingModel next = fetchAndLoad(version, label);
+                swap(next);
+                return Outcome.SWAPPED;
+            } catch (ModelRefusedException e) {
+                refuse(e);
+                return Outcome.REFUSED;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Serves the ONNX file at {@code file} (a first start before the registry has promoted anything). Its
+     * version is the one in the file's metadata, or {@code version} when given. A newer model already
+     * serving is kept.
+     *
+     * @return the model serving after the call
+     * @throws ModelRefusedException if the file fails a check; nothing changes then
+     */
+    public ServingModel loadFile(Path file, OptionalLong version) throws ModelRefusedException {
+        lock.lock();
+        try {
+            long resolved = version.isPresent() ? version.getAsLong() : versionInFile(file);
+            ServingModel next = loader.load(file, modelName, resolved, OptionalInt.empty(), null);
+            ServingModel serving = current.get();
+            if (serving != null && resolved <= serving.version()) {
+                LOG.info("{} is version {}, not newer than {}: keeping the current model", file, resolved, serving);
+                next.release();
+                return serving;
+            }
+            swap(next);
+            return next;
+        } catch (ModelRefusedException e) {
+            refuse(e);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ServingModel fetchAndLoad(ModelVersion version, String label) throws ModelRefusedException {
+        byte[] bytes;
+        try {
+            bytes = blobs.get(version.getOnnx());
+        } catch (BlobStoreException e) {
+            Reason reason = e.reason() == BlobStoreException.Reason.CHECKSUM_MISMATCH
+                    ? Reason.CHECKSUM_MISMATCH : Reason.BLOB_UNAVAILABLE;
+            throw new ModelRefusedException(reason, label + ": " + e.getMessage(), e);
+        }
+        float[] thresholds = new float[version.getThresholds().size()];
+        for (int c = 0; c < thresholds.length; c++) {
+            thresholds[c] = version.getThresholds().get(c);
+        }
+        Path file = null;
+        try {
+            file = Files.createTempFile("tunet-" + version.getVersion() + "-", ".onnx");
+            Files.write(file, bytes);
+            return loader.load(file, version.getModelName(), version.getVersion(),
+                    OptionalInt.of(version.getInputSize()), thresholds);
+        } catch (IOException e) {
+            throw new ModelRefusedException(Reason.BLOB_UNAVAILABLE, label + ": cannot stage the ONNX file: "
+                    + e.getMessage(), e);
+        } finally {
+            deleteStaged(file);
+        }
+    }
+
+    private static long versionInFile(Path file) throws ModelRefusedException {
+        String version;
+        try (OnnxTunet onnx = OnnxTunet.load(file)) {
+            version = onnx.metadata().version();
+        } catch (OnnxModelException e) {
+            throw new ModelRefusedException(Reason.INVALID_MODEL, file + ": " + e.getMessage(), e);
+        }
+        try {
+            return Long.parseLong(version.strip());
+        } catch (NumberFormatException e) {
+            throw new ModelRefusedException(Reason.INVALID_MODEL, file + " has version '" + version
+                    + "', not a number: set inference.model.version", e);
+        }
+    }
+
+    private void swap(ServingModel next) {
+        ServingModel previous = current.getAndSet(next);
+        metrics.activeModel(next.version());
+        modelArrived.signalAll();
+        LOG.info("serving {} (was {})", next, previous == null ? "none" : previous);
+        if (previous != null) {
+            previous.release();
+        }
+    }
+
+    private void refuse(ModelRefusedException e) {
+        metrics.modelRefused(e.reason().name());
+        ServingModel serving = current.get();
+        LOG.error("refused model version, still serving {}: {}", serving == null ? "none" : serving, e.getMessage());
+    }
+
+    private static void deleteStaged(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete staged model file {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Gives back the registry's reference to the current model (it closes once no batch uses it). */
+    @Override
+    public void close() {
+        ServingModel serving = current.getAndSet(null);
+        if (serving != null) {
+            serving.release();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.tunet.inference.model;
+
+import io.tunet.schemas.ModelStatus;
+import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.serde.RecordDecodingException;
+import io.tunet.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted {@code models} topic from its beginning on its own thread (no consumer group: every
+ * instance reads it all) and hands PROMOTED versions to the {@link ModelRegistry}. On start it first reads
+ * up to the end and offers only the newest PROMOTED version found, so a restart loads one model, not the
+ * whole history; afterwards every new record is offered as it arrives.
+ */
+public final class ModelVersionFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelVersionFollower.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final ModelRegistry registry;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+
+    /**
+     * @param registry where promoted versions go
+     * @param clientProperties bootstrap servers and any security settings
+     */
+    public ModelVersionFollower(ModelRegistry registry, Map<String, Object> clientProperties) {
+        this.registry = registry;
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODELS.maxMessageBytes());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "model-follower");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts following. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Waits until the topic has been read to the end once (and its newest promoted version offered). */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODELS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            catchUp(partitions);
+            caughtUp.countDown();
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    ModelVersion version = decode(record);
+                    if (version != null) {
+                        registry.offer(version);
+                    }
+                }
+            }
+        } catch (WakeupException | InterruptException e) {
+            if (running.get()) {
+                LOG.error("model follower interrupted while running", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("model follower stopped: no new model versions will be picked up", e);
+        } finally {
+            caughtUp.countDown();
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void catchUp(List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        ModelVersion newest = null;
+        while (running.get() && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                ModelVersion version = decode(record);
+                if (version != null && version.getStatus() == ModelStatus.PROMOTED
+                        && registry.modelName().equals(version.getModelName())
+                        && (newest == null || version.getVersion() > newest.getVersion())) {
+                    newest = version;
+                }
+            }
+        }
+        if (newest != null) {
+            registry.offer(newest);
+        }
+    }
+
+    private static ModelVersion decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return Topics.MODELS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (RecordDecodingException e) {
+            LOG.error("skipping undecodable record at {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** Stops following and closes the consumer. */
+    @Override
+    public void close() {
+        running.set(false);
+        if (!thread.isAlive() && caughtUp.getCount() > 0) {
+            consumer.close(Duration.ofSeconds(5)); // never started
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

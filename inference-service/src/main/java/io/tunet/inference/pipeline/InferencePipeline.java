@@ -1,0 +1,530 @@
+package io.tunet.inference.pipeline;
+
+import io.tunet.core.onnx.OnnxTunet;
+import io.tunet.core.onnx.TunetPrediction;
+import io.tunet.inference.metrics.InferenceMetrics;
+import io.tunet.inference.metrics.InferenceMetrics.Stage;
+import io.tunet.inference.model.ModelRegistry;
+import io.tunet.inference.model.ServingModel;
+import io.tunet.schemas.DeadLetter;
+import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.Sample;
+import io.tunet.schemas.topics.Topic;
+import io.tunet.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Samples in, classifications and masks out, at least once.
+ *
+ * <p>Threads: one consumer thread polls {@code samples} and owns the KafkaConsumer; decode threads turn
+ * records into tensors; inference threads form batches (full at {@code batchMaxSize}, or {@code batchMaxWait}
+ * after the first sample) and run them on the current model, each with its own ONNX Runtime session; the
+ * Kafka producer publishes. Between the stages: a semaphore of {@code maxInFlight} permits (taken at
+ * dispatch, given back when the broker acknowledged the sample's outputs) and a bounded queue of decoded
+ * samples, so memory stays flat under overload: when permits run out the consumer pauses its partitions
+ * and keeps polling, so it never exceeds {@code max.poll.interval.ms}.
+ *
+ * <p>Delivery: outputs are keyed by sample id and name the model version; an offset is committed only
+ * after the outputs (or dead letter) of it and every earlier offset of its partition were acknowledged
+ * ({@code acks=all}, idempotent producer). A crash replays at most the uncommitted samples; their outputs
+ * overwrite the same keys. Samples that cannot be decoded go to {@code samples-dlq} with a reason.
+ *
+ * <p>Nothing is consumed until the {@link ModelRegistry} has a model.
+ */
+public final class InferencePipeline implements AutoCloseable {
+
+    /** Name written into dead letters. */
+    public static final String SERVICE = "inference-service";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
+    private static final Duration IDLE = Duration.ofMillis(100);
+    private static final Duration DRAIN = Duration.ofSeconds(15);
+
+    private final PipelineSettings settings;
+    private final ModelRegistry registry;
+    private final SampleDecoder decoder;
+    private final InferenceMetrics metrics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final Semaphore inFlight;
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private final ExecutorService decodePool;
+    private final BlockingQueue<Decoded> decoded;
+    private final Object batchLock = new Object();
+    private final PublishOrder publishOrder = new PublishOrder();
+    private final Thread consumerThread;
+    private final List<Thread> workers = new ArrayList<>();
+    private final AtomicBoolean consuming = new AtomicBoolean(true);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    /** A polled record and when it was polled. */
+    private record Pending(TopicPartition partition, long offset, String key, byte[] value, long polledAt) {
+    }
+
+    /** A record with its decoded sample and input tensor. */
+    private record Decoded(Pending pending, Sample sample, float[] tensor, long decodedAt) {
+    }
+
+    /**
+     * Creates the pipeline (clients connect lazily); {@link #start()} runs it.
+     *
+     * @param settings Kafka, batching and thread settings
+     * @param registry the model serving now; samples are consumed only once it has one
+     * @param decoder turns records into tensors
+     * @param metrics where the pipeline reports
+     */
+    public InferencePipeline(PipelineSettings settings, ModelRegistry registry, SampleDecoder decoder,
+            InferenceMetrics metrics) {
+        this.settings = settings;
+        this.registry = registry;
+        this.decoder = decoder;
+        this.metrics = metrics;
+        this.consumer = new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(producerProperties(settings), new StringSerializer(),
+                new ByteArraySerializer());
+        this.inFlight = new Semaphore(settings.maxInFlight());
+        this.decoded = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.decodePool = Executors.newFixedThreadPool(settings.decodeThreads(), named("decode"));
+        this.consumerThread = new Thread(this::consume, "samples-consumer");
+        for (int i = 0; i < settings.workers(); i++) {
+            workers.add(new Thread(this::infer, "inference-" + i));
+        }
+        metrics.inFlight(() -> settings.maxInFlight() - inFlight.availablePermits());
+    }
+
+    /** The Kafka consumer configuration: manual commits, bounded polls, records up to the topic's limit. */
+    static Map<String, Object> consumerProperties(PipelineSettings settings) {
+        Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SAMPLES.maxMessageBytes());
+        // ingest writes samples in transactions: never classify a sample whose transaction aborted
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+
+    /** The Kafka producer configuration: acknowledged by every in-sync replica, idempotent retries. */
+    static Map<String, Object> producerProperties(PipelineSettings settings) {
+        Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(Topics.SAMPLES_DLQ.maxMessageBytes(),
+                Math.max(Topics.CLASSIFICATIONS.maxMessageBytes(), Topics.MASKS.maxMessageBytes())));
+        return props;
+    }
+
+    /** Starts the threads; consumption begins once the registry has a model. */
+    public void start() {
+        consumerThread.start();
+        workers.forEach(Thread::start);
+    }
+
+    /** Whether the pipeline consumes: subscribed, with a model, and no fatal error. */
+    public boolean ready() {
+        return subscribed.get() && failure.get() == null && running.get();
+    }
+
+    /** The error that stopped the pipeline, if any (it then consumes nothing more and commits nothing more). */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Samples polled and not yet acknowledged. */
+    public int inFlight() {
+        return settings.maxInFlight() - inFlight.availablePermits();
+    }
+
+    /** Decoded samples waiting for a batch. */
+    public int queued() {
+        return decoded.size();
+    }
+
+    // ---- consumer thread -------------------------------------------------------------------------------
+
+    private void consume() {
+        try {
+            while (consuming.get() && !registry.awaitModel(IDLE)) {
+                LOG.debug("no model yet: not consuming");
+            }
+            consumer.subscribe(List.of(Topics.SAMPLES.name()), new Rebalance());
+            subscribed.set(true);
+            long lastCommit = System.nanoTime();
+            while (consuming.get() && failure.get() == null) {
+                pauseWhileBacklogged();
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(settings.pollTimeout())) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    tracker.register(partition, record.offset());
+                    backlog.add(new Pending(partition, record.offset(), record.key(), record.value(), System.nanoTime()));
+                }
+                dispatch();
+                if (System.nanoTime() - lastCommit >= settings.commitInterval().toNanos()) {
+                    commit();
+                    lastCommit = System.nanoTime();
+                }
+            }
+            if (failure.get() == null) {
+                drain();
+            }
+        } catch (WakeupException e) {
+            LOG.debug("consumer woken up to stop");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            fail("the samples consumer failed", e);
+        } finally {
+            subscribed.set(false);
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Pauses every assigned partition while records wait for permits; polling goes on regardless. */
+    private void pauseWhileBacklogged() {
+        if (!backlog.isEmpty()) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private void dispatch() {
+        while (!backlog.isEmpty() && inFlight.tryAcquire()) {
+            Pending pending = backlog.poll();
+            decodePool.execute(() -> decode(pending));
+        }
+    }
+
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+        if (!offsets.isEmpty()) {
+            try {
+                consumer.commitSync(offsets);
+            } catch (KafkaException e) {
+                // the samples behind these offsets are done; a lost commit only means they are replayed
+                LOG.warn("offset commit failed, the samples will be replayed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** On a graceful stop: wait (bounded) for in-flight samples to be acknowledged, then commit them. */
+    private void drain() {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        while (inFlight() > 0 && failure.get() == null && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ZERO); // keeps group membership; partitions are paused
+            consumer.pause(consumer.assignment());
+            sleepQuietly(IDLE);
+        }
+        commit();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commit();
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("consuming {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            tracker.forget(partitions);
+            backlog.removeIf(p -> partitions.contains(p.partition()));
+        }
+    }
+
+    // ---- decode threads --------------------------------------------------------------------------------
+
+    private void decode(Pending pending) {
+        long start = System.nanoTime();
+        metrics.stage(Stage.QUEUE, start - pending.polledAt());
+        try {
+            Sample sample = decoder.parse(pending.partition().topic(), pending.value());
+            ServingModel model = registry.current().orElseThrow(() -> new IllegalStateException("no model"));
+            float[] tensor = decoder.tensor(sample, model.inputSize());
+            long end = System.nanoTime();
+            metrics.stage(Stage.DECODE, end - start);
+            decoded.put(new Decoded(pending, sample, tensor, end));
+        } catch (SampleRejectedException e) {
+            deadLetter(pending, e.reason(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure decoding {}@{}", pending.partition(), pending.offset(), e);
+            deadLetter(pending, DeadLetterReason.OTHER, e.toString());
+        }
+    }
+
+    // ---- inference threads -----------------------------------------------------------------------------
+
+    private void infer() {
+        ServingModel held = null;
+        OnnxTunet.Session session = null;
+        try {
+            while (running.get()) {
+                List<Decoded> batch;
+                ServingModel model;
+                long number;
+                // Forming a batch and choosing its model under one lock keeps batch order and model order
+                // the same, and PublishOrder keeps publishing in batch order: versions never go backwards.
+                synchronized (batchLock) {
+                    batch = Batches.next(decoded, settings.batchMaxSize(), settings.batchMaxWait(), IDLE);
+                    if (batch.isEmpty()) {
+                        continue;
+                    }
+                    model = holdCurrent(held);
+                    number = publishOrder.issue();
+                }
+                if (model != held) {
+                    if (session != null) {
+                        session.close();
+                        held.release();
+                    }
+                    session = model.newSession();
+                    held = model;
+                }
+                List<Runnable> sends = List.of();
+                try {
+                    sends = process(batch, model, session);
+                } catch (RuntimeException e) {
+                    fail("inference failed on " + model, e);
+                }
+                publishOrder.awaitTurn(number);
+                try {
+                    sends.forEach(Runnable::run);
+                } finally {
+                    publishOrder.done();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (session != null) {
+                session.close();
+                held.release();
+            }
+        }
+    }
+
+    /** The current model, with a reference held for this thread unless it is {@code held} already. */
+    private ServingModel holdCurrent(ServingModel held) {
+        while (true) {
+            ServingModel current = registry.current().orElseThrow(() -> new IllegalStateException("no model"));
+            if (current == held || current.acquire()) {
+                return current;
+            }
+        }
+    }
+
+    /** Runs one batch and returns the sends of its outputs (or dead letters), to run in publish order. */
+    private List<Runnable> process(List<Decoded> batch, ServingModel model, OnnxTunet.Session session) {
+        long start = System.nanoTime();
+        int size = model.inputSize();
+        List<Runnable> sends = new ArrayList<>(batch.size());
+        List<Decoded> runnable = new ArrayList<>(batch.size());
+        List<float[]> tensors = new ArrayList<>(batch.size());
+        for (Decoded item : batch) {
+            metrics.stage(Stage.QUEUE, start - item.decodedAt());
+            float[] tensor = item.tensor();
+            if (tensor.length != 4 * size * size) {
+                // decoded for the previous model, whose input size differs
+                try {
+                    tensor = decoder.tensor(item.sample(), size);
+                } catch (SampleRejectedException e) {
+                    sends.add(() -> deadLetter(item.pending(), e.reason(), e.getMessage()));
+                    continue;
+                }
+            }
+            runnable.add(item);
+            tensors.add(tensor);
+        }
+        if (runnable.isEmpty()) {
+            return sends;
+        }
+        TunetPrediction prediction = session.predict(tensors.toArray(new float[0][]));
+        long inferred = System.nanoTime();
+        metrics.stage(Stage.INFER, inferred - start);
+        metrics.batch(runnable.size());
+        Instant now = Instant.now();
+        for (int i = 0; i < runnable.size(); i++) {
+            Decoded item = runnable.get(i);
+            double latencyMillis = (System.nanoTime() - item.pending().polledAt()) / 1e6;
+            SampleResults results = SampleResults.of(item.sample(), model, prediction.probabilities()[i],
+                    prediction.masks()[i], settings.masks(), latencyMillis, now);
+            sends.add(() -> publish(item.pending(), results));
+        }
+        metrics.stage(Stage.POSTPROCESS, System.nanoTime() - inferred);
+        return sends;
+    }
+
+    // ---- publishing ------------------------------------------------------------------------------------
+
+    private void publish(Pending pending, SampleResults results) {
+        long sent = System.nanoTime();
+        AtomicInteger outstanding = new AtomicInteger(2);
+        Callback acknowledged = (metadata, error) -> {
+            if (error != null) {
+                fail("publishing the outputs of " + pending.partition() + "@" + pending.offset() + " failed", error);
+            } else if (outstanding.decrementAndGet() == 0) {
+                metrics.stage(Stage.PUBLISH, System.nanoTime() - sent);
+                metrics.samplesDone(1);
+                done(pending);
+            }
+        };
+        String key = results.classification().getSampleId();
+        send(Topics.CLASSIFICATIONS, key, Topics.CLASSIFICATIONS.valueSerde().serializer()
+                .serialize(Topics.CLASSIFICATIONS.name(), results.classification()), acknowledged);
+        send(Topics.MASKS, key, Topics.MASKS.valueSerde().serializer()
+                .serialize(Topics.MASKS.name(), results.masks()), acknowledged);
+    }
+
+    private void deadLetter(Pending pending, DeadLetterReason reason, String detail) {
+        metrics.deadLetter(reason.name());
+        LOG.warn("sample {}@{} (key {}) to {}: {}", pending.partition(), pending.offset(), pending.key(),
+                Topics.SAMPLES_DLQ, detail);
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setReason(reason)
+                .setDetail(detail)
+                .setSourceTopic(pending.partition().topic())
+                .setSourcePartition(pending.partition().partition())
+                .setSourceOffset(pending.offset())
+                .setOriginalKey(pending.key())
+                .setPayload(pending.value() == null ? null : ByteBuffer.wrap(pending.value()))
+                .setService(SERVICE)
+                .setFailedAt(Instant.now())
+                .build();
+        send(Topics.SAMPLES_DLQ, pending.key(), Topics.SAMPLES_DLQ.valueSerde().serializer()
+                .serialize(Topics.SAMPLES_DLQ.name(), letter), (metadata, error) -> {
+                    if (error != null) {
+                        fail("publishing a dead letter for " + pending.partition() + "@" + pending.offset()
+                                + " failed", error);
+                    } else {
+                        done(pending);
+                    }
+                });
+    }
+
+    private void send(Topic<String, ?> topic, String key, byte[] value, Callback callback) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, value), callback);
+        } catch (KafkaException e) {
+            fail("cannot send to " + topic, e);
+        }
+    }
+
+    private void done(Pending pending) {
+        tracker.complete(pending.partition(), pending.offset());
+        inFlight.release();
+    }
+
+    private void fail(String what, Throwable error) {
+        if (failure.compareAndSet(null, error)) {
+            LOG.error("{}: the pipeline stops consuming and committing; restart to resume from the last commit",
+                    what, error);
+        }
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------
+
+    /**
+     * Stops gracefully: no more polls, in-flight samples get up to 15 s to be acknowledged and committed,
+     * then every thread stops and the clients close.
+     */
+    @Override
+    public void close() {
+        consuming.set(false);
+        if (consumerThread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+        join(consumerThread, DRAIN.plusSeconds(10));
+        running.set(false);
+        decodePool.shutdownNow();
+        workers.forEach(Thread::interrupt);
+        workers.forEach(w -> join(w, Duration.ofSeconds(10)));
+        try {
+            decodePool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(10));
+    }
+
+    private static void join(Thread thread, Duration timeout) {
+        if (!thread.isAlive()) {
+            return;
+        }
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

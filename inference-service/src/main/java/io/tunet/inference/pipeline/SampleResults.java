@@ -1,0 +1,105 @@
+package io.tunet.inference.pipeline;
+
+import io.tunet.core.masks.MaskPostProcessor;
+import io.tunet.core.masks.RunLength;
+import io.tunet.inference.model.ServingModel;
+import io.tunet.schemas.ClassMask;
+import io.tunet.schemas.Classification;
+import io.tunet.schemas.HpaClasses;
+import io.tunet.schemas.Sample;
+import io.tunet.schemas.SegmentationMask;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The two outputs of one sample: its Classification (28 probabilities, labels decided by the model
+ * version's per-class thresholds) and its SegmentationMask (for each predicted class, the mask plane cleaned
+ * by tunet-core's {@link MaskPostProcessor} and run-length encoded, at the model's input resolution).
+ *
+ * @param classification the verdict
+ * @param masks the masks of the predicted classes
+ */
+public record SampleResults(Classification classification, SegmentationMask masks) {
+
+    /**
+     * Builds the outputs of one sample from the model's answer.
+     *
+     * @param sample the input
+     * @param model the model version that produced the answer
+     * @param probabilities the 28 class probabilities
+     * @param maskPlanes 28 mask-probability planes of {@code S × S}, class-major
+     * @param cleaner the mask cleaning shared with training
+     * @param latencyMillis time from the sample's arrival at this service to now
+     * @param now the time the outputs are stamped with
+     * @throws IllegalArgumentException if the arrays do not have the model's shape
+     */
+    public static SampleResults of(Sample sample, ServingModel model, float[] probabilities, float[] maskPlanes,
+            MaskPostProcessor cleaner, double latencyMillis, Instant now) {
+        int size = model.inputSize();
+        int plane = size * size;
+        if (probabilities.length != HpaClasses.COUNT || maskPlanes.length != HpaClasses.COUNT * plane) {
+            throw new IllegalArgumentException("expected " + HpaClasses.COUNT + " probabilities and "
+                    + HpaClasses.COUNT + " planes of " + size + "x" + size + ", got " + probabilities.length + " and "
+                    + maskPlanes.length + " values");
+        }
+        float[] thresholds = model.thresholds();
+        List<Float> probabilityList = new ArrayList<>(HpaClasses.COUNT);
+        List<Float> thresholdList = new ArrayList<>(HpaClasses.COUNT);
+        List<Integer> labels = new ArrayList<>();
+        List<ClassMask> masks = new ArrayList<>();
+        for (int c = 0; c < HpaClasses.COUNT; c++) {
+            probabilityList.add(probabilities[c]);
+            thresholdList.add(thresholds[c]);
+            if (probabilities[c] >= thresholds[c]) {
+                labels.add(c);
+                byte[] mask = cleaner.clean(Arrays.copyOfRange(maskPlanes, c * plane, (c + 1) * plane), size, size);
+                masks.add(ClassMask.newBuilder().setClassIndex(c).setArea(area(mask))
+                        .setRuns(boxed(RunLength.encode(mask))).build());
+            }
+        }
+        Classification classification = Classification.newBuilder()
+                .setSampleId(sample.getSampleId())
+                .setPlate(sample.getPlate())
+                .setWell(sample.getWell())
+                .setField(sample.getField())
+                .setModelName(model.name())
+                .setModelVersion(model.version())
+                .setProbabilities(probabilityList)
+                .setPredictedLabels(labels)
+                .setThresholds(thresholdList)
+                .setInferenceLatencyMillis(latencyMillis)
+                .setDevice(model.device())
+                .setSampleAssembledAt(sample.getAssembledAt())
+                .setLastAcquiredAt(sample.getLastAcquiredAt())
+                .setClassifiedAt(now)
+                .build();
+        SegmentationMask segmentation = SegmentationMask.newBuilder()
+                .setSampleId(sample.getSampleId())
+                .setModelName(model.name())
+                .setModelVersion(model.version())
+                .setWidth(size)
+                .setHeight(size)
+                .setMasks(masks)
+                .setCreatedAt(now)
+                .build();
+        return new SampleResults(classification, segmentation);
+    }
+
+    private static int area(byte[] mask) {
+        int area = 0;
+        for (byte v : mask) {
+            area += v;
+        }
+        return area;
+    }
+
+    private static List<Integer> boxed(int[] values) {
+        List<Integer> list = new ArrayList<>(values.length);
+        for (int v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+}

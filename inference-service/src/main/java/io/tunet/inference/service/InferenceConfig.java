@@ -1,0 +1,110 @@
+package io.tunet.inference.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/** The inference service's whole configuration ({@code inference.*}); see the module README for each key. */
+@ConfigMapping(prefix = "inference")
+public interface InferenceConfig {
+
+    /** Which model to serve and where a first one may come from. */
+    ModelSettings model();
+
+    /** Dynamic batching. */
+    Batch batch();
+
+    /** Threads and bounds of the pipeline. */
+    Pipeline pipeline();
+
+    /** Kafka clients. */
+    Kafka kafka();
+
+    /** Root folder of the local blob store that holds claim-checked images and ONNX files. */
+    Path blobStoreRoot();
+
+    /** Mask cleaning; unset values take tunet-core's defaults. */
+    Masks masks();
+
+    /** The model. */
+    interface ModelSettings {
+        /** Model name followed on the {@code models} topic (its record key). */
+        @WithDefault("tunet")
+        String name();
+
+        /** An ONNX file exported by tunet-core to serve until the registry promotes a version. */
+        Optional<Path> path();
+
+        /** Version of the file at {@link #path()}, when its metadata version is not a number. */
+        OptionalLong version();
+    }
+
+    /** Dynamic batching. */
+    interface Batch {
+        /** A batch closes when it holds this many samples... */
+        @WithDefault("8")
+        int maxSize();
+
+        /** ...or when this long has passed since its first sample arrived, whichever comes first. */
+        @WithDefault("10ms")
+        Duration maxWait();
+    }
+
+    /** Threads and bounds of the pipeline. */
+    interface Pipeline {
+        /** Inference threads, each with its own ONNX Runtime session. */
+        @WithDefault("1")
+        int workers();
+
+        /** Threads decoding images and preprocessing. */
+        @WithDefault("1")
+        int decodeThreads();
+
+        /** Samples polled but not yet acknowledged, at most; beyond it the consumer pauses. */
+        @WithDefault("64")
+        int maxInFlight();
+
+        /** Decoded samples waiting for a batch, at most. */
+        @WithDefault("32")
+        int queueCapacity();
+    }
+
+    /** Kafka clients. */
+    interface Kafka {
+        /** Bootstrap servers. */
+        String bootstrapServers();
+
+        /** Consumer group of the samples consumer. */
+        @WithDefault("inference-service")
+        String groupId();
+
+        /** Records per poll. */
+        @WithDefault("32")
+        int maxPollRecords();
+
+        /** How long one poll waits. */
+        @WithDefault("100ms")
+        Duration pollTimeout();
+
+        /** How often completed offsets are committed. */
+        @WithDefault("500ms")
+        Duration commitInterval();
+
+        /** Further client properties for every client (security settings, for example). */
+        Map<String, String> properties();
+    }
+
+    /** Mask cleaning. */
+    interface Masks {
+        /** Radius of the opening disc. */
+        OptionalInt openingRadius();
+
+        /** Smallest connected component kept, in pixels. */
+        OptionalInt minComponentArea();
+    }
+}

@@ -1,0 +1,110 @@
+package io.tunet.inference.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.tunet.blob.BlobStoreException;
+import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.core.image.DecodeLimits;
+import io.tunet.core.masks.MaskPostProcessor;
+import io.tunet.inference.metrics.InferenceMetrics;
+import io.tunet.inference.model.Devices;
+import io.tunet.inference.model.ModelLoader;
+import io.tunet.inference.model.ModelRefusedException;
+import io.tunet.inference.model.ModelRegistry;
+import io.tunet.inference.model.ModelVersionFollower;
+import io.tunet.inference.pipeline.InferencePipeline;
+import io.tunet.inference.pipeline.PipelineSettings;
+import io.tunet.inference.pipeline.SampleDecoder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: on startup it picks the device, loads the first model from {@code inference.model.path}
+ * if given, follows the {@code models} topic, and starts the pipeline (which consumes once a model serves).
+ */
+@ApplicationScoped
+public class InferenceService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
+
+    private final InferenceConfig config;
+    private final InferenceMetrics metrics;
+    private ModelRegistry registry;
+    private ModelVersionFollower follower;
+    private InferencePipeline pipeline;
+
+    InferenceService(InferenceConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.metrics = new InferenceMetrics(meters);
+    }
+
+    void start(@Observes StartupEvent event) throws BlobStoreException, ModelRefusedException {
+        Devices.Selection device = Devices.detect();
+        metrics.device(device.device(), device.fallback());
+        PipelineSettings settings = settings(config);
+        LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(config.blobStoreRoot());
+        registry = new ModelRegistry(config.model().name(),
+                blobs, new ModelLoader(device.device(), settings.batchMaxSize()), metrics);
+        if (config.model().path().isPresent()) {
+            registry.loadFile(config.model().path().get(), config.model().version());
+        }
+        follower = new ModelVersionFollower(registry, clientProperties(config));
+        follower.start();
+        pipeline = new InferencePipeline(settings, registry, new SampleDecoder(blobs, DecodeLimits.defaults()), metrics);
+        pipeline.start();
+        LOG.info("inference service started: batches of up to {} within {}, {} worker(s)", settings.batchMaxSize(),
+                settings.batchMaxWait(), settings.workers());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (follower != null) {
+            follower.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** The model registry (null before startup). */
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /** The pipeline, once started. */
+    public Optional<InferencePipeline> pipeline() {
+        return Optional.ofNullable(pipeline);
+    }
+
+    /** The service's meters. */
+    public InferenceMetrics metrics() {
+        return metrics;
+    }
+
+    /** The pipeline settings of a configuration. */
+    static PipelineSettings settings(InferenceConfig config) {
+        MaskPostProcessor.Builder masks = MaskPostProcessor.builder();
+        config.masks().openingRadius().ifPresent(masks::optOpeningRadius);
+        config.masks().minComponentArea().ifPresent(masks::optMinComponentArea);
+        InferenceConfig.Kafka kafka = config.kafka();
+        return new PipelineSettings(kafka.bootstrapServers(), kafka.groupId(), kafka.properties(),
+                kafka.maxPollRecords(), kafka.pollTimeout(), kafka.commitInterval(), config.batch().maxSize(),
+                config.batch().maxWait(), config.pipeline().workers(), config.pipeline().decodeThreads(),
+                config.pipeline().maxInFlight(), config.pipeline().queueCapacity(), masks.build());
+    }
+
+    private static Map<String, Object> clientProperties(InferenceConfig config) {
+        Map<String, Object> props = new HashMap<>(config.kafka().properties());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        return props;
+    }
+}
