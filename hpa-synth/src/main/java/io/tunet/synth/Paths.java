@@ -1,0 +1,53 @@
+package io.tunet.synth;
+
+import java.util.Arrays;
+
+/**
+ * Traced filaments (microtubules, spindle fibres, bridges) as runs of pixel indices, kept so that the
+ * landmark (red) and the protein (green) stains can draw the very same filaments.
+ */
+final class Paths {
+
+    static final byte MICROTUBULE = 0;
+    static final byte SPINDLE = 1;
+    static final byte BRIDGE = 2;
+
+    int[] pixels = new int[4096];
+    int pixelCount;
+    int[] start = new int[256];
+    int[] end = new int[256];
+    int[] cell = new int[256];
+    byte[] kind = new byte[256];
+    float[] level = new float[256];
+    boolean[] reachedEdge = new boolean[256];
+    int count;
+
+    int begin(int cellId, byte k, float lvl) {
+        if (count == start.length) {
+            int n = count * 2;
+            start = Arrays.copyOf(start, n);
+            end = Arrays.copyOf(end, n);
+            cell = Arrays.copyOf(cell, n);
+            kind = Arrays.copyOf(kind, n);
+            level = Arrays.copyOf(level, n);
+            reachedEdge = Arrays.copyOf(reachedEdge, n);
+        }
+        start[count] = pixelCount;
+        end[count] = pixelCount;
+        cell[count] = cellId;
+        kind[count] = k;
+        level[count] = lvl;
+        return count++;
+    }
+
+    void add(int pixel) {
+        if (pixelCount > 0 && pixels[pixelCount - 1] == pixel && pixelCount > start[count - 1]) {
+            return;
+        }
+        if (pixelCount == pixels.length) {
+            pixels = Arrays.copyOf(pixels, pixelCount * 2);
+        }
+        pixels[pixelCount++] = pixel;
+        end[count - 1] = pixelCount;
+    }
+}
