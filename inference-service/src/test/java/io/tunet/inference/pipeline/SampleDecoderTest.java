@@ -1,0 +1,115 @@
+package io.tunet.inference.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.core.image.DecodeLimits;
+import io.tunet.core.image.ImageCodec;
+import io.tunet.core.image.Preprocessing;
+import io.tunet.inference.fixtures.TestSamples;
+import io.tunet.schemas.BlobRef;
+import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.Image;
+import io.tunet.schemas.ImageFormat;
+import io.tunet.schemas.Sample;
+import io.tunet.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleDecoderTest {
+
+    @TempDir
+    Path dir;
+
+    private LocalDirectoryBlobStore blobs;
+    private SampleDecoder decoder;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        blobs = new LocalDirectoryBlobStore(dir.resolve("blobs"));
+        decoder = new SampleDecoder(blobs, DecodeLimits.defaults());
+    }
+
+    @Test
+    void shouldPreprocessInlineAndClaimCheckedStainsWithTunetCore() throws Exception {
+        byte[][] stains = TestSamples.stains(5);
+        DecodeLimits limits = DecodeLimits.defaults();
+        float[] expected = Preprocessing.toTensor(ImageCodec.decode(stains[0], limits),
+                ImageCodec.decode(stains[1], limits), ImageCodec.decode(stains[2], limits),
+                ImageCodec.decode(stains[3], limits), 32);
+
+        Sample inline = roundTrip(TestSamples.inline("s-inline", 5));
+        Sample claimChecked = roundTrip(TestSamples.claimChecked("s-blob", 5, blobs));
+
+        assertThat(decoder.tensor(inline, 32)).containsExactly(expected);
+        assertThat(decoder.tensor(claimChecked, 32)).containsExactly(expected);
+    }
+
+    @Test
+    void shouldRejectUndecodableRecordsAndTombstones() {
+        byte[] garbage = "not avro at all".getBytes();
+        assertThatThrownBy(() -> decoder.parse("samples", garbage))
+                .isInstanceOfSatisfying(SampleRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNDECODABLE_RECORD))
+                .hasMessageContaining("samples");
+        assertThatThrownBy(() -> decoder.parse("samples", null))
+                .isInstanceOfSatisfying(SampleRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNDECODABLE_RECORD));
+    }
+
+    @Test
+    void shouldRejectAMissingBlob() throws Exception {
+        Sample sample = TestSamples.claimChecked("s-missing", 1, blobs);
+        blobs.delete((BlobRef) sample.getGreen().getContent());
+        assertThatThrownBy(() -> decoder.tensor(sample, 32))
+                .isInstanceOfSatisfying(SampleRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.BLOB_UNAVAILABLE))
+                .hasMessageContaining("green");
+    }
+
+    @Test
+    void shouldRejectABlobWhoseBytesChanged() throws Exception {
+        Sample sample = TestSamples.claimChecked("s-tampered", 2, blobs);
+        BlobRef ref = (BlobRef) sample.getBlue().getContent();
+        Path stored = blobs.root().resolve("sha256").resolve(ref.getSha256().substring(0, 2)).resolve(ref.getSha256());
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(stored, bytes);
+        assertThatThrownBy(() -> decoder.tensor(sample, 32))
+                .isInstanceOfSatisfying(SampleRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.BLOB_CHECKSUM_MISMATCH))
+                .hasMessageContaining("blue");
+    }
+
+    @Test
+    void shouldRejectCorruptAndMismatchedImages() throws Exception {
+        byte[][] stains = TestSamples.stains(3);
+        byte[] truncated = Arrays.copyOf(stains[3], stains[3].length / 2);
+        Sample corrupt = TestSamples.sample("s-corrupt", TestSamples.inlineImage(stains[0]),
+                TestSamples.inlineImage(stains[1]), TestSamples.inlineImage(stains[2]),
+                TestSamples.inlineImage(truncated));
+        assertThatThrownBy(() -> decoder.tensor(corrupt, 32))
+                .isInstanceOfSatisfying(SampleRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNREADABLE_IMAGE))
+                .hasMessageContaining("yellow");
+
+        Image wrongSize = Image.newBuilder().setFormat(ImageFormat.PNG).setWidth(99).setHeight(99).setBitDepth(8)
+                .setContent(ByteBuffer.wrap(stains[0])).build();
+        Sample lying = TestSamples.sample("s-lying", wrongSize, TestSamples.inlineImage(stains[1]),
+                TestSamples.inlineImage(stains[2]), TestSamples.inlineImage(stains[3]));
+        assertThatThrownBy(() -> decoder.tensor(lying, 32))
+                .isInstanceOfSatisfying(SampleRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.INVALID_FIELD))
+                .hasMessageContaining("red");
+    }
+
+    private Sample roundTrip(Sample sample) throws SampleRejectedException {
+        return decoder.parse("samples", Topics.SAMPLES.valueSerde().serializer().serialize("samples", sample));
+    }
+}
