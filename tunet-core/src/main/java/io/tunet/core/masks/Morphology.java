@@ -3,8 +3,7 @@ package io.tunet.core.masks;
 /**
  * Binary morphology and connected components on row-major 0/1 masks. Structuring elements are discs of
  * integer radius (radius 1 is the 3×3 cross, as OpenCV's 3×3 ellipse); pixels outside the image neither
- * erode nor dilate (OpenCV's default borders). Each disc row is tested in O(1) with per-row prefix counts,
- * so a pass costs O(pixels × (2r + 1)) whatever the radius.
+ * erode nor dilate (OpenCV's default borders). A pass costs O(pixels × (2r + 1)) whatever the radius.
  */
 final class Morphology {
 
@@ -33,40 +32,55 @@ final class Morphology {
         return halfWidths;
     }
 
+    /**
+     * Erosion (every pixel of the disc is set) or dilation (any is): each disc row is a horizontal window
+     * whose half-width depends on the row offset, so first filter rows horizontally once per distinct
+     * half-width, then combine the (2r + 1) shifted rows with AND / OR in tight, vectorisable loops.
+     */
     private static void apply(byte[] src, int w, int h, int[] halfWidths, boolean erode, byte[] dst) {
         int radius = halfWidths.length / 2;
-        int stride = w + 1;
-        int[] prefix = new int[stride * h];
-        for (int y = 0; y < h; y++) {
-            int row = y * stride;
-            for (int x = 0; x < w; x++) {
-                prefix[row + x + 1] = prefix[row + x] + (src[y * w + x] != 0 ? 1 : 0);
+        byte[][] horizontal = new byte[radius + 1][];
+        int[] prefix = new int[w + 1];
+        for (int half : halfWidths) {
+            if (horizontal[half] == null) {
+                horizontal[half] = half == 0 ? src : filterRows(src, w, h, half, erode, prefix);
             }
         }
         for (int y = 0; y < h; y++) {
-            int dyFrom = Math.max(-radius, -y);
-            int dyTo = Math.min(radius, h - 1 - y);
-            for (int x = 0; x < w; x++) {
-                // Erosion keeps a pixel if every disc row is all ones; dilation sets it if any row has a one.
-                boolean result = erode;
-                for (int dy = dyFrom; dy <= dyTo; dy++) {
-                    int half = halfWidths[dy + radius];
-                    int x0 = Math.max(0, x - half);
-                    int x1 = Math.min(w - 1, x + half);
-                    int row = (y + dy) * stride;
-                    int ones = prefix[row + x1 + 1] - prefix[row + x0];
-                    if (erode && ones != x1 - x0 + 1) {
-                        result = false;
-                        break;
+            int out = y * w;
+            java.util.Arrays.fill(dst, out, out + w, erode ? (byte) 1 : 0);
+            for (int dy = Math.max(-radius, -y); dy <= Math.min(radius, h - 1 - y); dy++) {
+                byte[] rows = horizontal[halfWidths[dy + radius]];
+                int in = (y + dy) * w;
+                if (erode) {
+                    for (int x = 0; x < w; x++) {
+                        dst[out + x] &= rows[in + x];
                     }
-                    if (!erode && ones > 0) {
-                        result = true;
-                        break;
+                } else {
+                    for (int x = 0; x < w; x++) {
+                        dst[out + x] |= rows[in + x];
                     }
                 }
-                dst[y * w + x] = result ? (byte) 1 : 0;
             }
         }
+    }
+
+    /** Per row: 1 where all (erode) or any (dilate) of the pixels within {@code half} columns are set. */
+    private static byte[] filterRows(byte[] src, int w, int h, int half, boolean erode, int[] prefix) {
+        byte[] out = new byte[src.length];
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                prefix[x + 1] = prefix[x] + src[row + x];
+            }
+            for (int x = 0; x < w; x++) {
+                int x0 = Math.max(0, x - half);
+                int x1 = Math.min(w - 1, x + half);
+                int ones = prefix[x1 + 1] - prefix[x0];
+                out[row + x] = (erode ? ones == x1 - x0 + 1 : ones > 0) ? (byte) 1 : 0;
+            }
+        }
+        return out;
     }
 
     /**

@@ -111,6 +111,19 @@ class ImageCodecTest {
     }
 
     @Test
+    void shouldReadGrayPaletteEntriesAndRefuseColouredOnes() throws Exception {
+        BufferedImage indexed = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED);
+        indexed.setRGB(2, 1, 0xFFFFFF);
+
+        GrayImage decoded = ImageCodec.decode(TestImages.write(indexed, "png"), LIMITS);
+
+        assertEquals(1f, decoded.pixels()[8 + 2]);
+        assertEquals(0f, decoded.pixels()[0]);
+        indexed.setRGB(5, 6, 0xFF0000);
+        assertEquals(Reason.NOT_GRAYSCALE, reasonOfDecode(TestImages.write(indexed, "png")));
+    }
+
+    @Test
     void shouldRefuseBytesOfUnknownFormat() {
         byte[] gif = "GIF89a....".getBytes();
 
