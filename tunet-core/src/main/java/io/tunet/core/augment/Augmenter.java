@@ -73,30 +73,57 @@ public final class Augmenter {
         if (rng == null) {
             throw new IllegalArgumentException("a random generator is required");
         }
+        int plane = size * size;
+        // Most of TUNet's 28 target planes are empty (only labelled classes carry a mask) and stay empty under
+        // any transform: move only the non-empty ones.
+        int[] occupied = nonEmptyPlanes(masks, maskChannels, plane);
         float[] outImage = image;
-        float[] outMasks = maskChannels == 0 ? new float[0] : masks;
+        float[] packed = pack(masks, occupied, plane);
         if (dihedral) {
             Dihedral t = Dihedral.values()[rng.nextInt(Dihedral.values().length)];
             outImage = t.apply(outImage, channels, size);
-            if (maskChannels > 0) {
-                outMasks = t.apply(outMasks, maskChannels, size);
+            if (occupied.length > 0) {
+                packed = t.apply(packed, occupied.length, size);
             }
         }
         if (rotationProbability > 0 && rng.nextDouble() < rotationProbability) {
             double degrees = (rng.nextDouble() * 2 - 1) * maxRotationDegrees;
             outImage = Rotation.bilinear(outImage, channels, size, degrees);
-            if (maskChannels > 0) {
-                outMasks = Rotation.nearest(outMasks, maskChannels, size, degrees);
+            if (occupied.length > 0) {
+                packed = Rotation.nearest(packed, occupied.length, size, degrees);
             }
         }
         if (outImage == image) {
             outImage = image.clone();
         }
-        if (outMasks == masks) {
-            outMasks = masks.clone();
+        float[] outMasks = new float[maskChannels * plane];
+        for (int k = 0; k < occupied.length; k++) {
+            System.arraycopy(packed, k * plane, outMasks, occupied[k] * plane, plane);
         }
         jitterLighting(outImage, channels, size * size, rng);
         return new Augmented(outImage, outMasks);
+    }
+
+    private static int[] nonEmptyPlanes(float[] masks, int planes, int plane) {
+        int[] occupied = new int[planes];
+        int count = 0;
+        for (int c = 0; c < planes; c++) {
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                if (masks[i] != 0f) {
+                    occupied[count++] = c;
+                    break;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(occupied, count);
+    }
+
+    private static float[] pack(float[] masks, int[] occupied, int plane) {
+        float[] packed = new float[occupied.length * plane];
+        for (int k = 0; k < occupied.length; k++) {
+            System.arraycopy(masks, occupied[k] * plane, packed, k * plane, plane);
+        }
+        return packed;
     }
 
     private void jitterLighting(float[] image, int channels, int plane, RandomGenerator rng) {

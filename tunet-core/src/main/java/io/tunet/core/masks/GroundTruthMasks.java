@@ -1,5 +1,7 @@
 package io.tunet.core.masks;
 
+import io.tunet.core.image.Channel;
+
 /**
  * The paper's weak segmentation labels (DESIGN §3): the green stain thresholded into one protein mask, and
  * per class either that mask (the sample carries the class) or an empty plane.
@@ -82,6 +84,29 @@ public final class GroundTruthMasks {
             }
         }
         return targets;
+    }
+
+    /**
+     * The segmentation targets of one model input: the protein mask thresholded from the tensor's green
+     * plane (so at the model's resolution, after the shared preprocessing), copied into the planes of the
+     * sample's labels.
+     *
+     * @param imageTensor a {@code 4 × size × size} tensor in {@link Channel} order
+     * @return {@code float[numClasses * size * size]} as {@link #targets}
+     * @throws IllegalArgumentException if the tensor is not {@code 4 * size * size} long or a label is invalid
+     */
+    public static float[] targetsFromTensor(float[] imageTensor, int size, int[] labels, int numClasses,
+                                            ThresholdMethod method) {
+        int channels = Channel.values().length;
+        if (size <= 0 || imageTensor == null || imageTensor.length != (long) channels * size * size) {
+            throw new IllegalArgumentException("a " + channels + "x" + size + "x" + size + " tensor needs "
+                    + (long) channels * size * size + " values, got "
+                    + (imageTensor == null ? "none" : imageTensor.length));
+        }
+        int plane = size * size;
+        int offset = Channel.GREEN.ordinal() * plane;
+        float[] green = java.util.Arrays.copyOfRange(imageTensor, offset, offset + plane);
+        return targets(proteinMask(green, size, size, method), labels, numClasses);
     }
 
     private static float otsu(float[] values) {

@@ -61,6 +61,34 @@ class AugmenterTest {
     }
 
     @Test
+    void shouldMoveEveryMaskPlaneWithTheSameTransformAndKeepEmptyPlanesEmpty() {
+        Augmenter augmenter = Augmenter.builder().optRotation(0, 0).optLighting(0, 0).build();
+        float[] first = blob();
+        float[] third = new float[SIZE * SIZE];
+        third[3 * SIZE + 29] = 1; // a single pixel near the top-right corner
+        float[] masks = new float[3 * SIZE * SIZE];
+        System.arraycopy(first, 0, masks, 0, SIZE * SIZE);
+        System.arraycopy(third, 0, masks, 2 * SIZE * SIZE, SIZE * SIZE);
+
+        for (long seed = 0; seed < 16; seed++) {
+            Augmented out = augmenter.apply(imageWith(first), 2, masks, 3, SIZE, new SplittableRandom(seed));
+
+            float[] plane0 = java.util.Arrays.copyOfRange(out.masks(), 0, SIZE * SIZE);
+            Dihedral used = null;
+            for (Dihedral t : Dihedral.values()) {
+                if (java.util.Arrays.equals(t.apply(first, 1, SIZE), plane0)) {
+                    used = t;
+                }
+            }
+            assertTrue(used != null, "plane 0 is not a dihedral image of the input");
+            assertArrayEquals(new float[SIZE * SIZE], java.util.Arrays.copyOfRange(out.masks(), SIZE * SIZE,
+                    2 * SIZE * SIZE));
+            assertArrayEquals(used.apply(third, 1, SIZE), java.util.Arrays.copyOfRange(out.masks(), 2 * SIZE * SIZE,
+                    3 * SIZE * SIZE), "seed " + seed);
+        }
+    }
+
+    @Test
     void shouldKeepMasksBinaryAndAlignedUnderFreeRotation() {
         Augmenter augmenter = Augmenter.builder().optDihedral(false).optRotation(1, 45).optLighting(0, 0).build();
         float[] mask = blob();
