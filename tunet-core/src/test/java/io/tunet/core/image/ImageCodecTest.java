@@ -16,7 +16,9 @@ import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Iterator;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,31 @@ class ImageCodecTest {
         assertEquals(new ImageHeader(ImageFormat.TIFF, 40, 30, 16), ImageCodec.readHeader(bytes, LIMITS));
         assertEquals(40000f / 65535f, decoded.pixels()[5 * 40 + 7], 1e-7f);
         assertEquals(0f, decoded.pixels()[0]);
+    }
+
+    @Test
+    void shouldDecodeCompressedTiffs() throws Exception {
+        BufferedImage image = new BufferedImage(33, 17, BufferedImage.TYPE_USHORT_GRAY);
+        for (int y = 0; y < 17; y++) {
+            for (int x = 0; x < 33; x++) {
+                image.getRaster().setSample(x, y, 0, x * 1000 + y);
+            }
+        }
+        for (String compression : new String[] {"LZW", "Deflate", "PackBits"}) {
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType(compression);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+                writer.setOutput(out);
+                writer.write(null, new IIOImage(image, null, null), param);
+            }
+
+            GrayImage decoded = ImageCodec.decode(bytes.toByteArray(), LIMITS);
+
+            assertEquals((32 * 1000 + 16) / 65535f, decoded.pixels()[16 * 33 + 32], 1e-7f, compression);
+        }
     }
 
     @Test
