@@ -1,0 +1,82 @@
+package io.tunet.results;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Everything the results sink can be told, with its defaults. Environment variables follow the usual
+ * mapping ({@code results.kafka.group-id} → {@code RESULTS_KAFKA_GROUP_ID}).
+ */
+@ConfigMapping(prefix = "results")
+public interface ResultsConfig {
+
+    Kafka kafka();
+
+    Database database();
+
+    Auth auth();
+
+    Thumbnails thumbnails();
+
+    Query query();
+
+    /** Root of the local blob store that claim-checked sample images live in. */
+    @WithDefault(".tunet/blobs")
+    Path blobStoreDir();
+
+    interface Kafka {
+        /** Bootstrap servers of the line's Kafka cluster. */
+        @WithDefault("${kafka.bootstrap.servers:localhost:9092}")
+        String bootstrapServers();
+
+        /** Consumer group; instances of the sink sharing it split the partitions. */
+        @WithDefault("results-sink")
+        String groupId();
+
+        /** Records per poll, and so per database transaction. */
+        @WithDefault("200")
+        int maxPollRecords();
+
+        /** How often a paused consumer checks whether the database is back. */
+        @WithDefault("PT1S")
+        Duration databaseRetryInterval();
+    }
+
+    interface Database {
+        /** Data folder of the embedded PostgreSQL started when no JDBC URL is configured. */
+        @WithDefault(".tunet/postgres")
+        Path embeddedDir();
+
+        /** Port of the embedded PostgreSQL; 0 picks a free one. */
+        @WithDefault("0")
+        int embeddedPort();
+    }
+
+    interface Auth {
+        /** Token that may read; generated and logged at start-up when absent. */
+        Optional<String> viewerToken();
+
+        /** Token that may read and post labels; generated and logged at start-up when absent. */
+        Optional<String> curatorToken();
+    }
+
+    interface Thumbnails {
+        /** Longest side of the stored composite thumbnail, in pixels. */
+        @WithDefault("192")
+        int size();
+    }
+
+    interface Query {
+        /** Largest page a client may ask for. */
+        @WithDefault("500")
+        int maxPageSize();
+
+        /** Most rows one CSV export returns. */
+        @WithDefault("100000")
+        int maxCsvRows();
+    }
+}

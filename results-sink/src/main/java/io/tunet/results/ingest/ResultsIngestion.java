@@ -1,0 +1,85 @@
+package io.tunet.results.ingest;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.results.ResultsConfig;
+import io.tunet.results.live.LiveEvents;
+import io.tunet.schemas.topics.Topics;
+
+/** Starts the consumer loop with the application (after Flyway migrated the schema) and stops it with it. */
+@ApplicationScoped
+public class ResultsIngestion {
+
+    @Inject
+    ResultsConfig config;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    LiveEvents live;
+
+    @Inject
+    MeterRegistry metrics;
+
+    private ResultsConsumer loop;
+    private Thread thread;
+
+    void start(@Observes StartupEvent event) throws Exception {
+        ResultsStore store = new ResultsStore(new Thumbnails(new LocalDirectoryBlobStore(config.blobStoreDir()),
+                config.thumbnails().size()));
+        loop = new ResultsConsumer(new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
+                new ByteArrayDeserializer()), dataSource, store, live::publish,
+                config.kafka().databaseRetryInterval(), metrics);
+        thread = new Thread(loop, "results-consumer");
+        thread.setUncaughtExceptionHandler((t, e) -> org.jboss.logging.Logger.getLogger(ResultsIngestion.class)
+                .error("the results consumer stopped; the service is no longer live", e));
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (loop != null) {
+            loop.stop();
+            thread.join(10_000);
+        }
+    }
+
+    /** Whether the consumer loop is running. */
+    public boolean running() {
+        return thread != null && thread.isAlive();
+    }
+
+    /** Whether consumption is paused for a database outage. */
+    public boolean paused() {
+        return loop != null && loop.paused();
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.kafka().maxPollRecords());
+        // a samples record may carry four inline images
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.largestMessageBytes());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "results-sink-" + ProcessHandle.current().pid());
+        return props;
+    }
+}

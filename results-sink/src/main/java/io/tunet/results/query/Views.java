@@ -1,0 +1,74 @@
+package io.tunet.results.query;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the query API returns, as JSON. Class indices follow {@link io.tunet.schemas.HpaClasses}. */
+public final class Views {
+
+    private Views() {
+    }
+
+    /** One model version's verdict on one sample. */
+    public record Prediction(String sampleId, String plate, String well, int field, String modelName,
+                             long modelVersion, int topClass, String topClassName, float topProbability,
+                             List<Integer> predictedLabels, List<Float> probabilities, Instant classifiedAt,
+                             double inferenceLatencyMs, String device) {
+    }
+
+    /** A sample with its most recent prediction (null while none has arrived). */
+    public record SampleSummary(String sampleId, String plate, String well, int field, Instant firstSeenAt,
+                                Instant assembledAt, boolean hasThumbnail, Prediction latest) {
+    }
+
+    /** A sample with every model version's prediction and every label a curator gave it. */
+    public record SampleDetail(SampleSummary sample, List<Prediction> predictions, List<Feedback> feedback) {
+    }
+
+    /** A curator's labels. */
+    public record Feedback(String feedbackId, List<Integer> labels, String labelledBy, String source, String comment,
+                           Instant labelledAt) {
+    }
+
+    /** The masks one model version predicted for a sample; runs are row-major, background first. */
+    public record MaskSet(String sampleId, String modelName, long modelVersion, int width, int height,
+                          List<Mask> masks) {
+    }
+
+    /** One class's mask. */
+    public record Mask(int classIndex, String className, int area, List<Integer> runs) {
+    }
+
+    /** A plate with results. */
+    public record Plate(String plate, long samples, long wells, Instant lastClassifiedAt) {
+    }
+
+    /** One well of a plate: the class with the highest mean probability over its samples' latest predictions. */
+    public record Well(String well, long samples, int dominantClass, String dominantClassName, double confidence) {
+    }
+
+    /** Per-well summary of a plate. */
+    public record PlateSummary(String plate, List<Well> wells) {
+    }
+
+    /** How many samples (latest prediction each) carry a class. */
+    public record ClassCount(int classIndex, String name, long count) {
+    }
+
+    /** A model version, its metrics and every status it went through. */
+    public record ModelVersion(String modelName, long version, String status, String statusReason,
+                               String architecture, int inputSize, double macroF1, double microF1, double precision,
+                               double recall, List<Double> perClassF1, Double dice, int validationSize,
+                               int trainingSetSize, String snapshotId, Long parentVersion, Instant createdAt,
+                               List<StatusChange> history) {
+    }
+
+    /** One status a model version entered, in the order the sink saw them. */
+    public record StatusChange(String status, String reason, Instant recordedAt) {
+    }
+
+    /** An incomplete sample, a dead letter, or a record the sink could not use. */
+    public record Incident(String kind, String sampleId, String plate, String well, String reason, String detail,
+                           String sourceTopic, String service, Instant occurredAt) {
+    }
+}
