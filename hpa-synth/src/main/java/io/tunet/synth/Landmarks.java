@@ -72,7 +72,8 @@ final class Landmarks {
 
     /** ER network value at pixel column {@code x} and tile row {@code ty} of cell {@code c}. */
     static float erNetwork(Cell c, int x, int ty, float inv) {
-        return 0.18f + 0.82f * Textures.at(Textures.RETICULUM, c.texX + (int) (x * inv), ty);
+        float net = Textures.at(Textures.RETICULUM, c.texX + (int) (x * inv), ty);
+        return 0.08f + 0.92f * net * net;
     }
 
     /** ER density against nucleus-normalised distance: highest at the nuclear envelope. */
@@ -93,7 +94,7 @@ final class Landmarks {
                         continue;
                     }
                     float d = Math.max(0, s.nucleusDistance[p] - 1);
-                    red[p] = level * (0.06f + 0.1f * Textures.expNeg(d));
+                    red[p] = level * (0.03f + 0.07f * Textures.expNeg(d));
                 }
             }
         }

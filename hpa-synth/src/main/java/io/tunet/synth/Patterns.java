@@ -16,7 +16,7 @@ final class Patterns {
     /** Fraction of eligible cells that show a pattern (at least one always does). */
     private static final double PRESENCE = 0.85;
 
-    private enum Region { NUCLEUS, CYTOPLASM, CELL, PAIR }
+    private enum Region { NUCLEUS, CYTOPLASM, CELL, BRIDGE }
 
     private final Scene s;
     private final SplittableRandom r;
@@ -337,13 +337,13 @@ final class Patterns {
     }
 
     private void intermediateFilaments(float a) {
-        int count = 12 + r.nextInt(10);
+        int count = 18 + r.nextInt(12);
         for (int i = 0; i < count; i++) {
             double phi = r.nextDouble() * 2 * Math.PI;
-            double t = 1.08 + 0.8 * r.nextDouble();
+            double t = 1.08 + 1.2 * r.nextDouble() * r.nextDouble();
             double dir = r.nextBoolean() ? 1 : -1;
-            double arc = 1.0 + 2.0 * r.nextDouble();
-            double drift = 0.25 * r.nextGaussian();
+            double arc = 0.8 + 2.2 * r.nextDouble();
+            double drift = 0.35 * r.nextGaussian();
             float v = a * (0.55f + 0.45f * (float) r.nextDouble());
             double travelled = 0;
             while (travelled < arc) {
@@ -357,7 +357,7 @@ final class Patterns {
                 double dphi = 0.6 / (rad * t);
                 phi += dir * dphi;
                 travelled += dphi;
-                t = Math.max(1.04, t + drift * dphi + 0.02 * r.nextGaussian());
+                t = Math.max(1.04, t + drift * dphi + 0.035 * r.nextGaussian());
             }
         }
     }
@@ -367,12 +367,12 @@ final class Patterns {
         float ux = (float) Math.cos(th), uy = (float) Math.sin(th);
         float reach = Math.max(cell.ax, cell.ay) * 1.6f;
         float width = cell.meanCellRadius() * 0.9f;
-        int fibres = 6 + r.nextInt(7);
+        int fibres = 9 + r.nextInt(9);
         for (int i = 0; i < fibres; i++) {
             float off = width * (2 * (float) r.nextDouble() - 1);
             float ox = cell.cx - uy * off, oy = cell.cy + ux * off;
-            line(ox - ux * reach, oy - uy * reach, ox + ux * reach, oy + uy * reach, 0.6f * k,
-                    a * (0.5f + 0.5f * (float) r.nextDouble()), Region.CELL);
+            line(ox - ux * reach, oy - uy * reach, ox + ux * reach, oy + uy * reach, 0.45f * k,
+                    a * (0.45f + 0.5f * (float) r.nextDouble()), Region.CELL);
         }
     }
 
@@ -410,15 +410,15 @@ final class Patterns {
                 continue;
             }
             int len = ps.end[f] - ps.start[f];
-            // The midbody and the stretch around it, not the whole bridge.
-            int from = ps.start[f] + len / 5;
-            int to = ps.end[f] - len / 5;
+            // The midbody and the stretch around it, not the ends at the nuclei.
+            int from = ps.start[f] + len / 6;
+            int to = ps.end[f] - len / 6;
             for (int i = from; i < to; i++) {
                 int p = ps.pixels[i];
-                disk(p % s.size + 0.5f, p / s.size + 0.5f, 0.8f * k, a, Region.PAIR);
+                disk(p % s.size + 0.5f, p / s.size + 0.5f, 0.9f * k, 0.8f * a, Region.BRIDGE);
             }
             int mid = ps.pixels[ps.start[f] + len / 2];
-            disk(mid % s.size + 0.5f, mid / s.size + 0.5f, 1.8f * k, a, Region.PAIR);
+            disk(mid % s.size + 0.5f, mid / s.size + 0.5f, 1.8f * k, a, Region.BRIDGE);
         }
     }
 
@@ -478,8 +478,9 @@ final class Patterns {
 
     private boolean allowed(int p, Region region) {
         int o = s.owner[p];
-        if (region == Region.PAIR) {
-            return o == cell.id || (o != 0 && o == cell.partner);
+        if (region == Region.BRIDGE) {
+            // The bridge crosses the gap between the daughters; only their nuclei are out of bounds.
+            return s.nucleus[p] == 0;
         }
         if (o != cell.id) {
             return false;

@@ -1,0 +1,112 @@
+package io.tunet.synth;
+
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HpaSynthTest {
+
+    private static final HpaSynth SYNTH = HpaSynth.builder().size(128).build();
+
+    @Test
+    void shouldGiveTheSameFieldForTheSameSeedAndIndexWhateverTheOrderOrThread() {
+        SynthField first = SYNTH.generate(5, 3);
+        for (int i = 0; i < 5; i++) {
+            SYNTH.generate(9, i);
+        }
+        List<SynthField> parallel = IntStream.range(0, 8).parallel().mapToObj(i -> SYNTH.generate(5, 3)).toList();
+        SynthField fresh = HpaSynth.builder().size(128).build().generate(5, 3);
+        for (SynthField other : parallel) {
+            assertSameField(first, other);
+        }
+        assertSameField(first, fresh);
+    }
+
+    @Test
+    void shouldGiveDifferentFieldsForDifferentIndicesOrSeeds() {
+        SynthField a = SYNTH.generate(5, 3);
+        assertFalse(java.util.Arrays.equals(a.stain(Stain.BLUE), SYNTH.generate(5, 4).stain(Stain.BLUE)));
+        assertFalse(java.util.Arrays.equals(a.stain(Stain.BLUE), SYNTH.generate(6, 3).stain(Stain.BLUE)));
+        assertNotEquals(a.id(), SYNTH.generate(5, 4).id());
+    }
+
+    @Test
+    void shouldDrawTheSameLabelsForAnIndexAtEverySize() {
+        HpaSynth big = HpaSynth.builder().size(512).build();
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(SYNTH.labels(1, i), big.labels(1, i));
+            assertArrayEquals(SYNTH.labels(1, i), SYNTH.generate(1, i).labels());
+        }
+    }
+
+    @Test
+    void shouldReturnOneMaskPerLabelAndStainsInTheUnitRange() {
+        SynthField f = SYNTH.generate(2, 0, 25, 0, 21);
+        assertArrayEquals(new int[] {0, 21, 25}, f.labels());
+        assertEquals(List.of(0, 21, 25), List.copyOf(f.masks().keySet()));
+        for (Stain s : Stain.values()) {
+            for (float v : f.stain(s)) {
+                assertTrue(v >= 0 && v <= 1, "intensity " + v);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.mask(7));
+        assertTrue(e.getMessage().contains("Golgi"), e.getMessage());
+    }
+
+    @Test
+    void shouldWriteSixteenBitRastersWhenAsked() {
+        SynthField f = HpaSynth.builder().size(128).bitDepth(16).build().generate(1, 1);
+        int max = IntStream.of(f.raster(Stain.BLUE)).max().orElseThrow();
+        assertTrue(max > 255 && max <= 65535, "max " + max);
+        assertEquals(BufferedImage.TYPE_USHORT_GRAY, f.image(Stain.BLUE).getType());
+        assertEquals(BufferedImage.TYPE_BYTE_GRAY, SYNTH.generate(1, 1).image(Stain.BLUE).getType());
+        float[] blue = f.stain(Stain.BLUE);
+        int[] raster = f.raster(Stain.BLUE);
+        for (int i = 0; i < blue.length; i++) {
+            assertEquals(raster[i], blue[i] * 65535, 1e-2);
+        }
+    }
+
+    @Test
+    void shouldScaleCellCountWithSize() {
+        assertEquals(18, HpaSynth.builder().size(512).build().cellsPerField());
+        assertEquals(72, HpaSynth.builder().size(2048).build().cellsPerField());
+        assertEquals(5, HpaSynth.builder().size(128).build().cellsPerField());
+        assertEquals(9, HpaSynth.builder().size(128).cellsPerField(9).build().cellsPerField());
+    }
+
+    @Test
+    void shouldRejectBadConfigurationWithTheReason() {
+        assertMessage(() -> HpaSynth.builder().size(63), "size");
+        assertMessage(() -> HpaSynth.builder().size(4096), "size");
+        assertMessage(() -> HpaSynth.builder().bitDepth(12), "bit depth");
+        assertMessage(() -> HpaSynth.builder().cellsPerField(0), "cellsPerField");
+        assertMessage(() -> HpaSynth.builder().size(64).cellsPerField(100).build(), "too many");
+        assertMessage(() -> SYNTH.generate(1, 1, 28), "28");
+        assertMessage(() -> SYNTH.generate(1, 1, new int[0]), "at least one label");
+        assertMessage(() -> Optics.defaults().withBlurSigma(-1), "blurSigma");
+    }
+
+    private static void assertMessage(Runnable r, String fragment) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    static void assertSameField(SynthField a, SynthField b) {
+        assertEquals(a.id(), b.id());
+        assertArrayEquals(a.labels(), b.labels());
+        for (Stain s : Stain.values()) {
+            assertArrayEquals(a.stain(s), b.stain(s), s.name());
+        }
+        assertEquals(a.masks(), b.masks());
+    }
+}
