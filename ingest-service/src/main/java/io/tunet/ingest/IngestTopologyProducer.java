@@ -12,8 +12,8 @@ import io.tunet.ingest.assembly.AssemblyTopology;
 @ApplicationScoped
 public class IngestTopologyProducer {
 
+    // Dependent scope: Kafka Streams reads the Topology's fields directly, so it must not be a client proxy.
     @Produces
-    @ApplicationScoped
     Topology topology(IngestConfig config, MeterRegistry registry) {
         return AssemblyTopology.build(config, registry);
     }
