@@ -3,6 +3,7 @@ package io.tunet.core.model;
 import ai.djl.nn.Block;
 import io.tunet.core.onnx.OnnxNetwork;
 import java.util.Locale;
+import java.util.Properties;
 
 /**
  * Which network to build and at what size: TUNet from its configuration, or the ResNet34 baseline with
@@ -66,6 +67,42 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
     /** Whether the network outputs masks and trains with the segmentation loss. */
     public boolean hasMasks() {
         return architecture == Architecture.TUNET;
+    }
+
+    /** The spec as properties (architecture and every configuration field), for checkpoints. */
+    public Properties toProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("architecture", architecture.id());
+        properties.setProperty("inputSize", Integer.toString(config.inputSize()));
+        properties.setProperty("baseWidth", Integer.toString(config.baseWidth()));
+        properties.setProperty("depth", Integer.toString(config.depth()));
+        properties.setProperty("dropout", Float.toString(config.dropout()));
+        return properties;
+    }
+
+    /**
+     * Reads a spec written by {@link #toProperties()}.
+     *
+     * @throws IllegalArgumentException naming the missing or invalid property
+     */
+    public static NetworkSpec fromProperties(Properties properties) {
+        try {
+            return new NetworkSpec(Architecture.parse(require(properties, "architecture")), new TunetConfig(
+                    Integer.parseInt(require(properties, "inputSize")),
+                    Integer.parseInt(require(properties, "baseWidth")),
+                    Integer.parseInt(require(properties, "depth")),
+                    Float.parseFloat(require(properties, "dropout"))));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid network description: " + e.getMessage(), e);
+        }
+    }
+
+    private static String require(Properties properties, String key) {
+        String value = properties.getProperty(key);
+        if (value == null) {
+            throw new IllegalArgumentException("network description lacks '" + key + "'");
+        }
+        return value;
     }
 
     /** A new, uninitialised block; the block also implements {@link OnnxNetwork}. */

@@ -29,11 +29,17 @@ public final class Networks {
      */
     public static Model newInitializedModel(NetworkSpec spec, long seed) {
         Engine.getEngine(TRAINING_ENGINE).setRandomSeed((int) seed);
-        Model model = Model.newInstance(spec.architecture().id(), TRAINING_ENGINE);
-        Block block = spec.newBlock();
+        Model model = newModel(spec);
+        Block block = model.getBlock();
         block.setInitializer(weightInitializer(), Parameter.Type.WEIGHT);
-        model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
+        return model;
+    }
+
+    /** A new PyTorch-engine model holding an uninitialised block of {@code spec} (a trainer initialises it). */
+    public static Model newModel(NetworkSpec spec) {
+        Model model = Model.newInstance(spec.architecture().id(), TRAINING_ENGINE);
+        model.setBlock(spec.newBlock());
         return model;
     }
 

@@ -1,0 +1,59 @@
+package io.tunet.core.cli;
+
+import io.tunet.core.metrics.MultiLabelMetrics;
+import io.tunet.core.training.Evaluation;
+import io.tunet.core.training.TrainingResult;
+import io.tunet.schemas.HpaClasses;
+import java.util.Locale;
+
+/** Markdown summaries of training runs and evaluations. */
+final class Summaries {
+
+    private Summaries() {
+    }
+
+    static String training(TrainingResult result) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "# Training: %s %s%n%n", result.spec().architecture().id(),
+                result.spec().config()));
+        if (result.learningRateSearch() != null) {
+            out.append(String.format(Locale.ROOT, "Learning-rate range test: %d steps, chose %.2e.%n",
+                    result.learningRateSearch().rates().length, result.learningRate()));
+        } else {
+            out.append(String.format(Locale.ROOT, "Learning rate: %.2e (given).%n", result.learningRate()));
+        }
+        out.append(String.format(Locale.ROOT, "Kept epoch %d of %d%s; %.1f training samples/s.%n%n",
+                result.bestEpoch(), result.history().size(), result.stoppedEarly() ? " (stopped early)" : "",
+                result.trainingSamplesPerSecond()));
+        out.append("| epoch | train loss | train macro-F1 | val loss | val macro-F1 @0.5 | lr | s |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
+        for (TrainingResult.EpochStats e : result.history()) {
+            out.append(String.format(Locale.ROOT, "| %d | %.4f | %.3f | %.4f | %.3f | %.2e | %.1f |%n", e.epoch(),
+                    e.trainLoss(), e.trainMacroF1(), e.validationLoss(), e.validationMacroF1(), e.learningRate(),
+                    e.seconds()));
+        }
+        out.append('\n').append(evaluation("Validation at the fitted thresholds", result.validation()));
+        out.append(String.format(Locale.ROOT, "%nONNX model: %s (max |ONNX Runtime - PyTorch| = %.1e)%n"
+                + "Checkpoint: %s%n", result.onnxModel(), result.onnxMaxDifference(), result.checkpoint()));
+        return out.toString();
+    }
+
+    static String evaluation(String title, Evaluation.Report report) {
+        MultiLabelMetrics m = report.metrics();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "## %s (%d samples)%n%n", title, report.samples()));
+        out.append(String.format(Locale.ROOT,
+                "macro-F1 %.3f, micro-F1 %.3f, macro precision %.3f, macro recall %.3f, mask Dice %s%n%n",
+                m.macroF1(), m.microF1(), m.macroPrecision(), m.macroRecall(),
+                Double.isNaN(report.meanDice()) ? "n/a (no true masks)"
+                        : String.format(Locale.ROOT, "%.3f", report.meanDice())));
+        out.append("| class | support | threshold | precision | recall | F1 |\n|---|---|---|---|---|---|\n");
+        float[] thresholds = report.thresholds();
+        for (int c = 0; c < m.classCount(); c++) {
+            out.append(String.format(Locale.ROOT, "| %d %s | %d | %.3f | %.3f | %.3f | %.3f |%n", c,
+                    HpaClasses.name(c), m.support()[c], thresholds[c], m.perClassPrecision()[c],
+                    m.perClassRecall()[c], m.perClassF1()[c]));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,115 @@
+package io.tunet.core.cli;
+
+import io.tunet.core.dataset.DatasetException;
+import io.tunet.core.dataset.HpaDirectory;
+import io.tunet.core.masks.ThresholdMethod;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TrainingOptions;
+import io.tunet.core.training.TrainingResult;
+import io.tunet.core.training.TunetTraining;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Trains TUNet or ResNet34 on an HPA-layout directory and writes the ONNX model, checkpoint and summary. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train on an HPA-layout directory (train.csv + <Id>_<stain>.png); writes <out>/<arch>.onnx, "
+                + "<out>/checkpoints/ and <out>/summary.md.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "HPA-layout directory.")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @Option(names = "--arch", defaultValue = "tunet", description = "tunet or resnet34 (default: ${DEFAULT-VALUE}).")
+    String architecture;
+
+    @Option(names = "--preset", defaultValue = "cpu", description = "paper or cpu (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--size", description = "Input size, overriding the preset's.")
+    Integer size;
+
+    @Option(names = "--base-width", description = "First-stage width, overriding the preset's.")
+    Integer baseWidth;
+
+    @Option(names = "--depth", description = "Down-sampling levels, overriding the preset's.")
+    Integer depth;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", description = "Peak learning rate; without it the range test chooses one.")
+    Float learningRate;
+
+    @Option(names = "--patience", defaultValue = "3", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1", description = "Validation share (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--mask-threshold", defaultValue = "OTSU",
+            description = "Green-stain threshold for the weak masks: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    ThresholdMethod maskThreshold;
+
+    @Option(names = "--threshold-strategy", defaultValue = "MAX_F1",
+            description = "Decision thresholds: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    TrainingOptions.ThresholdStrategy thresholdStrategy;
+
+    @Option(names = "--no-augment", description = "Train without augmentation.")
+    boolean noAugment;
+
+    @Option(names = "--version-label", defaultValue = "1", description = "Model version in the ONNX metadata.")
+    String version;
+
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws DatasetException, IOException {
+        TunetConfig base = TunetConfig.preset(preset);
+        TunetConfig config = new TunetConfig(size == null ? base.inputSize() : size,
+                baseWidth == null ? base.baseWidth() : baseWidth, depth == null ? base.depth() : depth, base.dropout());
+        NetworkSpec network = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
+        TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
+                .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(validationFraction)
+                .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
+                .optModelVersion(version).optProgress(!noProgress);
+        if (learningRate != null) {
+            options.optLearningRate(learningRate);
+        }
+        TrainingOptions built = options.build();
+        PrintWriter console = spec.commandLine().getOut();
+        console.println("loading " + data + " at " + config.inputSize() + "²");
+        console.flush();
+        TrainingData trainingData = TrainingData.load(HpaDirectory.open(data), config.inputSize(),
+                validationFraction, maskThreshold);
+        console.printf("%d training, %d validation samples%n", trainingData.train().size(),
+                trainingData.validation().size());
+        console.flush();
+        TrainingResult result = TunetTraining.train(network, trainingData, built);
+        String summary = Summaries.training(result);
+        console.println(summary);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("summary.md"), summary);
+        return 0;
+    }
+}

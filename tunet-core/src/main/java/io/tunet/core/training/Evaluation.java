@@ -1,0 +1,97 @@
+package io.tunet.core.training;
+
+import io.tunet.core.masks.MaskPostProcessor;
+import io.tunet.core.metrics.Dice;
+import io.tunet.core.metrics.MultiLabelMetrics;
+import io.tunet.core.onnx.TunetPrediction;
+import io.tunet.core.thresholds.ThresholdFitter;
+import io.tunet.schemas.HpaClasses;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scores a model on cached samples: class probabilities against the labels, and (where the samples carry
+ * true masks and the model predicts masks) Dice of the cleaned, binarised masks against the true masks of
+ * each labelled class. The same code scores the PyTorch model during training and an ONNX model later.
+ */
+public final class Evaluation {
+
+    /** Anything that maps a batch of {@code 4 × S × S} images to a prediction. */
+    @FunctionalInterface
+    public interface BatchModel {
+        /** Predicts a batch. */
+        TunetPrediction predict(float[][] images);
+    }
+
+    /**
+     * Raw scores of a sample set.
+     *
+     * @param probabilities {@code [sample][class]}
+     * @param truth {@code [sample][class]}
+     * @param meanDice mean Dice over every (sample, labelled class) pair with a true mask; NaN if none
+     * @param diceCount number of pairs in {@code meanDice}
+     */
+    public record Scores(float[][] probabilities, boolean[][] truth, double meanDice, int diceCount) {
+    }
+
+    /**
+     * A scored model with its decision thresholds.
+     *
+     * @param metrics classification quality at {@code thresholds}
+     * @param thresholds the per-class thresholds used
+     * @param meanDice mean mask Dice against true masks; NaN when there are none
+     * @param samples number of samples scored
+     */
+    public record Report(MultiLabelMetrics metrics, float[] thresholds, double meanDice, int samples) {
+    }
+
+    private Evaluation() {
+    }
+
+    /** Runs {@code model} over {@code samples} in batches and collects probabilities and mask Dice. */
+    public static Scores score(List<TrainingData.Sample> samples, int size, int batchSize, BatchModel model) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no samples to score");
+        }
+        MaskPostProcessor cleaner = MaskPostProcessor.defaults();
+        int plane = size * size;
+        float[][] probabilities = new float[samples.size()][];
+        boolean[][] truth = new boolean[samples.size()][];
+        double diceSum = 0;
+        int diceCount = 0;
+        for (int start = 0; start < samples.size(); start += batchSize) {
+            List<TrainingData.Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
+            float[][] images = chunk.stream().map(TrainingData.Sample::image).toArray(float[][]::new);
+            TunetPrediction prediction = model.predict(images);
+            for (int i = 0; i < chunk.size(); i++) {
+                TrainingData.Sample sample = chunk.get(i);
+                probabilities[start + i] = prediction.probabilities()[i];
+                truth[start + i] = sample.truth();
+                if (sample.trueMasks() == null || !prediction.hasMasks()) {
+                    continue;
+                }
+                for (int label : sample.labels()) {
+                    float[] probabilityMap = Arrays.copyOfRange(prediction.masks()[i], label * plane,
+                            (label + 1) * plane);
+                    diceSum += Dice.dice(cleaner.clean(probabilityMap, size, size), sample.trueMasks()[label]);
+                    diceCount++;
+                }
+            }
+        }
+        return new Scores(probabilities, truth, diceCount == 0 ? Double.NaN : diceSum / diceCount, diceCount);
+    }
+
+    /** Classification metrics of {@code scores} at the given thresholds. */
+    public static Report report(Scores scores, float[] thresholds) {
+        MultiLabelMetrics metrics = MultiLabelMetrics.compute(scores.truth(),
+                ThresholdFitter.apply(scores.probabilities(), thresholds));
+        return new Report(metrics, thresholds.clone(), scores.meanDice(), scores.probabilities().length);
+    }
+
+    /** Thresholds of 0.5 for every class (before fitting). */
+    public static float[] halfThresholds() {
+        float[] half = new float[HpaClasses.COUNT];
+        Arrays.fill(half, 0.5f);
+        return half;
+    }
+}

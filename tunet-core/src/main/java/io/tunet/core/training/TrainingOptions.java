@@ -1,0 +1,238 @@
+package io.tunet.core.training;
+
+import io.tunet.core.masks.ThresholdMethod;
+import java.nio.file.Path;
+
+/**
+ * How to train: every setting has a default except the output directory. Build with {@link #builder()}.
+ *
+ * @param outputDirectory where checkpoints and the exported ONNX model are written
+ * @param epochs maximum number of epochs
+ * @param batchSize samples per optimiser step
+ * @param learningRate Adam's peak rate, or {@code NaN} to run the learning-rate range test and use its choice
+ * @param minLearningRateFactor the cosine schedule's floor as a fraction of the peak rate
+ * @param restartEpochs length of the first cosine cycle in epochs (each next cycle doubles)
+ * @param patience epochs without a lower validation loss before stopping
+ * @param seed seeds the engine, the shuffling and the augmentation
+ * @param validationFraction share of samples in the validation split (by a hash of the id)
+ * @param segmentationWeight α of the loss {@code α · (1 − Dice) + (1 − α) · focal}
+ * @param focalGamma the focal loss's γ
+ * @param focalAlpha optional per-class α of the focal loss (28 values), or null
+ * @param augment whether to augment training batches (dihedral, rotation, lighting)
+ * @param maskThreshold how the green stain becomes the weak mask label
+ * @param thresholdStrategy how per-class decision thresholds are fitted on validation
+ * @param rangeTestSteps optimiser steps of the learning-rate range test
+ * @param progress whether to show a progress bar on standard error
+ * @param modelVersion version written into the exported model's metadata
+ */
+public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, float learningRate,
+        float minLearningRateFactor, int restartEpochs, int patience, long seed, double validationFraction,
+        float segmentationWeight, float focalGamma, float[] focalAlpha, boolean augment,
+        ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps, boolean progress,
+        String modelVersion) {
+
+    /** How per-class decision thresholds are chosen on the validation split. */
+    public enum ThresholdStrategy {
+        /** Maximise each class's F1 (the default). */
+        MAX_F1,
+        /** Predict each class as often as it occurs. */
+        PREVALENCE
+    }
+
+    /** Validates the options. */
+    public TrainingOptions {
+        if (outputDirectory == null) {
+            throw new IllegalArgumentException("an output directory is required");
+        }
+        requirePositive("epochs", epochs);
+        requirePositive("batch size", batchSize);
+        requirePositive("restart epochs", restartEpochs);
+        requirePositive("patience", patience);
+        requirePositive("range test steps", rangeTestSteps);
+        if (!Float.isNaN(learningRate) && !(learningRate > 0 && learningRate < 10)) {
+            throw new IllegalArgumentException("learning rate must be in (0, 10) or NaN (search), was " + learningRate);
+        }
+        if (!(minLearningRateFactor >= 0 && minLearningRateFactor <= 1)) {
+            throw new IllegalArgumentException("minimum learning-rate factor must be in [0, 1]");
+        }
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), was " + validationFraction);
+        }
+        if (focalAlpha != null && focalAlpha.length != io.tunet.schemas.HpaClasses.COUNT) {
+            throw new IllegalArgumentException("focal alpha needs " + io.tunet.schemas.HpaClasses.COUNT
+                    + " values, got " + focalAlpha.length);
+        }
+        if (modelVersion == null || modelVersion.isBlank()) {
+            throw new IllegalArgumentException("model version must not be blank");
+        }
+        if (maskThreshold == null || thresholdStrategy == null) {
+            throw new IllegalArgumentException("mask threshold method and threshold strategy are required");
+        }
+        focalAlpha = focalAlpha == null ? null : focalAlpha.clone();
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    @Override
+    public float[] focalAlpha() {
+        return focalAlpha == null ? null : focalAlpha.clone();
+    }
+
+    /** Whether the learning rate is found by the range test. */
+    public boolean searchLearningRate() {
+        return Float.isNaN(learningRate);
+    }
+
+    /** A builder with the defaults; {@link Builder#setOutputDirectory(Path)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link TrainingOptions}: required {@code set…}, optional {@code opt…}. */
+    public static final class Builder {
+        private Path outputDirectory;
+        private int epochs = 10;
+        private int batchSize = 8;
+        private float learningRate = Float.NaN;
+        private float minLearningRateFactor = 0.01f;
+        private int restartEpochs = 2;
+        private int patience = 3;
+        private long seed = 42;
+        private double validationFraction = 0.1;
+        private float segmentationWeight = io.tunet.core.loss.TunetLoss.DEFAULT_ALPHA;
+        private float focalGamma = io.tunet.core.loss.FocalLoss.DEFAULT_GAMMA;
+        private float[] focalAlpha;
+        private boolean augment = true;
+        private ThresholdMethod maskThreshold = ThresholdMethod.OTSU;
+        private ThresholdStrategy thresholdStrategy = ThresholdStrategy.MAX_F1;
+        private int rangeTestSteps = 40;
+        private boolean progress = true;
+        private String modelVersion = "1";
+
+        private Builder() {
+        }
+
+        /** Where checkpoints and the ONNX model go (required). */
+        public Builder setOutputDirectory(Path outputDirectory) {
+            this.outputDirectory = outputDirectory;
+            return this;
+        }
+
+        /** Maximum epochs; 10 by default (HPA-Synth v1's budget). */
+        public Builder optEpochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Batch size; 8 by default. */
+        public Builder optBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** A fixed peak learning rate instead of the range test. */
+        public Builder optLearningRate(float learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /** Cosine floor as a fraction of the peak; 0.01 by default. */
+        public Builder optMinLearningRateFactor(float factor) {
+            this.minLearningRateFactor = factor;
+            return this;
+        }
+
+        /** First cosine cycle in epochs; 2 by default. */
+        public Builder optRestartEpochs(int restartEpochs) {
+            this.restartEpochs = restartEpochs;
+            return this;
+        }
+
+        /** Early-stopping patience in epochs; 3 by default. */
+        public Builder optPatience(int patience) {
+            this.patience = patience;
+            return this;
+        }
+
+        /** Seed; 42 by default. */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Validation share; 0.1 by default (the paper's 10%). */
+        public Builder optValidationFraction(double validationFraction) {
+            this.validationFraction = validationFraction;
+            return this;
+        }
+
+        /** Weight α of the segmentation loss; 0.4 by default. */
+        public Builder optSegmentationWeight(float segmentationWeight) {
+            this.segmentationWeight = segmentationWeight;
+            return this;
+        }
+
+        /** Focal γ; 2 by default. */
+        public Builder optFocalGamma(float focalGamma) {
+            this.focalGamma = focalGamma;
+            return this;
+        }
+
+        /** Per-class focal α (28 values); none by default. */
+        public Builder optFocalAlpha(float[] focalAlpha) {
+            this.focalAlpha = focalAlpha;
+            return this;
+        }
+
+        /** Augmentation of training batches; on by default. */
+        public Builder optAugment(boolean augment) {
+            this.augment = augment;
+            return this;
+        }
+
+        /** Green-stain threshold method for the weak masks; Otsu by default. */
+        public Builder optMaskThreshold(ThresholdMethod maskThreshold) {
+            this.maskThreshold = maskThreshold;
+            return this;
+        }
+
+        /** Decision-threshold strategy; max-F1 by default. */
+        public Builder optThresholdStrategy(ThresholdStrategy thresholdStrategy) {
+            this.thresholdStrategy = thresholdStrategy;
+            return this;
+        }
+
+        /** Steps of the learning-rate range test; 40 by default. */
+        public Builder optRangeTestSteps(int rangeTestSteps) {
+            this.rangeTestSteps = rangeTestSteps;
+            return this;
+        }
+
+        /** Progress bar on standard error; on by default. */
+        public Builder optProgress(boolean progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        /** Version written into the exported model; "1" by default. */
+        public Builder optModelVersion(String modelVersion) {
+            this.modelVersion = modelVersion;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public TrainingOptions build() {
+            return new TrainingOptions(outputDirectory, epochs, batchSize, learningRate, minLearningRateFactor,
+                    restartEpochs, patience, seed, validationFraction, segmentationWeight, focalGamma, focalAlpha,
+                    augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion);
+        }
+    }
+}

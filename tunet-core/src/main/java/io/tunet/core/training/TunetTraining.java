@@ -1,0 +1,345 @@
+package io.tunet.core.training;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.Trainer;
+import ai.djl.util.Pair;
+import io.tunet.core.augment.Augmenter;
+import io.tunet.core.loss.FocalLoss;
+import io.tunet.core.metrics.MultiLabelMetrics;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.model.Networks;
+import io.tunet.core.onnx.OnnxExporter;
+import io.tunet.core.onnx.OnnxModelMetadata;
+import io.tunet.core.onnx.OnnxTunet;
+import io.tunet.core.onnx.TunetPrediction;
+import io.tunet.core.thresholds.ThresholdFitter;
+import io.tunet.schemas.HpaClasses;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains TUNet or the ResNet34 baseline on the PyTorch engine with the paper's recipe (§4): Adam, a
+ * learning-rate range test (unless a rate is given), cosine annealing with warm restarts, augmentation,
+ * early stopping on validation loss (the weights of the best epoch are kept), per-class thresholds fitted
+ * on validation, and an ONNX export whose output is checked against PyTorch before it is returned.
+ *
+ * <pre>{@code
+ * TrainingResult result = TunetTraining.train(NetworkSpec.tunet(TunetConfig.CPU),
+ *         TrainingData.load(HpaDirectory.open(dir), 128, 0.1, ThresholdMethod.OTSU),
+ *         TrainingOptions.builder().setOutputDirectory(out).build());
+ * }</pre>
+ */
+public final class TunetTraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunetTraining.class);
+    private static final double MIN_IMPROVEMENT = 1e-4;
+
+    /** File beside the checkpoints that describes their network ({@link NetworkSpec#toProperties()}). */
+    public static final String NETWORK_FILE = "network.properties";
+
+    private TunetTraining() {
+    }
+
+    /**
+     * Runs a training.
+     *
+     * @throws NonFiniteLossException at the first NaN or infinite loss, naming epoch, step and rate
+     * @throws IllegalArgumentException if the data's size differs from the network's input size
+     * @throws UncheckedIOException if the output directory cannot be written
+     */
+    public static TrainingResult train(NetworkSpec spec, TrainingData data, TrainingOptions options) {
+        if (data.size() != spec.inputSize()) {
+            throw new IllegalArgumentException("data has size " + data.size() + " but the network expects "
+                    + spec.inputSize());
+        }
+        LearningRateSearch search = null;
+        float peakRate = options.learningRate();
+        if (options.searchLearningRate()) {
+            search = LearningRateSearch.run(spec, data, options);
+            peakRate = search.chosen();
+            LOG.info("learning-rate range test chose {}", String.format(Locale.ROOT, "%.2e", peakRate));
+        }
+        int batchSize = options.batchSize();
+        int stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
+        CosineWarmRestarts schedule = new CosineWarmRestarts(peakRate, peakRate * options.minLearningRateFactor(),
+                options.restartEpochs() * stepsPerEpoch, 2);
+        SplittableRandom rng = new SplittableRandom(options.seed());
+        Augmenter augmenter = options.augment() ? Augmenter.defaults() : null;
+        Engine.getEngine(Networks.TRAINING_ENGINE).setRandomSeed((int) options.seed());
+
+        List<TrainingResult.EpochStats> history = new ArrayList<>();
+        try (Model model = Networks.newModel(spec);
+                Trainer trainer = TrainingStep.newTrainer(model, spec,
+                        TrainingStep.lossFor(spec, options.segmentationWeight(),
+                                new FocalLoss(options.focalGamma(), options.focalAlpha())),
+                        schedule, batchSize)) {
+            double bestLoss = Double.POSITIVE_INFINITY;
+            int bestEpoch = 0;
+            Map<String, float[]> bestWeights = null;
+            long trainingNanos = 0;
+            long trainedSamples = 0;
+            int step = 0;
+            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                List<TrainingData.Sample> order = shuffled(data.train(), rng);
+                double lossSum = 0;
+                List<float[]> trainProbabilities = new ArrayList<>();
+                List<boolean[]> trainTruth = new ArrayList<>();
+                try (ProgressBar bar = progressBar(options, "epoch " + epoch + "/" + options.epochs(), stepsPerEpoch)) {
+                    for (int start = 0; start < order.size(); start += batchSize) {
+                        List<TrainingData.Sample> chunk = order.subList(start, Math.min(order.size(), start + batchSize));
+                        Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), augmenter, rng);
+                        TrainingStep.Outcome outcome;
+                        try (NDManager manager = trainer.getManager().newSubManager()) {
+                            outcome = TrainingStep.run(trainer, batch.inputs(manager), batch.labels(manager));
+                        } catch (NonFiniteLossException e) {
+                            throw new NonFiniteLossException(String.format(Locale.ROOT,
+                                    "training stopped: %s at epoch %d, step %d, learning rate %.3e (DESIGN §7: "
+                                            + "libtorch convolution-backward NaN, or a rate too high)",
+                                    e.getMessage(), epoch, step + 1, schedule.getNewValue(step)));
+                        }
+                        step++;
+                        lossSum += outcome.loss() * chunk.size();
+                        for (int i = 0; i < chunk.size(); i++) {
+                            trainProbabilities.add(Arrays.copyOfRange(outcome.probabilities(),
+                                    i * HpaClasses.COUNT, (i + 1) * HpaClasses.COUNT));
+                            trainTruth.add(chunk.get(i).truth());
+                        }
+                        if (bar != null) {
+                            bar.step();
+                            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", outcome.loss()));
+                        }
+                    }
+                }
+                trainingNanos += System.nanoTime() - epochStart;
+                trainedSamples += order.size();
+                Validation validation = validate(trainer, spec, data, batchSize);
+                double trainF1 = macroF1AtHalf(trainProbabilities.toArray(float[][]::new),
+                        trainTruth.toArray(boolean[][]::new));
+                TrainingResult.EpochStats stats = new TrainingResult.EpochStats(epoch, lossSum / order.size(),
+                        trainF1, validation.loss(), validation.macroF1AtHalf(), schedule.getNewValue(step),
+                        (System.nanoTime() - epochStart) / 1e9);
+                history.add(stats);
+                LOG.info(String.format(Locale.ROOT,
+                        "epoch %d: train loss %.4f, macro-F1 %.3f; validation loss %.4f, macro-F1 %.3f (%.1f s)",
+                        epoch, stats.trainLoss(), stats.trainMacroF1(), stats.validationLoss(),
+                        stats.validationMacroF1(), stats.seconds()));
+                if (validation.loss() < bestLoss - MIN_IMPROVEMENT) {
+                    bestLoss = validation.loss();
+                    bestEpoch = epoch;
+                    bestWeights = snapshot(model);
+                } else if (epoch - bestEpoch >= options.patience()) {
+                    break;
+                }
+            }
+            restore(model, bestWeights);
+            boolean stoppedEarly = history.size() < options.epochs();
+            Path checkpoint = saveCheckpoint(model, spec, bestEpoch, options.outputDirectory());
+
+            Evaluation.BatchModel pytorch = images -> predict(trainer, spec, images);
+            Evaluation.Scores scores = Evaluation.score(data.validation(), data.size(), batchSize, pytorch);
+            float[] thresholds = options.thresholdStrategy() == TrainingOptions.ThresholdStrategy.MAX_F1
+                    ? ThresholdFitter.maxF1(scores.probabilities(), scores.truth())
+                    : ThresholdFitter.prevalence(scores.probabilities(), scores.truth());
+            Evaluation.Report report = Evaluation.report(scores, thresholds);
+
+            OnnxModelMetadata metadata = OnnxModelMetadata.untuned(spec.architecture().id(), options.modelVersion(),
+                    spec.inputSize()).withThresholds(thresholds);
+            Path onnx = OnnxExporter.export(model.getBlock(), metadata,
+                    options.outputDirectory().resolve(spec.architecture().id() + ".onnx"));
+            double parity = onnxDifference(onnx, data.validation(), batchSize, pytorch);
+            return new TrainingResult(spec, search, peakRate, history, bestEpoch, stoppedEarly, report, onnx,
+                    checkpoint, parity, trainedSamples / (trainingNanos / 1e9));
+        }
+    }
+
+    private record Validation(double loss, double macroF1AtHalf) {
+    }
+
+    private static Validation validate(Trainer trainer, NetworkSpec spec, TrainingData data, int batchSize) {
+        List<TrainingData.Sample> samples = data.validation();
+        double lossSum = 0;
+        float[][] probabilities = new float[samples.size()][];
+        boolean[][] truth = new boolean[samples.size()][];
+        for (int start = 0; start < samples.size(); start += batchSize) {
+            List<TrainingData.Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
+            Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), null, null);
+            try (NDManager manager = trainer.getManager().newSubManager()) {
+                NDList predictions = trainer.evaluate(batch.inputs(manager));
+                lossSum += trainer.getLoss().evaluate(batch.labels(manager), predictions).getFloat() * chunk.size();
+                float[] p = Activation.sigmoid(predictions.get(0)).toFloatArray();
+                for (int i = 0; i < chunk.size(); i++) {
+                    probabilities[start + i] = Arrays.copyOfRange(p, i * HpaClasses.COUNT, (i + 1) * HpaClasses.COUNT);
+                    truth[start + i] = chunk.get(i).truth();
+                }
+            }
+        }
+        return new Validation(lossSum / samples.size(), macroF1AtHalf(probabilities, truth));
+    }
+
+    private static double macroF1AtHalf(float[][] probabilities, boolean[][] truth) {
+        MultiLabelMetrics metrics = MultiLabelMetrics.compute(truth,
+                ThresholdFitter.apply(probabilities, Evaluation.halfThresholds()));
+        return metrics.macroF1();
+    }
+
+    private static TunetPrediction predict(Trainer trainer, NetworkSpec spec, float[][] images) {
+        int size = spec.inputSize();
+        float[] flat = new float[images.length * 4 * size * size];
+        for (int i = 0; i < images.length; i++) {
+            System.arraycopy(images[i], 0, flat, i * images[i].length, images[i].length);
+        }
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDList out = trainer.evaluate(new NDList(manager.create(flat, new Shape(images.length, 4, size, size))));
+            float[][] probabilities = split(Activation.sigmoid(out.get(0)).toFloatArray(), images.length);
+            float[][] masks = spec.hasMasks() ? split(out.get(1).toFloatArray(), images.length) : null;
+            return new TunetPrediction(probabilities, masks, size);
+        }
+    }
+
+    private static float[][] split(float[] values, int rows) {
+        int length = values.length / rows;
+        float[][] result = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            result[i] = Arrays.copyOfRange(values, i * length, (i + 1) * length);
+        }
+        return result;
+    }
+
+    private static double onnxDifference(Path onnx, List<TrainingData.Sample> samples, int batchSize,
+            Evaluation.BatchModel pytorch) {
+        float[][] images = samples.subList(0, Math.min(samples.size(), batchSize)).stream()
+                .map(TrainingData.Sample::image).toArray(float[][]::new);
+        TunetPrediction expected = pytorch.predict(images);
+        try (OnnxTunet model = OnnxTunet.load(onnx); OnnxTunet.Session session = model.newSession()) {
+            TunetPrediction actual = session.predict(images);
+            double max = maxDifference(expected.probabilities(), actual.probabilities());
+            if (expected.hasMasks()) {
+                max = Math.max(max, maxDifference(expected.masks(), actual.masks()));
+            }
+            return max;
+        }
+    }
+
+    private static double maxDifference(float[][] a, float[][] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                max = Math.max(max, Math.abs(a[i][j] - b[i][j]));
+            }
+        }
+        return max;
+    }
+
+    private static List<TrainingData.Sample> shuffled(List<TrainingData.Sample> samples, SplittableRandom rng) {
+        List<TrainingData.Sample> order = new ArrayList<>(samples);
+        for (int i = order.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            TrainingData.Sample swap = order.get(i);
+            order.set(i, order.get(j));
+            order.set(j, swap);
+        }
+        return order;
+    }
+
+    private static ProgressBar progressBar(TrainingOptions options, String task, int steps) {
+        if (!options.progress()) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
+                .showSpeed().build();
+    }
+
+    private static Map<String, float[]> snapshot(Model model) {
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            weights.put(parameter.getKey(), parameter.getValue().getArray().toFloatArray());
+        }
+        return weights;
+    }
+
+    private static void restore(Model model, Map<String, float[]> weights) {
+        if (weights == null) {
+            return;
+        }
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            NDArray array = parameter.getValue().getArray();
+            array.set(FloatBuffer.wrap(weights.get(parameter.getKey())));
+        }
+    }
+
+    private static Path saveCheckpoint(Model model, NetworkSpec spec, int epoch, Path outputDirectory) {
+        Path directory = outputDirectory.resolve("checkpoints");
+        try {
+            Files.createDirectories(directory);
+            model.setProperty("Epoch", Integer.toString(epoch));
+            model.save(directory, spec.architecture().id());
+            try (var out = Files.newOutputStream(directory.resolve(NETWORK_FILE))) {
+                spec.toProperties().store(out, "network of the checkpoints in this folder");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint to " + directory, e);
+        }
+        return directory.resolve(String.format(Locale.ROOT, "%s-%04d.params", spec.architecture().id(), epoch));
+    }
+
+    /**
+     * Loads a checkpoint written by a training run (the {@code .params} file; the network is described by
+     * {@value #NETWORK_FILE} beside it) into a new PyTorch-engine model. The caller closes the model.
+     *
+     * @throws IOException if the checkpoint or its description cannot be read or do not fit together
+     */
+    public static Model loadCheckpoint(Path checkpoint) throws IOException {
+        Path description = checkpoint.toAbsolutePath().getParent().resolve(NETWORK_FILE);
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = Files.newInputStream(description)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + description + " (the network of checkpoint " + checkpoint + ")", e);
+        }
+        NetworkSpec spec;
+        try {
+            spec = NetworkSpec.fromProperties(properties);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(description + ": " + e.getMessage(), e);
+        }
+        Model model = Networks.newInitializedModel(spec, 0);
+        String file = checkpoint.getFileName().toString();
+        if (!file.matches(".+-\\d{4}\\.params")) {
+            model.close();
+            throw new IOException(checkpoint + " is not a checkpoint file (<name>-<epoch>.params)");
+        }
+        String prefix = file.substring(0, file.length() - "-0000.params".length());
+        String epoch = file.substring(prefix.length() + 1, prefix.length() + 5);
+        try {
+            model.load(checkpoint.toAbsolutePath().getParent(), prefix, Map.of("epoch", epoch));
+        } catch (MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new IOException("cannot load checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+        return model;
+    }
+}

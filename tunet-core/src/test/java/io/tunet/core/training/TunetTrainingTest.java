@@ -1,0 +1,114 @@
+package io.tunet.core.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import io.tunet.core.dataset.HpaDirectory;
+import io.tunet.core.masks.ThresholdMethod;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.model.TunetConfig;
+import io.tunet.core.onnx.OnnxExporter;
+import io.tunet.core.onnx.OnnxModelMetadata;
+import io.tunet.core.onnx.OnnxTunet;
+import io.tunet.schemas.HpaClasses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TunetTrainingTest {
+
+    private static final int SIZE = 32;
+    private static final TunetConfig TINY = new TunetConfig(SIZE, 16, 2, 0.1f);
+
+    @TempDir
+    static Path shared;
+
+    private static TrainingData data;
+
+    @BeforeAll
+    static void writeDirectory() throws Exception {
+        Path dir = TinyHpaDirectory.write(shared.resolve("hpa"), 18, 64, 1);
+        data = TrainingData.load(HpaDirectory.open(dir), SIZE, 0.3, ThresholdMethod.OTSU);
+    }
+
+    private static TrainingOptions.Builder quick(Path out) {
+        return TrainingOptions.builder().setOutputDirectory(out).optBatchSize(4).optProgress(false).optSeed(3);
+    }
+
+    @Test
+    void shouldTrainTinyTunetToDecreasingLossAndExportOnnxThatMatchesPyTorch(@TempDir Path out) throws Exception {
+        TrainingResult result = TunetTraining.train(NetworkSpec.tunet(TINY), data,
+                quick(out).optEpochs(4).optPatience(4).optLearningRate(3e-3f).optAugment(false).build());
+
+        List<TrainingResult.EpochStats> history = result.history();
+        assertEquals(4, history.size());
+        assertTrue(history.stream().allMatch(e -> Double.isFinite(e.trainLoss()) && Double.isFinite(e.validationLoss())));
+        assertTrue(history.get(3).trainLoss() < history.get(0).trainLoss(),
+                "training loss did not decrease: " + history);
+        assertTrue(result.onnxMaxDifference() < 1e-4, "ONNX differs from PyTorch by " + result.onnxMaxDifference());
+        assertTrue(Files.size(result.onnxModel()) > 0 && Files.exists(result.checkpoint()));
+        assertEquals(HpaClasses.COUNT, result.thresholds().length);
+        assertTrue(result.validation().meanDice() >= 0 && result.validation().meanDice() <= 1,
+                "mask Dice against the true masks: " + result.validation().meanDice());
+        try (OnnxTunet onnx = OnnxTunet.load(result.onnxModel())) {
+            assertArrayEquals(result.thresholds(), onnx.metadata().thresholds());
+            assertEquals(SIZE, onnx.metadata().inputSize());
+        }
+        assertCheckpointReproducesTheExport(result, out);
+    }
+
+    private static void assertCheckpointReproducesTheExport(TrainingResult result, Path out) throws Exception {
+        try (Model model = TunetTraining.loadCheckpoint(result.checkpoint())) {
+            Path again = OnnxExporter.export(model.getBlock(), OnnxModelMetadata.untuned("tunet", "2", SIZE),
+                    out.resolve("again.onnx"));
+            float[][] images = {data.validation().get(0).image()};
+            try (OnnxTunet first = OnnxTunet.load(result.onnxModel()); OnnxTunet second = OnnxTunet.load(again);
+                    OnnxTunet.Session a = first.newSession(); OnnxTunet.Session b = second.newSession()) {
+                assertArrayEquals(a.predict(images).probabilities()[0], b.predict(images).probabilities()[0], 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void shouldTrainResNet34BaselineThroughTheSameHarness(@TempDir Path out) {
+        TrainingResult result = TunetTraining.train(NetworkSpec.resnet34(TINY), data,
+                quick(out).optEpochs(2).optLearningRate(1e-3f).build());
+        assertEquals(2, result.history().size());
+        assertTrue(Double.isNaN(result.validation().meanDice()), "the baseline has no masks to score");
+        assertTrue(result.onnxMaxDifference() < 1e-4);
+    }
+
+    @Test
+    void rangeTestShouldChooseARateBelowTheDivergencePoint(@TempDir Path out) {
+        LearningRateSearch search = LearningRateSearch.run(NetworkSpec.tunet(TINY), data,
+                quick(out).optRangeTestSteps(12).build());
+        float[] rates = search.rates();
+        assertTrue(rates.length >= 4, Arrays.toString(rates));
+        for (int i = 1; i < rates.length; i++) {
+            assertTrue(rates[i] > rates[i - 1]);
+        }
+        assertTrue(search.chosen() >= LearningRateSearch.MIN_RATE && search.chosen() < rates[rates.length - 1],
+                search.toString());
+    }
+
+    @Test
+    void shouldStopAtTheFirstNonFiniteLossNamingEpochAndStep(@TempDir Path out) {
+        TrainingData.Sample good = data.train().get(0);
+        float[] poisoned = good.image().clone();
+        Arrays.fill(poisoned, Float.NaN);
+        TrainingData.Sample bad = new TrainingData.Sample("bad", poisoned, good.proteinMask(), good.labels(), null);
+        TrainingData broken = new TrainingData(List.of(bad), data.validation(), SIZE);
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> TunetTraining.train(
+                NetworkSpec.tunet(TINY), broken, quick(out).optEpochs(1).optLearningRate(1e-3f).build()));
+        assertTrue(e.getMessage().contains("epoch 1, step 1"), e.getMessage());
+        assertFalse(Files.exists(out.resolve("tunet.onnx")), "a failed run must not export a model");
+    }
+}
