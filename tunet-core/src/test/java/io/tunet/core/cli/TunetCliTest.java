@@ -1,0 +1,99 @@
+package io.tunet.core.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tunet.core.training.TinyHpaDirectory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TunetCliTest {
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = TunetCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void describeShouldPrintParametersAndFlopsOfBothArchitectures() {
+        Run run = run("describe", "--preset", "cpu");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("| tunet/cpu | 128² | 16 | 4 |"), run.out());
+        assertTrue(run.out().contains("| resnet34/cpu | 128² |"), run.out());
+    }
+
+    @Test
+    void trainThenEvaluateThenExportShouldWorkOnAnHpaDirectory(@TempDir Path tmp) throws Exception {
+        Path data = TinyHpaDirectory.write(tmp.resolve("hpa"), 12, 48, 2);
+        Path out = tmp.resolve("run");
+        Run train = run("train", "--data", data.toString(), "--out", out.toString(), "--size", "32",
+                "--base-width", "16", "--depth", "2", "--epochs", "2", "--batch", "4", "--lr", "1e-3",
+                "--validation-fraction", "0.3", "--no-progress");
+        assertEquals(0, train.status(), train.err());
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Validation at the fitted thresholds"));
+
+        Run evaluate = run("evaluate", "--model", out.resolve("tunet.onnx").toString(), "--data", data.toString());
+        assertEquals(0, evaluate.status(), evaluate.err());
+        assertTrue(evaluate.out().contains("(12 samples)") && evaluate.out().contains("mask Dice 0."), evaluate.out());
+
+        Path checkpoint;
+        try (var files = Files.list(out.resolve("checkpoints"))) {
+            checkpoint = files.filter(p -> p.toString().endsWith(".params")).findFirst().orElseThrow();
+        }
+        Run export = run("export", "--checkpoint", checkpoint.toString(), "--out", tmp.resolve("x.onnx").toString(),
+                "--thresholds-from", out.resolve("tunet.onnx").toString(), "--version-label", "7");
+        assertEquals(0, export.status(), export.err());
+        assertTrue(Files.size(tmp.resolve("x.onnx")) > 1000);
+    }
+
+    @Test
+    void trainShouldNameAMissingStainFile(@TempDir Path tmp) throws Exception {
+        Path data = TinyHpaDirectory.write(tmp.resolve("hpa"), 3, 32, 3);
+        Files.delete(data.resolve("sample-001_yellow.png"));
+        Run run = run("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--size", "32",
+                "--depth", "2", "--no-progress");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, run.status());
+        assertTrue(run.err().contains("sample-001") && run.err().contains("yellow"), run.err());
+    }
+
+    @Test
+    void trainShouldNameAnUnknownLabel(@TempDir Path tmp) throws Exception {
+        Path data = TinyHpaDirectory.write(tmp.resolve("hpa"), 3, 32, 3);
+        Files.writeString(data.resolve("train.csv"), "Id,Target\nsample-000,0\nsample-001,31\nsample-002,25\n");
+        Run run = run("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--no-progress");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, run.status());
+        assertTrue(run.err().contains("31"), run.err());
+    }
+
+    @Test
+    void trainShouldNameAnUnreadableImage(@TempDir Path tmp) throws Exception {
+        Path data = TinyHpaDirectory.write(tmp.resolve("hpa"), 12, 32, 3);
+        Files.write(data.resolve("sample-004_green.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        Run run = run("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--size", "32",
+                "--depth", "2", "--validation-fraction", "0.3", "--no-progress");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, run.status());
+        assertTrue(run.err().contains("sample-004_green.png"), run.err());
+    }
+
+    @Test
+    void evaluateShouldRefuseAFileThatIsNotAModel(@TempDir Path tmp) throws Exception {
+        Path data = TinyHpaDirectory.write(tmp.resolve("hpa"), 3, 32, 3);
+        Path bogus = Files.writeString(tmp.resolve("bogus.onnx"), "not a model");
+        Run run = run("evaluate", "--model", bogus.toString(), "--data", data.toString());
+        assertEquals(TunetCli.EXIT_BAD_INPUT, run.status());
+        assertTrue(run.err().contains("bogus.onnx"), run.err());
+    }
+}
