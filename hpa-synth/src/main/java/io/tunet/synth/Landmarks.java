@@ -106,6 +106,9 @@ final class Landmarks {
                 int p = ps.pixels[i];
                 // Overlapping filaments add up but saturate, as a bright aster does.
                 red[p] += v * (1.1f - red[p]);
+                if (ps.kind[f] == Paths.BRIDGE && p + 1 < red.length) {
+                    red[p + 1] = Math.max(red[p + 1], 0.7f * v);
+                }
             }
         }
     }

@@ -340,10 +340,10 @@ final class Patterns {
         int count = 18 + r.nextInt(12);
         for (int i = 0; i < count; i++) {
             double phi = r.nextDouble() * 2 * Math.PI;
-            double t = 1.08 + 1.2 * r.nextDouble() * r.nextDouble();
+            double t = 1.08 + 1.4 * r.nextDouble() * r.nextDouble();
             double dir = r.nextBoolean() ? 1 : -1;
             double arc = 0.8 + 2.2 * r.nextDouble();
-            double drift = 0.35 * r.nextGaussian();
+            double drift = 0.9 * r.nextGaussian();
             float v = a * (0.55f + 0.45f * (float) r.nextDouble());
             double travelled = 0;
             while (travelled < arc) {
@@ -411,14 +411,14 @@ final class Patterns {
             }
             int len = ps.end[f] - ps.start[f];
             // The midbody and the stretch around it, not the ends at the nuclei.
-            int from = ps.start[f] + len / 6;
-            int to = ps.end[f] - len / 6;
+            int from = ps.start[f] + len / 8;
+            int to = ps.end[f] - len / 8;
             for (int i = from; i < to; i++) {
                 int p = ps.pixels[i];
-                disk(p % s.size + 0.5f, p / s.size + 0.5f, 0.9f * k, 0.8f * a, Region.BRIDGE);
+                disk(p % s.size + 0.5f, p / s.size + 0.5f, 1.1f * k, 0.8f * a, Region.BRIDGE);
             }
             int mid = ps.pixels[ps.start[f] + len / 2];
-            disk(mid % s.size + 0.5f, mid / s.size + 0.5f, 1.8f * k, a, Region.BRIDGE);
+            disk(mid % s.size + 0.5f, mid / s.size + 0.5f, 2.2f * k, a, Region.BRIDGE);
         }
     }
 

@@ -229,7 +229,7 @@ final class Scene {
             Cell b = shapeCell(Cell.State.DAUGHTER, r, 0.72f);
             double phi = r.nextDouble() * 2 * Math.PI;
             // Daughters pulled apart, joined by a long intercellular bridge.
-            double d = (a.meanCellRadius() + b.meanCellRadius()) * (0.95 + 0.2 * r.nextDouble());
+            double d = (a.meanCellRadius() + b.meanCellRadius()) * (1.1 + 0.3 * r.nextDouble());
             centreAt(b, (float) (a.cx + d * Math.cos(phi)), (float) (a.cy + d * Math.sin(phi)), r);
             if (fits(b, a)) {
                 cells.add(b);
