@@ -12,14 +12,14 @@ final class Paths {
     static final byte SPINDLE = 1;
     static final byte BRIDGE = 2;
 
-    int[] pixels = new int[4096];
+    int[] pixels = new int[1 << 16];
     int pixelCount;
-    int[] start = new int[256];
-    int[] end = new int[256];
-    int[] cell = new int[256];
-    byte[] kind = new byte[256];
-    float[] level = new float[256];
-    boolean[] reachedEdge = new boolean[256];
+    int[] start = new int[2048];
+    int[] end = new int[2048];
+    int[] cell = new int[2048];
+    byte[] kind = new byte[2048];
+    float[] level = new float[2048];
+    boolean[] reachedEdge = new boolean[2048];
     int count;
 
     int begin(int cellId, byte k, float lvl) {
