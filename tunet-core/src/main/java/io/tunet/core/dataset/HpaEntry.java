@@ -23,6 +23,7 @@ public record HpaEntry(String id, int[] labels) {
         labels = labels.clone();
     }
 
+    /** The class indices, a copy. */
     @Override
     public int[] labels() {
         return labels.clone();

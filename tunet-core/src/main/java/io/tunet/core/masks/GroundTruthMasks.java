@@ -124,7 +124,9 @@ public final class GroundTruthMasks {
         for (float v : values) {
             histogram[Math.min(OTSU_BINS - 1, (int) ((v - min) / binWidth))]++;
         }
-        // Between-class variance for a split after bin k, maximised over k (as skimage's threshold_otsu).
+        // Between-class variance for a split after bin k, maximised over k. Pixels in bins above the split are
+        // foreground; skimage's threshold_otsu compares with the split bin's centre instead, which differs
+        // only for values inside that one bin.
         double total = values.length;
         double sumAll = 0;
         for (int k = 0; k < OTSU_BINS; k++) {

@@ -34,21 +34,25 @@ public record MultiLabelMetrics(double macroF1, double microF1, double macroPrec
         support = support.clone();
     }
 
+    /** F1 per class, a copy. */
     @Override
     public double[] perClassF1() {
         return perClassF1.clone();
     }
 
+    /** Precision per class, a copy. */
     @Override
     public double[] perClassPrecision() {
         return perClassPrecision.clone();
     }
 
+    /** Recall per class, a copy. */
     @Override
     public double[] perClassRecall() {
         return perClassRecall.clone();
     }
 
+    /** True positives per class (samples carrying it), a copy. */
     @Override
     public int[] support() {
         return support.clone();
