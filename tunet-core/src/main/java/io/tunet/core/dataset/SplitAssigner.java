@@ -24,6 +24,8 @@ public final class SplitAssigner {
         }
     }
 
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(SplitAssigner::sha256);
+
     private SplitAssigner() {
     }
 
@@ -58,7 +60,7 @@ public final class SplitAssigner {
     }
 
     private static double position(String id) {
-        byte[] digest = sha256().digest(id.getBytes(StandardCharsets.UTF_8));
+        byte[] digest = SHA_256.get().digest(id.getBytes(StandardCharsets.UTF_8));
         long bits = 0;
         for (int i = 0; i < 8; i++) {
             bits = (bits << 8) | (digest[i] & 0xFF);
