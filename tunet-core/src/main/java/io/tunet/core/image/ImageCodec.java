@@ -52,11 +52,12 @@ public final class ImageCodec {
      * Reads format, size and bit depth from the header, without decoding pixels, and enforces the limits.
      * Also detects a PNG or JPEG whose end is missing (no {@code IEND} chunk, no end-of-image marker).
      *
-     * @throws ImageDecodeException {@code UNSUPPORTED_FORMAT}, {@code CORRUPT}, {@code TRUNCATED},
-     *                              {@code TOO_LARGE} or {@code UNSUPPORTED_BIT_DEPTH}
+     * @throws ImageDecodeException     {@code UNSUPPORTED_FORMAT}, {@code CORRUPT}, {@code TRUNCATED},
+     *                                  {@code TOO_LARGE} or {@code UNSUPPORTED_BIT_DEPTH}
+     * @throws IllegalArgumentException if {@code limits} is null
      */
     public static ImageHeader readHeader(byte[] bytes, DecodeLimits limits) throws ImageDecodeException {
-        ImageFormat format = requireFormat(bytes);
+        ImageFormat format = requireFormat(bytes, limits);
         ImageReader reader = readerFor(format);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
@@ -72,10 +73,11 @@ public final class ImageCodec {
      * Decodes one stain. The header is checked against the limits before any pixel memory is allocated.
      *
      * @return the image, values scaled to 0..1 by the bit depth's maximum
-     * @throws ImageDecodeException with the reason the image cannot be used
+     * @throws ImageDecodeException     with the reason the image cannot be used
+     * @throws IllegalArgumentException if {@code limits} is null
      */
     public static GrayImage decode(byte[] bytes, DecodeLimits limits) throws ImageDecodeException {
-        ImageFormat format = requireFormat(bytes);
+        ImageFormat format = requireFormat(bytes, limits);
         ImageReader reader = readerFor(format);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -83,7 +85,9 @@ public final class ImageCodec {
             reader.setInput(in, true, true);
             ImageHeader header = header(reader, format, bytes, limits);
             BufferedImage image = reader.read(0);
-            if (!warnings.isEmpty()) {
+            // The JDK's JPEG decoder reports damaged or missing data as warnings and fills in grey; the PNG
+            // and TIFF readers throw for damage and warn only about metadata they skip.
+            if (format == ImageFormat.JPEG && !warnings.isEmpty()) {
                 throw warningFailure(format, warnings);
             }
             if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
@@ -144,7 +148,10 @@ public final class ImageCodec {
         return Math.round(clamped * max);
     }
 
-    private static ImageFormat requireFormat(byte[] bytes) throws ImageDecodeException {
+    private static ImageFormat requireFormat(byte[] bytes, DecodeLimits limits) throws ImageDecodeException {
+        if (limits == null) {
+            throw new IllegalArgumentException("decode limits are required");
+        }
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException(Reason.TRUNCATED, "no image bytes");
         }

@@ -178,6 +178,28 @@ class ImageCodecTest {
     }
 
     @Test
+    void shouldRefuseJpegWithDamagedEntropyData() {
+        BufferedImage gray = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                gray.getRaster().setSample(x, y, 0, (x * 7 + y * 13) % 256);
+            }
+        }
+        byte[] jpeg = TestImages.write(gray, "jpeg");
+        Arrays.fill(jpeg, jpeg.length / 2, jpeg.length / 2 + 8, (byte) 0xFF);
+
+        assertEquals(Reason.CORRUPT, reasonOfDecode(jpeg));
+    }
+
+    @Test
+    void shouldRequireLimits() {
+        byte[] png = ImageCodec.encodePng(TestImages.pattern(4, 4), 8);
+
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.decode(png, null));
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.readHeader(png, null));
+    }
+
+    @Test
     void shouldRefuseTruncatedPngJpegAndTiff() {
         byte[] png = ImageCodec.encodePng(TestImages.pattern(64, 64), 8);
         byte[] shortPng = Arrays.copyOf(png, png.length / 2);
