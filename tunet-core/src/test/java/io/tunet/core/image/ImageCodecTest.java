@@ -227,6 +227,14 @@ class ImageCodecTest {
     }
 
     @Test
+    void shouldReadTheHeaderWithoutTouchingPixelData() throws Exception {
+        byte[] headerOnly = TestImages.pngClaiming(100, 50); // its pixel data is one empty deflate block
+
+        assertEquals(new ImageHeader(ImageFormat.PNG, 100, 50, 8), ImageCodec.readHeader(headerOnly, LIMITS));
+        assertEquals(Reason.TRUNCATED, reasonOfDecode(headerOnly));
+    }
+
+    @Test
     void shouldEnforceEachLimit() {
         byte[] png = ImageCodec.encodePng(TestImages.pattern(40, 20), 8);
 
