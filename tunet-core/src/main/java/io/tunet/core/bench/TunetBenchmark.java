@@ -70,20 +70,25 @@ public final class TunetBenchmark implements Callable<Integer> {
         if (allocatorProbe) {
             NetworkSpec spec = NetworkSpec.tunet(new TunetConfig(256, 32, 4, 0.25f));
             Timing step = timeTraining(spec, 8);
-            System.out.printf(Locale.ROOT, "allocator probe (GLIBC_TUNABLES=%s, LD_PRELOAD=%s): %.2f s/step%n",
-                    System.getenv("GLIBC_TUNABLES"), System.getenv("LD_PRELOAD"), step.secondsPerCall());
+            System.out.printf(Locale.ROOT,
+                    "allocator probe (GLIBC_TUNABLES=%s, LD_PRELOAD=%s, OMP_WAIT_POLICY=%s, load %s): %.2f s/step%n",
+                    System.getenv("GLIBC_TUNABLES"), System.getenv("LD_PRELOAD"), System.getenv("OMP_WAIT_POLICY"),
+                    loadAverage(), step.secondsPerCall());
             return 0;
         }
         double peak = peakGflops();
         StringBuilder report = new StringBuilder();
         report.append("# tunet-core benchmark\n\n")
-                .append(String.format(Locale.ROOT, "%s, %d cores, PyTorch %s, ONNX Runtime (DJL %s). ",
-                        LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withLocale(Locale.ROOT)),
-                        Runtime.getRuntime().availableProcessors(), Engine.getEngine("PyTorch").getVersion(),
+                .append(String.format(Locale.ROOT, "%s, %d cores, load average %s, PyTorch %s, ONNX Runtime %s, "
+                                + "DJL %s. ",
+                        LocalDateTime.now().withNano(0).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
+                        Runtime.getRuntime().availableProcessors(), loadAverage(),
+                        Engine.getEngine("PyTorch").getVersion(), Engine.getEngine("OnnxRuntime").getVersion(),
                         Engine.getDjlVersion()))
                 .append(String.format(Locale.ROOT, "Peak: %.1f GFLOP/s (2048² float matrix product, PyTorch). ", peak))
-                .append("Allocator: GLIBC_TUNABLES=").append(System.getenv("GLIBC_TUNABLES"))
-                .append(", LD_PRELOAD=").append(System.getenv("LD_PRELOAD")).append(".\n")
+                .append("Environment: GLIBC_TUNABLES=").append(System.getenv("GLIBC_TUNABLES"))
+                .append(", LD_PRELOAD=").append(System.getenv("LD_PRELOAD"))
+                .append(", OMP_WAIT_POLICY=").append(System.getenv("OMP_WAIT_POLICY")).append(".\n")
                 .append("Training = Adam step on random data with the TUNet loss; its GFLOP/s counts 3× the forward "
                         + "FLOPs (forward + backward). Inference = forward pass incl. copying the batch in.\n\n")
                 .append("| model | S | GFLOP/img | batch | train samples/s | train GFLOP/s | PyTorch img/s | "
@@ -113,6 +118,15 @@ public final class TunetBenchmark implements Callable<Integer> {
         Files.writeString(out, report);
         System.out.println("\nwritten to " + out.toAbsolutePath());
         return 0;
+    }
+
+    /** The 1-minute load average (other processes share these cores), or "n/a" off Linux. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private record Timing(double secondsPerCall) {

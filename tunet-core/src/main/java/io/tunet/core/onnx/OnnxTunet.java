@@ -1,6 +1,8 @@
 package io.tunet.core.onnx;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,6 +14,8 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -36,11 +40,14 @@ public final class OnnxTunet implements AutoCloseable {
     private static final String ENGINE = "OnnxRuntime";
 
     private final ZooModel<float[][], TunetPrediction> model;
+    private final OrtSession.SessionOptions sessionOptions;
     private final OnnxModelMetadata metadata;
     private final boolean hasMasks;
 
-    private OnnxTunet(ZooModel<float[][], TunetPrediction> model, OnnxModelMetadata metadata, boolean hasMasks) {
+    private OnnxTunet(ZooModel<float[][], TunetPrediction> model, OrtSession.SessionOptions sessionOptions,
+            OnnxModelMetadata metadata, boolean hasMasks) {
         this.model = model;
+        this.sessionOptions = sessionOptions;
         this.metadata = metadata;
         this.hasMasks = hasMasks;
     }
@@ -52,20 +59,39 @@ public final class OnnxTunet implements AutoCloseable {
      * @throws OnnxModelException if the file is unreadable, is not a TUNet export, or ONNX Runtime refuses it
      */
     public static OnnxTunet load(Path file) {
+        return load(file, Device.cpu());
+    }
+
+    /**
+     * Like {@link #load(Path)} on a chosen device. ONNX Runtime uses CUDA only for {@code Device.gpu()};
+     * check {@code Engine.getEngine("OnnxRuntime").getGpuCount() > 0} first (DESIGN §7).
+     *
+     * @throws OnnxModelException if the file is unreadable, is not a TUNet export, or ONNX Runtime refuses it
+     */
+    public static OnnxTunet load(Path file, Device device) {
         OnnxMl.ModelProto proto = readProto(file);
         Map<String, String> properties = new LinkedHashMap<>();
         proto.getMetadataPropsList().forEach(p -> properties.put(p.getKey(), p.getValue()));
         OnnxModelMetadata metadata = OnnxModelMetadata.fromProperties(properties);
         boolean hasMasks = checkSignature(proto.getGraph(), metadata, file);
-        Criteria<float[][], TunetPrediction> criteria = Criteria.builder()
-                .setTypes(float[][].class, TunetPrediction.class)
-                .optModelPath(file)
-                .optEngine(ENGINE)
-                .optTranslator(new BatchTranslator(metadata.inputSize(), hasMasks))
-                .build();
+        // DJL must set up ONNX Runtime's environment before any ai.onnxruntime class is touched (DESIGN §7).
+        Engine.getEngine(ENGINE);
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
-            return new OnnxTunet(criteria.loadModel(), metadata, hasMasks);
-        } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            // Spinning pool threads stall badly when other processes share the cores (README, "Threads").
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            Criteria<float[][], TunetPrediction> criteria = Criteria.builder()
+                    .setTypes(float[][].class, TunetPrediction.class)
+                    .optModelPath(file)
+                    .optEngine(ENGINE)
+                    .optDevice(device)
+                    .optArgument("sessionOptions", options)
+                    .optTranslator(new BatchTranslator(metadata.inputSize(), hasMasks))
+                    .build();
+            return new OnnxTunet(criteria.loadModel(), options, metadata, hasMasks);
+        } catch (OrtException | IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            options.close();
             throw new OnnxModelException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
         }
     }
@@ -88,6 +114,7 @@ public final class OnnxTunet implements AutoCloseable {
     @Override
     public void close() {
         model.close();
+        sessionOptions.close();
     }
 
     /** One thread's handle for running batches; not thread-safe. */
