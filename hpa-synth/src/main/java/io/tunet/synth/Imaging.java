@@ -31,8 +31,9 @@ final class Imaging {
     }
 
     /**
-     * Blurs {@code img} (size², row-major) in place with the separable {@code kernel}, using {@code scratch}
-     * (same length) as working memory. Empty rows, which are most of a sparse HPA field, cost almost nothing.
+     * Blurs {@code img} (size², row-major) in place with the symmetric separable {@code kernel}, using
+     * {@code scratch} (same length) as working memory. Empty rows, which are most of a sparse HPA field,
+     * cost almost nothing; symmetric taps are paired so each pass does radius + 1 multiplications.
      */
     static void blur(float[] img, float[] scratch, int size, float[] kernel) {
         int rad = kernel.length / 2;
@@ -57,18 +58,25 @@ final class Imaging {
             int from = Math.max(0, first - rad), to = Math.min(size - 1, last + rad);
             rowFrom[y] = from;
             rowTo[y] = to;
+            int innerFrom = Math.max(from, rad), innerTo = Math.min(to, size - 1 - rad);
+            float k0 = kernel[rad];
+            for (int x = innerFrom; x <= innerTo; x++) {
+                scratch[row + x] = k0 * img[row + x];
+            }
+            for (int i = 1; i <= rad; i++) {
+                float w = kernel[rad + i];
+                for (int x = innerFrom; x <= innerTo; x++) {
+                    scratch[row + x] += w * (img[row + x - i] + img[row + x + i]);
+                }
+            }
             for (int x = from; x <= to; x++) {
+                if (x >= innerFrom && x <= innerTo) {
+                    continue;
+                }
                 float acc = 0;
-                if (x >= rad && x < size - rad) {
-                    int base = row + x - rad;
-                    for (int i = 0; i < kernel.length; i++) {
-                        acc += kernel[i] * img[base + i];
-                    }
-                } else {
-                    for (int i = -rad; i <= rad; i++) {
-                        int xx = Math.min(size - 1, Math.max(0, x + i));
-                        acc += kernel[i + rad] * img[row + xx];
-                    }
+                for (int i = -rad; i <= rad; i++) {
+                    int xx = Math.min(size - 1, Math.max(0, x + i));
+                    acc += kernel[i + rad] * img[row + xx];
                 }
                 scratch[row + x] = acc;
             }
@@ -77,22 +85,26 @@ final class Imaging {
             int dst = y * size;
             int from = size, to = -1;
             for (int i = -rad; i <= rad; i++) {
-                int yy = y + i;
-                if (yy >= 0 && yy < size && rowTo[yy] >= 0) {
+                int yy = Math.min(size - 1, Math.max(0, y + i));
+                if (rowTo[yy] >= 0) {
                     from = Math.min(from, rowFrom[yy]);
                     to = Math.max(to, rowTo[yy]);
                 }
             }
             java.util.Arrays.fill(img, dst, dst + size, 0f);
-            for (int i = -rad; i <= rad; i++) {
-                int yy = Math.min(size - 1, Math.max(0, y + i));
-                if (rowTo[yy] < 0) {
-                    continue;
-                }
-                float w = kernel[i + rad];
-                int src = yy * size;
+            if (to < 0) {
+                continue;
+            }
+            int c = y * size;
+            float k0 = kernel[rad];
+            for (int x = from; x <= to; x++) {
+                img[dst + x] = k0 * scratch[c + x];
+            }
+            for (int i = 1; i <= rad; i++) {
+                float w = kernel[rad + i];
+                int up = Math.max(0, y - i) * size, down = Math.min(size - 1, y + i) * size;
                 for (int x = from; x <= to; x++) {
-                    img[dst + x] += w * scratch[src + x];
+                    img[dst + x] += w * (scratch[up + x] + scratch[down + x]);
                 }
             }
         }

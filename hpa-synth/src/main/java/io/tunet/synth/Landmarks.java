@@ -38,7 +38,7 @@ final class Landmarks {
             for (int i = 0; i < nl.length; i += 3) {
                 forDisk(s, nl[i], nl[i + 1], nl[i + 2], p -> {
                     if (s.nucleus[p] != 0) {
-                        blue[p] *= 0.5f;
+                        blue[p] *= 0.7f;
                     }
                 });
             }
@@ -94,14 +94,14 @@ final class Landmarks {
                         continue;
                     }
                     float d = Math.max(0, s.nucleusDistance[p] - 1);
-                    red[p] = level * (0.03f + 0.07f * Textures.expNeg(d));
+                    red[p] = level * (0.05f + 0.1f * Textures.expNeg(d));
                 }
             }
         }
         Paths ps = s.paths;
         for (int f = 0; f < ps.count; f++) {
             Cell c = s.cell(ps.cell[f]);
-            float v = ps.level[f] * c.redLevel * (ps.kind[f] == Paths.BRIDGE ? 0.9f : ps.kind[f] == Paths.SPINDLE ? 0.55f : 0.3f);
+            float v = ps.level[f] * c.redLevel * (ps.kind[f] == Paths.BRIDGE ? 0.9f : ps.kind[f] == Paths.SPINDLE ? 0.55f : 0.38f);
             for (int i = ps.start[f]; i < ps.end[f]; i++) {
                 int p = ps.pixels[i];
                 // Overlapping filaments add up but saturate, as a bright aster does.

@@ -344,7 +344,7 @@ final class Patterns {
             double dir = r.nextBoolean() ? 1 : -1;
             double arc = 0.8 + 2.2 * r.nextDouble();
             double drift = 0.9 * r.nextGaussian();
-            float v = a * (0.55f + 0.45f * (float) r.nextDouble());
+            float v = a * (0.4f + 0.4f * (float) r.nextDouble());
             double travelled = 0;
             while (travelled < arc) {
                 float ux = (float) Math.cos(phi), uy = (float) Math.sin(phi);
@@ -357,7 +357,7 @@ final class Patterns {
                 double dphi = 0.6 / (rad * t);
                 phi += dir * dphi;
                 travelled += dphi;
-                t = Math.max(1.04, t + drift * dphi + 0.035 * r.nextGaussian());
+                t = Math.max(1.04, t + drift * dphi + 0.006 * r.nextGaussian());
             }
         }
     }

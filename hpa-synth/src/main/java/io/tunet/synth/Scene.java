@@ -494,7 +494,7 @@ final class Scene {
             float dx = (float) Math.cos(th), dy = (float) Math.sin(th);
             paths.begin(c.id, Paths.MICROTUBULE, (float) (0.45 + 0.55 * r.nextDouble()));
             // Nucleated around the centrosome, not all from one point, so the aster does not burn out.
-            float start = (float) (r.nextDouble() * 3 * k);
+            float start = (float) (r.nextDouble() * 5 * k);
             float x = c.csx + dx * start, y = c.csy + dy * start;
             boolean edge = false;
             for (int i = 0; i < maxSteps; i++) {
