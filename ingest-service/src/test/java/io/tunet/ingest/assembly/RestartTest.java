@@ -69,10 +69,10 @@ class RestartTest {
         Process second = startChild(args, Path.of("target", "restart-second-" + run + ".log"));
         try {
             publisher.join(60_000);
-            List<ConsumerRecord<String, Sample>> all = awaitSamples(broker, ids, SAMPLES, Duration.ofSeconds(90));
-            // Give a duplicate, if there were one, time to appear.
-            Thread.sleep(3000);
-            all = broker.readKeys(Topics.SAMPLES, ids, Integer.MAX_VALUE, Duration.ofSeconds(3));
+            awaitSamples(broker, ids, SAMPLES, Duration.ofSeconds(90));
+            // Read for a while longer than needed, so that a duplicate, if there were one, has time to appear.
+            List<ConsumerRecord<String, Sample>> all = broker.readKeys(Topics.SAMPLES, ids, Integer.MAX_VALUE,
+                    Duration.ofSeconds(4));
             Map<String, Long> perSample = all.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
                     Collectors.counting()));
             assertThat(perSample).hasSize(SAMPLES);
@@ -124,6 +124,7 @@ class RestartTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-cp", System.getProperty("java.class.path"),
                 IngestProcess.class.getName()));
         command.addAll(List.of(args));
