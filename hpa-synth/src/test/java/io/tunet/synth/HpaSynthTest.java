@@ -63,6 +63,23 @@ class HpaSynthTest {
     }
 
     @Test
+    void trueMasksShouldBeExactlyWhereTheGreenSignalIsWithoutOptics() {
+        HpaSynth clean = HpaSynth.builder().size(128).optics(Optics.defaults().noiseless()).build();
+        for (int i = 0; i < 10; i++) {
+            SynthField f = clean.generate(8, i);
+            float[] green = f.stain(Stain.GREEN);
+            float background = (float) Optics.defaults().background()[Stain.GREEN.ordinal()];
+            for (int p = 0; p < green.length; p++) {
+                boolean inMask = false;
+                for (BinaryMask m : f.masks().values()) {
+                    inMask |= m.contains(p);
+                }
+                assertEquals(inMask, green[p] > background + 1.5f / 255, f + " pixel " + p);
+            }
+        }
+    }
+
+    @Test
     void shouldWriteSixteenBitRastersWhenAsked() {
         SynthField f = HpaSynth.builder().size(128).bitDepth(16).build().generate(1, 1);
         int max = IntStream.of(f.raster(Stain.BLUE)).max().orElseThrow();
