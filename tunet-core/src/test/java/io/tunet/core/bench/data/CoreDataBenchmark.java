@@ -13,6 +13,8 @@ import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.core.masks.RunLength;
 import io.tunet.core.masks.ThresholdMethod;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,6 +33,7 @@ public final class CoreDataBenchmark {
     private static final int[] SIZES = {128, 256, 512};
     private static final int RUNS = 7;
     private static final int WARMUPS = 3;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private CoreDataBenchmark() {
     }
@@ -40,10 +43,12 @@ public final class CoreDataBenchmark {
         Path out = Path.of(args.length > 0 ? args[0] : "target/benchmarks");
         Files.createDirectories(out);
         StringBuilder report = new StringBuilder();
-        line(report, "tunet-core data benchmark (%d cores, Java %s); median of %d runs after %d warm-ups, ms",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), RUNS, WARMUPS);
+        line(report, "tunet-core data benchmark (%d cores, Java %s, load average %.1f at start); median of %d runs"
+                + " after %d warm-ups; cpu = thread CPU ms, wall = wall-clock ms",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), RUNS, WARMUPS);
         line(report, "");
-        line(report, "%-10s %-22s %10s", "field", "step", "ms");
+        line(report, "%-10s %-22s %10s %10s", "field", "step", "cpu", "wall");
         GrayImage green512 = null;
         for (String id : FIELDS) {
             byte[][] bytes = new byte[4][];
@@ -52,23 +57,23 @@ public final class CoreDataBenchmark {
                         TestImages.fullSizeDir().resolve(id + "_" + channel.fileSuffix() + ".png"));
             }
             GrayImage[] stains = new GrayImage[4];
-            double decode = median(() -> {
+            Timing decode = median(() -> {
                 for (int c = 0; c < 4; c++) {
                     stains[c] = ImageCodec.decode(bytes[c], DecodeLimits.defaults());
                 }
             });
-            double header = median(() -> {
+            Timing header = median(() -> {
                 for (int c = 0; c < 4; c++) {
                     ImageCodec.readHeader(bytes[c], DecodeLimits.defaults());
                 }
             });
             String field = stains[0].width() + "²";
-            line(report, "%-10s %-22s %10.2f", field, "readHeader x4", header);
-            line(report, "%-10s %-22s %10.1f", field, "decode x4", decode);
+            row(report, "%-10s %-22s", field, "readHeader x4", header);
+            row(report, "%-10s %-22s", field, "decode x4", decode);
             for (int size : SIZES) {
-                double tensor = median(() -> Preprocessing.toTensor(stains[0], stains[1], stains[2], stains[3], size));
-                line(report, "%-10s %-22s %10.1f", field, "resize+tensor S=" + size, tensor);
-                line(report, "%-10s %-22s %10.1f", field, "decode+tensor S=" + size, decode + tensor);
+                Timing tensor = median(() -> Preprocessing.toTensor(stains[0], stains[1], stains[2], stains[3], size));
+                row(report, "%-10s %-22s", field, "resize+tensor S=" + size, tensor);
+                row(report, "%-10s %-22s", field, "decode+tensor S=" + size, decode.plus(tensor));
             }
             if (green512 == null) {
                 GrayImage green = stains[Channel.GREEN.ordinal()];
@@ -76,32 +81,32 @@ public final class CoreDataBenchmark {
             }
         }
         line(report, "");
-        line(report, "%-6s %-34s %10s", "S", "mask step (per plane unless noted)", "ms");
+        line(report, "%-6s %-38s %10s %10s", "S", "mask step (per plane unless noted)", "cpu", "wall");
         MaskPostProcessor cleaner = MaskPostProcessor.defaults();
         Augmenter augmenter = Augmenter.defaults();
         for (int size : SIZES) {
             float[] green = Resize.area(green512.pixels(), 512, 512, size, size);
             float[] probabilities = noisyProbabilities(green, size);
             byte[] gt = GroundTruthMasks.proteinMask(green, size, size, ThresholdMethod.OTSU);
-            double otsu = median(() -> GroundTruthMasks.proteinMask(green, size, size, ThresholdMethod.OTSU));
-            double clean = median(() -> cleaner.clean(probabilities, size, size));
             byte[] cleaned = cleaner.clean(probabilities, size, size);
-            double rle = median(() -> RunLength.encode(cleaned));
             float[] image = new float[4 * size * size];
             float[] masks = GroundTruthMasks.targets(gt, new int[] {0, 25}, 28);
             SplittableRandom rng = new SplittableRandom(1);
-            double augment = median(() -> augmenter.apply(image, 4, masks, 28, size, rng));
-            line(report, "%-6d %-34s %10.3f", size, "Otsu GT mask", otsu);
-            line(report, "%-6d %-34s %10.3f", size, "clean (binarise, open r=1, area 8)", clean);
-            line(report, "%-6d %-34s %10.3f", size, "clean x28 (one sample)", clean * 28);
-            line(report, "%-6d %-34s %10.3f", size, "RLE encode", rle);
-            line(report, "%-6d %-34s %10.3f", size, "augment 4+28 planes (one sample)", augment);
+            String s = Integer.toString(size);
+            row(report, "%-6s %-38s", s, "Otsu GT mask",
+                    median(() -> GroundTruthMasks.proteinMask(green, size, size, ThresholdMethod.OTSU)));
+            Timing clean = median(() -> cleaner.clean(probabilities, size, size));
+            row(report, "%-6s %-38s", s, "clean (binarise, open r=1, area 8)", clean);
+            row(report, "%-6s %-38s", s, "clean x28 (upper bound per sample)", clean.times(28));
+            row(report, "%-6s %-38s", s, "RLE encode", median(() -> RunLength.encode(cleaned)));
+            row(report, "%-6s %-38s", s, "augment 4 + 28 planes (2 non-empty)",
+                    median(() -> augmenter.apply(image, 4, masks, 28, size, rng)));
             if (size == 512) {
                 writePng(out.resolve("core-data-green-512.png"), green, size, true);
                 writePng(out.resolve("core-data-otsu-512.png"), toFloat(gt), size, false);
                 writePng(out.resolve("core-data-noisy-512.png"), probabilities, size, false);
                 writePng(out.resolve("core-data-cleaned-512.png"), toFloat(cleaned), size, false);
-                line(report, "%-6d %-34s %9.1f%%", size, "Otsu foreground of the real green", 100.0 * sum(gt) / gt.length);
+                line(report, "%-6s %-38s %9.1f%%", s, "Otsu foreground of the real green", 100.0 * sum(gt) / gt.length);
             }
         }
         Files.writeString(out.resolve("core-data.txt"), report.toString());
@@ -126,18 +131,41 @@ public final class CoreDataBenchmark {
         void run() throws Exception;
     }
 
-    private static double median(Work work) throws Exception {
+    /** Median thread CPU time and median wall time of one step, in ms. */
+    private record Timing(double cpu, double wall) {
+        Timing plus(Timing other) {
+            return new Timing(cpu + other.cpu, wall + other.wall);
+        }
+
+        Timing times(int factor) {
+            return new Timing(cpu * factor, wall * factor);
+        }
+    }
+
+    /**
+     * Times a step. The work here is single-threaded, so its thread CPU time is what a quiet machine's wall
+     * time would be, even while other builds share the cores; the wall time is recorded beside it.
+     */
+    private static Timing median(Work work) throws Exception {
         for (int w = 0; w < WARMUPS; w++) {
             work.run();
         }
-        double[] times = new double[RUNS];
+        double[] cpu = new double[RUNS];
+        double[] wall = new double[RUNS];
         for (int r = 0; r < RUNS; r++) {
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             work.run();
-            times[r] = (System.nanoTime() - start) / 1e6;
+            wall[r] = (System.nanoTime() - start) / 1e6;
+            cpu[r] = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6;
         }
-        Arrays.sort(times);
-        return times[RUNS / 2];
+        Arrays.sort(cpu);
+        Arrays.sort(wall);
+        return new Timing(cpu[RUNS / 2], wall[RUNS / 2]);
+    }
+
+    private static void row(StringBuilder report, String labels, String first, String second, Timing timing) {
+        line(report, labels + " %10.3f %10.3f", first, second, timing.cpu(), timing.wall());
     }
 
     private static void writePng(Path path, float[] values, int size, boolean stretch) throws IOException {
