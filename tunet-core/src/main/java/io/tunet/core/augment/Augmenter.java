@@ -158,7 +158,7 @@ public final class Augmenter {
         private boolean dihedral = true;
         private double rotationProbability = 0.5;
         private double maxRotationDegrees = 45;
-        private double maxBrightness = 0.02;
+        private double maxBrightness = 0.005;
         private double maxContrast = 0.3;
 
         private Builder() {
@@ -181,9 +181,11 @@ public final class Augmenter {
         }
 
         /**
-         * Lighting jitter per image channel: brightness offset uniform in ±{@code maxBrightness} (default
-         * 0.02, small because most of a fluorescence field is dark background) and contrast factor
-         * log-uniform in [1 / (1 + maxContrast), 1 + maxContrast] (default 0.3). Zero and zero turns it off.
+         * Lighting jitter per image channel: contrast factor (a detector gain) log-uniform in
+         * [1 / (1 + maxContrast), 1 + maxContrast] (default 0.3) and brightness offset uniform in
+         * ±{@code maxBrightness} (default 0.005, about a real field's background level: fluorescence
+         * fields are mostly dark, mean intensity 0.002 to 0.19, so a large offset would swamp them while
+         * gain changes are what stain and exposure differences look like). Zero and zero turns it off.
          */
         public Builder optLighting(double maxBrightness, double maxContrast) {
             this.maxBrightness = maxBrightness;
