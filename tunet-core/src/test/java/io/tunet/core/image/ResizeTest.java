@@ -56,6 +56,39 @@ class ResizeTest {
     }
 
     @Test
+    void shouldEqualExactAreaIntegrationForAnyDownscale() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        for (int trial = 0; trial < 30; trial++) {
+            int w = random.nextInt(2, 40);
+            int h = random.nextInt(2, 40);
+            int outW = random.nextInt(1, w);
+            int outH = random.nextInt(1, h);
+            float[] src = new float[w * h];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = (float) random.nextDouble();
+            }
+
+            float[] out = Resize.area(src, w, h, outW, outH);
+
+            double sx = (double) w / outW;
+            double sy = (double) h / outH;
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    double sum = 0;
+                    for (int y = 0; y < h; y++) {
+                        double coverY = Math.max(0, Math.min(y + 1, (oy + 1) * sy) - Math.max(y, oy * sy));
+                        for (int x = 0; x < w && coverY > 0; x++) {
+                            double coverX = Math.max(0, Math.min(x + 1, (ox + 1) * sx) - Math.max(x, ox * sx));
+                            sum += coverX * coverY * src[y * w + x];
+                        }
+                    }
+                    assertEquals(sum / (sx * sy), out[oy * outW + ox], 1e-5, w + "x" + h + " -> " + outW + "x" + outH);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldWriteIntoALargerTensorAtAnOffset() {
         float[] tensor = new float[10];
         Resize.area(new float[] {1, 3, 5, 7}, 2, 2, 1, 1, tensor, 6);
