@@ -45,7 +45,7 @@ public record Optics(double blurSigma, double photonsAtFullScale, double readNoi
     /** Defaults tuned so that 512² fields land in the realism ranges of the real HPA fields (DESIGN §4). */
     public static Optics defaults() {
         return new Optics(0.8, 600, 0.003,
-                new double[] {1.0, 0.8, 0.8, 1.0},
+                new double[] {1.0, 0.8, 0.8, 1.5},
                 new double[] {0.002, 0.002, 0.002, 0.002},
                 0.3);
     }

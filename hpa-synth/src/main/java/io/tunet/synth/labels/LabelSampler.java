@@ -28,6 +28,10 @@ public final class LabelSampler {
     private final int[][] setsByClass;
     private final double[][] cumulativeByClass;
 
+    /**
+     * @throws IllegalArgumentException if either argument is null, or for {@link LabelMode#BALANCED} if some
+     *                                  class never occurs in the table
+     */
     public LabelSampler(LabelSetTable table, LabelMode mode) {
         if (table == null || mode == null) {
             throw new IllegalArgumentException("label sampler needs a table and a mode");
