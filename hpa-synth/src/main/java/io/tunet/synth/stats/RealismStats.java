@@ -2,7 +2,6 @@ package io.tunet.synth.stats;
 
 import io.tunet.synth.Stain;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -111,27 +110,38 @@ public record RealismStats(double[] mean, double[] p99, double[] otsuForeground,
 
     /** Areas of the 4-connected components above {@code threshold} with at least {@code minArea} pixels. */
     private static int[] components(float[] img, int size, float threshold, int minArea) {
-        int[] label = new int[img.length];
+        boolean[] seen = new boolean[img.length];
+        int[] stack = new int[img.length];
         int[] areas = new int[16];
         int count = 0;
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        int next = 0;
         for (int p = 0; p < img.length; p++) {
-            if (img[p] <= threshold || label[p] != 0) {
+            if (img[p] <= threshold || seen[p]) {
                 continue;
             }
-            next++;
             int area = 0;
-            label[p] = next;
-            queue.add(p);
-            while (!queue.isEmpty()) {
-                int q = queue.poll();
+            int top = 0;
+            seen[p] = true;
+            stack[top++] = p;
+            while (top > 0) {
+                int q = stack[--top];
                 area++;
-                int x = q % size, y = q / size;
-                if (x > 0) visit(img, label, queue, q - 1, threshold, next);
-                if (x < size - 1) visit(img, label, queue, q + 1, threshold, next);
-                if (y > 0) visit(img, label, queue, q - size, threshold, next);
-                if (y < size - 1) visit(img, label, queue, q + size, threshold, next);
+                int x = q % size;
+                if (x > 0 && !seen[q - 1] && img[q - 1] > threshold) {
+                    seen[q - 1] = true;
+                    stack[top++] = q - 1;
+                }
+                if (x < size - 1 && !seen[q + 1] && img[q + 1] > threshold) {
+                    seen[q + 1] = true;
+                    stack[top++] = q + 1;
+                }
+                if (q >= size && !seen[q - size] && img[q - size] > threshold) {
+                    seen[q - size] = true;
+                    stack[top++] = q - size;
+                }
+                if (q + size < img.length && !seen[q + size] && img[q + size] > threshold) {
+                    seen[q + size] = true;
+                    stack[top++] = q + size;
+                }
             }
             if (area >= minArea) {
                 if (count == areas.length) {
@@ -141,13 +151,6 @@ public record RealismStats(double[] mean, double[] p99, double[] otsuForeground,
             }
         }
         return Arrays.copyOf(areas, count);
-    }
-
-    private static void visit(float[] img, int[] label, ArrayDeque<Integer> queue, int q, float threshold, int id) {
-        if (label[q] == 0 && img[q] > threshold) {
-            label[q] = id;
-            queue.add(q);
-        }
     }
 
     @Override
