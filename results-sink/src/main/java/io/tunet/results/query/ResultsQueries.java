@@ -50,14 +50,11 @@ public class ResultsQueries {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> params = new ArrayList<>();
         filter.appendSampleConditions(where, params);
-        String select = """
-                SELECT s.sample_id AS s_id, s.plate AS s_plate, s.well AS s_well, s.field AS s_field,
-                    s.first_seen_at, s.assembled_at, s.thumbnail IS NOT NULL AS has_thumbnail, """
-                + PREDICTION_COLUMNS + """
-                 FROM samples s LEFT JOIN LATERAL (
-                    SELECT * FROM predictions q WHERE q.sample_id = s.sample_id
-                    ORDER BY q.model_version DESC, q.classified_at DESC LIMIT 1) p ON TRUE"""
-                + where + " ORDER BY COALESCE(p.classified_at, s.first_seen_at) DESC, s.sample_id LIMIT ? OFFSET ?";
+        String select = "SELECT s.sample_id AS s_id, s.plate AS s_plate, s.well AS s_well, s.field AS s_field,"
+                + " s.first_seen_at, s.assembled_at, s.thumbnail IS NOT NULL AS has_thumbnail, " + PREDICTION_COLUMNS
+                + " FROM samples s LEFT JOIN LATERAL (SELECT * FROM predictions q WHERE q.sample_id = s.sample_id"
+                + " ORDER BY q.model_version DESC, q.classified_at DESC LIMIT 1) p ON TRUE" + where
+                + " ORDER BY COALESCE(p.classified_at, s.first_seen_at) DESC, s.sample_id LIMIT ? OFFSET ?";
         try (Connection c = dataSource.getConnection()) {
             long total = count(c, "SELECT count(*) FROM samples s" + where, params);
             List<Views.SampleSummary> items = new ArrayList<>();

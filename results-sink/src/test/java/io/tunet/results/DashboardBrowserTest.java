@@ -1,0 +1,176 @@
+package io.tunet.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tunet.schemas.Classification;
+import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.Sample;
+import io.tunet.schemas.SegmentationMask;
+import io.tunet.schemas.topics.Topics;
+import io.tunet.testkit.KafkaBrokerTestResource;
+import io.tunet.testkit.TestBroker;
+
+/**
+ * The dashboard in Debian's headless Chromium: the plate map shows the wells with results and fills in live,
+ * a sample shows its masks over the composite, and a curator's labels reach the feedback topic. Skipped
+ * (with the reason) where {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(EmbeddedPostgresTestResource.class)
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String PLATE = "PLATE-UI";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TestHTTPResource("/")
+    URL dashboard;
+
+    private ChromeDriver browser;
+    private Path profile;
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "dashboard test skipped: needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+        profile = Files.createTempDirectory("results-sink-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1400,1900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() throws Exception {
+        if (browser != null) {
+            // what the page looked like at the end, pass or fail
+            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "dashboard-last.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var paths = Files.walk(profile)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void shouldShowThePlateFillingInLiveWithMasksAndSendCuratorLabels() throws Exception {
+        List<String> wells = List.of("A01", "A02", "A03", "A04", "A05", "B01", "B02", "B03", "B04", "B05");
+        publishWells(wells, 0);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        browser.get(dashboard + "#token=" + EmbeddedPostgresTestResource.CURATOR_TOKEN);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> d.findElements(By.cssSelector("#plate-select option[value='" + PLATE + "']")).size() == 1);
+        new Select(browser.findElement(By.id("plate-select"))).selectByValue(PLATE);
+        wait.until(d -> wellsWithResults().size() == wells.size());
+        assertThat(wellsWithResults()).containsExactlyInAnyOrderElementsOf(wells);
+        wait.until(d -> d.findElement(By.id("live-status")).getAttribute("class").contains("on"));
+
+        // a new result while the page is open: the plate map fills in without a reload
+        publishWells(List.of("C07"), wells.size());
+        wait.until(d -> wellsWithResults().contains("C07"));
+
+        wait.until(d -> {
+            try {
+                d.findElement(By.cssSelector("#plate-map circle[data-well='A02']")).click();
+                return true;
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
+        WebElement canvas = browser.findElement(By.id("sample-canvas"));
+        wait.until(d -> canvas.getAttribute("data-mask-pixels") != null
+                && Integer.parseInt(canvas.getAttribute("data-mask-pixels")) > 0);
+        assertThat(browser.findElement(By.id("sample-title")).getText()).contains("ui-1");
+        assertThat(canvas.getAttribute("data-overlay-classes")).isEqualTo("0,3");
+        // the overlay really is on the canvas: the centre pixel (inside the class-0 disc) is tinted
+        Object centre = browser.executeScript("const c = document.getElementById('sample-canvas');"
+                + "return Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data);");
+        assertThat(centre).asList().isNotEqualTo(List.of(0L, 0L, 0L, 255L));
+
+        for (WebElement box : browser.findElements(By.cssSelector("#label-choices input"))) {
+            boolean wanted = List.of("3", "17").contains(box.getAttribute("value"));
+            if (box.isSelected() != wanted) {
+                box.click();
+            }
+        }
+        browser.findElement(By.id("label-comment")).sendKeys("spindle, not cytosol");
+        browser.findElement(By.id("label-submit")).click();
+        wait.until(d -> d.findElement(By.id("label-status")).getText().startsWith("Labels sent"));
+        String feedbackId = browser.findElement(By.id("label-status")).getAttribute("data-feedback-id");
+
+        List<ConsumerRecord<String, LabelFeedback>> published = TestBroker.shared().read(Topics.FEEDBACK, 1, WAIT,
+                r -> r.value().getFeedbackId().equals(feedbackId));
+        assertThat(published).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("ui-1");
+            assertThat(r.value().getLabels()).containsExactly(3, 17);
+            assertThat(r.value().getComment()).isEqualTo("spindle, not cytosol");
+        });
+
+        Path screenshot = Path.of("target", "dashboard.png");
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(screenshot)).isPositive();
+    }
+
+    /** Read in one script: the map is redrawn whenever results arrive, so element handles go stale. */
+    @SuppressWarnings("unchecked")
+    private List<String> wellsWithResults() {
+        return (List<String>) browser.executeScript("return Array.from(document.querySelectorAll("
+                + "'#plate-map circle.has-result')).map(e => e.dataset.well);");
+    }
+
+    private static void publishWells(List<String> wells, int firstIndex) {
+        List<Sample> samples = new ArrayList<>();
+        List<Classification> classifications = new ArrayList<>();
+        List<SegmentationMask> masks = new ArrayList<>();
+        for (int i = 0; i < wells.size(); i++) {
+            String id = "ui-" + (firstIndex + i);
+            int top = List.of(25, 0, 2, 7, 14).get((firstIndex + i) % 5);
+            List<Integer> labels = List.of(top, 3);
+            samples.add(Fixtures.sample(id, PLATE, wells.get(i)));
+            classifications.add(Fixtures.classification(id, PLATE, wells.get(i), 1, top, 0.55f + 0.04f * i, labels));
+            masks.add(Fixtures.masks(id, 1, labels));
+        }
+        Sink.publish(Topics.SAMPLES, samples, Sample::getSampleId);
+        Sink.publish(Topics.MASKS, masks, SegmentationMask::getSampleId);
+        Sink.publish(Topics.CLASSIFICATIONS, classifications, Classification::getSampleId);
+    }
+}

@@ -1,0 +1,172 @@
+package io.tunet.results;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.tunet.schemas.Classification;
+import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.SegmentationMask;
+import io.tunet.schemas.topics.Topics;
+import io.tunet.testkit.KafkaBrokerTestResource;
+import io.tunet.testkit.TestBroker;
+
+/** The REST API: tokens, filters, pages, CSV, plate summaries and curators' labels. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(EmbeddedPostgresTestResource.class)
+class ResultsApiTest {
+
+    private static final String PLATE = "PLATE-API";
+    private static final String VIEWER = "Bearer " + EmbeddedPostgresTestResource.VIEWER_TOKEN;
+    private static final String CURATOR = "Bearer " + EmbeddedPostgresTestResource.CURATOR_TOKEN;
+
+    @BeforeAll
+    static void publishPlate() throws Exception {
+        List<Classification> classifications = new ArrayList<>();
+        List<SegmentationMask> masks = new ArrayList<>();
+        // wells A01..A04: two fields each; A01/A02 dominated by class 0, A03/A04 by class 25
+        for (int w = 1; w <= 4; w++) {
+            for (int f = 0; f < 2; f++) {
+                String id = "api-A0" + w + "-" + f;
+                int top = w <= 2 ? 0 : 25;
+                classifications.add(Fixtures.classification(id, PLATE, "A0" + w, 1, top, 0.8f + 0.05f * f, List.of(top)));
+                masks.add(Fixtures.masks(id, 1, List.of(top)));
+            }
+        }
+        // a second model version for one sample: the newest version is its "latest"
+        classifications.add(Fixtures.classification("api-A01-0", PLATE, "A01", 2, 7, 0.7f, List.of(7)));
+        Sink.publish(Topics.CLASSIFICATIONS, classifications, Classification::getSampleId);
+        Sink.publish(Topics.MASKS, masks, SegmentationMask::getSampleId);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void shouldAnswer401WithoutAValidToken() {
+        given().when().get("/api/samples").then().statusCode(401);
+        given().header("Authorization", "Bearer not-a-token").when().get("/api/predictions").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of("labels", List.of(1)))
+                .when().post("/api/samples/api-A01-0/labels").then().statusCode(401);
+        given().when().get("/api/stream").then().statusCode(401);
+    }
+
+    @Test
+    void shouldRefuseLabelsFromAViewerWith403() {
+        given().header("Authorization", VIEWER).contentType(ContentType.JSON).body(Map.of("labels", List.of(1)))
+                .when().post("/api/samples/api-A01-0/labels").then().statusCode(403);
+    }
+
+    @Test
+    void shouldPublishACuratorsLabelsToTheFeedbackTopic() {
+        String feedbackId = given().header("Authorization", CURATOR).contentType(ContentType.JSON)
+                .body(Map.of("labels", List.of(25, 3, 3), "curator", "ana", "comment", "clearly cytosolic"))
+                .when().post("/api/samples/api-A03-1/labels")
+                .then().statusCode(202).body("labels", equalTo(List.of(3, 25)))
+                .extract().path("feedbackId");
+
+        List<ConsumerRecord<String, LabelFeedback>> published = TestBroker.shared().read(Topics.FEEDBACK, 1,
+                Duration.ofSeconds(20), r -> r.value().getFeedbackId().equals(feedbackId));
+        assertThat(published).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("api-A03-1");
+            assertThat(r.value().getLabels()).containsExactly(3, 25);
+            assertThat(r.value().getLabelledBy()).isEqualTo("ana");
+        });
+    }
+
+    @Test
+    void shouldRefuseLabelsOutsideTheClassRange() {
+        given().header("Authorization", CURATOR).contentType(ContentType.JSON).body(Map.of("labels", List.of(28)))
+                .when().post("/api/samples/api-A01-0/labels")
+                .then().statusCode(400).body("error", containsString("outside 0..27"));
+        given().header("Authorization", CURATOR).contentType(ContentType.JSON).body(Map.of("labels", List.of()))
+                .when().post("/api/samples/api-A01-0/labels").then().statusCode(400);
+    }
+
+    @Test
+    void shouldBoundPageSizesAndValidateFilters() {
+        given().header("Authorization", VIEWER).queryParam("size", 501).when().get("/api/predictions")
+                .then().statusCode(400).body("error", containsString("size must be 1..500"));
+        given().header("Authorization", VIEWER).queryParam("class", 28).when().get("/api/predictions")
+                .then().statusCode(400);
+        given().header("Authorization", VIEWER).queryParam("from", "yesterday").when().get("/api/predictions")
+                .then().statusCode(400).body("error", containsString("ISO-8601"));
+        given().header("Authorization", VIEWER).queryParam("well", "A1'; DROP TABLE samples; --")
+                .when().get("/api/samples").then().statusCode(400);
+    }
+
+    @Test
+    void shouldFilterAndPagePredictions() {
+        given().header("Authorization", VIEWER).queryParam("plate", PLATE).queryParam("class", 25)
+                .queryParam("size", 3).when().get("/api/predictions")
+                .then().statusCode(200).body("total", equalTo(4)).body("items", hasSize(3))
+                .body("items.topClass", everyItemIs(25));
+        given().header("Authorization", VIEWER).queryParam("plate", PLATE).queryParam("modelVersion", 2)
+                .when().get("/api/predictions")
+                .then().statusCode(200).body("total", equalTo(1)).body("items[0].sampleId", equalTo("api-A01-0"));
+        given().header("Authorization", VIEWER).queryParam("plate", PLATE)
+                .queryParam("from", "2026-11-25T10:00:01.500Z").when().get("/api/predictions")
+                .then().statusCode(200).body("total", equalTo(1));
+    }
+
+    @Test
+    void shouldSummariseAPlateByDominantClassPerWell() {
+        given().header("Authorization", CURATOR).when().get("/api/plates/" + PLATE)
+                .then().statusCode(200)
+                .body("wells.well", equalTo(List.of("A01", "A02", "A03", "A04")))
+                .body("wells.dominantClass", equalTo(List.of(0, 0, 25, 25)))
+                .body("wells.samples", equalTo(List.of(2, 2, 2, 2)));
+        given().header("Authorization", VIEWER).when().get("/api/plates")
+                .then().statusCode(200).body("plate", hasItem(PLATE));
+    }
+
+    @Test
+    void shouldServeTheLatestPredictionsMasksOfASample() {
+        given().header("Authorization", VIEWER).when().get("/api/samples/api-A03-0/masks")
+                .then().statusCode(200).body("width", equalTo(Fixtures.MASK_SIZE))
+                .body("masks.classIndex", equalTo(List.of(25)));
+        given().header("Authorization", VIEWER).when().get("/api/samples/api-A01-0")
+                .then().statusCode(200).body("sample.latest.modelVersion", equalTo(2))
+                .body("predictions", hasSize(2));
+        given().header("Authorization", VIEWER).when().get("/api/samples/no-such-sample").then().statusCode(404);
+    }
+
+    @Test
+    void shouldExportPredictionsAsCsv() {
+        String csv = given().header("Authorization", VIEWER).queryParam("plate", PLATE).queryParam("well", "A03")
+                .when().get("/api/predictions.csv")
+                .then().statusCode(200).contentType(containsString("text/csv")).header("X-Truncated", "false")
+                .extract().asString();
+        List<String> lines = csv.lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("sample_id,plate,well,field,model_name,model_version")
+                .endsWith(",Rods & rings");
+        assertThat(lines.get(1).split(",")).hasSize(10 + 28);
+        assertThat(lines.subList(1, 3)).allSatisfy(line -> assertThat(line).contains(",Cytosol,"));
+    }
+
+    @Test
+    void shouldPublishTheOpenApiDocumentAndHealthWithoutAToken() {
+        given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/predictions.csv"));
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("results_records_stored_total"));
+    }
+
+    private static org.hamcrest.Matcher<Iterable<? extends Integer>> everyItemIs(int value) {
+        return org.hamcrest.Matchers.everyItem(equalTo(value));
+    }
+}
