@@ -102,8 +102,9 @@ final class TrainCommand implements Callable<Integer> {
         console.flush();
         TrainingData trainingData = TrainingData.load(HpaDirectory.open(data), config.inputSize(),
                 validationFraction, maskThreshold);
-        console.printf("%d training, %d validation samples%n", trainingData.train().size(),
-                trainingData.validation().size());
+        console.printf("%d training, %d validation samples, %s%n", trainingData.train().size(),
+                trainingData.validation().size(),
+                trainingData.hasTrueMasks() ? "true masks: Dice will be scored" : "no true masks");
         console.flush();
         TrainingResult result = TunetTraining.train(network, trainingData, built);
         String summary = Summaries.training(result);

@@ -23,7 +23,6 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
     private static final byte VERSION = 1;
     private static final float BN_EPSILON = 1e-5f;
 
-    private final int filters;
     private final int kernel;
     private final int stride;
     private final boolean relu;
@@ -32,7 +31,6 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
 
     private ConvUnit(Builder builder) {
         super(VERSION);
-        filters = builder.filters;
         kernel = builder.kernel;
         stride = builder.stride;
         relu = builder.relu;
@@ -40,7 +38,7 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(kernel / 2, kernel / 2))
-                .setFilters(filters)
+                .setFilters(builder.filters)
                 .optBias(!builder.batchNorm)
                 .build());
         norm = builder.batchNorm
@@ -51,11 +49,6 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
     /** A builder; {@link Builder#setFilters(int)} is required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Number of output channels. */
-    public int filters() {
-        return filters;
     }
 
     @Override

@@ -68,12 +68,6 @@ final class Batch {
         return count;
     }
 
-    /** The images of sample {@code i}. */
-    float[] image(int i) {
-        int length = 4 * size * size;
-        return java.util.Arrays.copyOfRange(images, i * length, (i + 1) * length);
-    }
-
     NDList inputs(NDManager manager) {
         return new NDList(manager.create(images, new Shape(count, 4, size, size)));
     }

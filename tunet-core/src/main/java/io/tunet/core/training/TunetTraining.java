@@ -24,6 +24,7 @@ import io.tunet.core.thresholds.ThresholdFitter;
 import io.tunet.schemas.HpaClasses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ public final class TunetTraining {
                 double lossSum = 0;
                 List<float[]> trainProbabilities = new ArrayList<>();
                 List<boolean[]> trainTruth = new ArrayList<>();
-                try (ProgressBar bar = progressBar(options, "epoch " + epoch + "/" + options.epochs(), stepsPerEpoch)) {
+                try (ProgressBar bar = progressBar(options, "epoch " + epoch + "/" + options.epochs(), order.size())) {
                     for (int start = 0; start < order.size(); start += batchSize) {
                         List<TrainingData.Sample> chunk = order.subList(start, Math.min(order.size(), start + batchSize));
                         Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), augmenter, rng);
@@ -129,7 +130,7 @@ public final class TunetTraining {
                             trainTruth.add(chunk.get(i).truth());
                         }
                         if (bar != null) {
-                            bar.step();
+                            bar.stepBy(chunk.size());
                             bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", outcome.loss()));
                         }
                     }
@@ -265,12 +266,12 @@ public final class TunetTraining {
         return order;
     }
 
-    private static ProgressBar progressBar(TrainingOptions options, String task, int steps) {
+    private static ProgressBar progressBar(TrainingOptions options, String task, int samples) {
         if (!options.progress()) {
             return null;
         }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-                .showSpeed().build();
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(samples).setUnit(" img", 1)
+                .setStyle(ProgressBarStyle.ASCII).showSpeed(new DecimalFormat("0.0")).build();
     }
 
     private static Map<String, float[]> snapshot(Model model) {
