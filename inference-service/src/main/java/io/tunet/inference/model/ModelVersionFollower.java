@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the compacted {@code models} topic from its beginning on its own thread (no consumer group: every
  * instance reads it all) and hands PROMOTED versions to the {@link ModelRegistry}. On start it first reads
- * up to the end and offers only the newest PROMOTED version found, so a restart loads one model, not the
- * whole history; afterwards every new record is offered as it arrives.
+ * up to the end and offers the newest PROMOTED version found (the one before it if that is refused), so a
+ * restart loads one model, not the whole history; afterwards every new record is offered as it arrives.
  */
 public final class ModelVersionFollower implements AutoCloseable {
 
@@ -95,19 +96,21 @@ public final class ModelVersionFollower implements AutoCloseable {
 
     private void catchUp(List<TopicPartition> partitions) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        ModelVersion newest = null;
+        TreeMap<Long, ModelVersion> promoted = new TreeMap<>();
         while (running.get() && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                 ModelVersion version = decode(record);
                 if (version != null && version.getStatus() == ModelStatus.PROMOTED
-                        && registry.modelName().equals(version.getModelName())
-                        && (newest == null || version.getVersion() > newest.getVersion())) {
-                    newest = version;
+                        && registry.modelName().equals(version.getModelName())) {
+                    promoted.put(version.getVersion(), version);
                 }
             }
         }
-        if (newest != null) {
-            registry.offer(newest);
+        // newest first; a refused one (say, its file was deleted) falls back to the version before it
+        for (ModelVersion version : promoted.descendingMap().values()) {
+            if (registry.offer(version) != ModelRegistry.Outcome.REFUSED) {
+                return;
+            }
         }
     }
 

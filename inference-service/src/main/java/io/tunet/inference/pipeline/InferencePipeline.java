@@ -191,6 +191,9 @@ public final class InferencePipeline implements AutoCloseable {
             while (consuming.get() && !registry.awaitModel(IDLE)) {
                 LOG.debug("no model yet: not consuming");
             }
+            if (!consuming.get()) {
+                return;
+            }
             consumer.subscribe(List.of(Topics.SAMPLES.name()), new Rebalance());
             subscribed.set(true);
             long lastCommit = System.nanoTime();
@@ -254,8 +257,8 @@ public final class InferencePipeline implements AutoCloseable {
     private void drain() {
         long deadline = System.nanoTime() + DRAIN.toNanos();
         while (inFlight() > 0 && failure.get() == null && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ZERO); // keeps group membership; partitions are paused
             consumer.pause(consumer.assignment());
+            consumer.poll(Duration.ZERO); // keeps group membership; returns nothing while paused
             sleepQuietly(IDLE);
         }
         commit();
