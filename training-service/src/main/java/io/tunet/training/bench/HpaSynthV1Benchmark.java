@@ -1,0 +1,228 @@
+package io.tunet.training.bench;
+
+import io.tunet.core.dataset.DatasetException;
+import io.tunet.core.dataset.HpaDirectory;
+import io.tunet.core.masks.ThresholdMethod;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.model.TunetConfig;
+import io.tunet.core.onnx.OnnxTunet;
+import io.tunet.core.training.Evaluation;
+import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TrainingOptions;
+import io.tunet.core.training.TrainingResult;
+import io.tunet.core.training.TunetTraining;
+import io.tunet.schemas.HpaClasses;
+import io.tunet.synth.HpaSynth;
+import io.tunet.synth.layout.HpaDirectoryWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+/**
+ * HPA-Synth v1 (DESIGN §4): TUNet (the {@code cpu} preset) and the ResNet34 baseline trained with the same
+ * budget on the same generated train/validation split, thresholds fitted on validation, scored on a
+ * held-out generated test set. A {@code main}, not a test. Writes {@code target/benchmarks/hpa-synth-v1.md}.
+ *
+ * <p>Arguments ({@code key=value}): {@code train=8000 validation=1000 test=2000 epochs=10 size=128 batch=8
+ * patience=3 out=target/benchmarks}. The defaults are the full benchmark; smaller values give a reduced run,
+ * which the report says.
+ */
+public final class HpaSynthV1Benchmark {
+
+    private static final long TRAIN_SEED = 1;
+    private static final long VALIDATION_SEED = 2;
+    private static final long TEST_SEED = 3;
+
+    private HpaSynthV1Benchmark() {
+    }
+
+    /** Runs the benchmark; see the class comment for the arguments. */
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.parse(args);
+        Path out = settings.out();
+        Path data = out.resolve("hpa-synth-v1-data").resolve(settings.size() + "");
+        long started = System.nanoTime();
+        Path train = generate(data.resolve("train-" + settings.train()), TRAIN_SEED, settings.train(), settings.size());
+        Path validation = generate(data.resolve("validation-" + settings.validation()), VALIDATION_SEED,
+                settings.validation(), settings.size());
+        Path test = generate(data.resolve("test-" + settings.test()), TEST_SEED, settings.test(), settings.size());
+        double generationSeconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "generated %d/%d/%d fields in %.0f s%n", settings.train(),
+                settings.validation(), settings.test(), generationSeconds);
+
+        TrainingData trainingData = new TrainingData(load(train, settings.size()), load(validation, settings.size()),
+                settings.size());
+        List<TrainingData.Sample> testSamples = load(test, settings.size());
+
+        TunetConfig config = TunetConfig.CPU.withInputSize(settings.size());
+        List<Row> rows = new ArrayList<>();
+        for (NetworkSpec spec : List.of(NetworkSpec.tunet(config), NetworkSpec.resnet34(config))) {
+            rows.add(run(spec, trainingData, testSamples, settings, out.resolve("hpa-synth-v1-runs")));
+        }
+        Path report = out.resolve("hpa-synth-v1.md");
+        Files.writeString(report, markdown(settings, rows, generationSeconds), StandardCharsets.UTF_8);
+        System.out.println(Files.readString(report));
+        System.out.println("written " + report.toAbsolutePath());
+    }
+
+    private record Row(NetworkSpec spec, TrainingResult result, Evaluation.Report test, double wallSeconds) {
+    }
+
+    private static Row run(NetworkSpec spec, TrainingData data, List<TrainingData.Sample> testSamples,
+            Settings settings, Path runs) {
+        long started = System.nanoTime();
+        TrainingResult result = TunetTraining.train(spec, data, TrainingOptions.builder()
+                .setOutputDirectory(runs.resolve(spec.architecture().id()))
+                .optEpochs(settings.epochs())
+                .optPatience(settings.patience())
+                .optBatchSize(settings.batch())
+                .optSeed(42)
+                .optProgress(true)
+                .build());
+        Evaluation.Report test;
+        try (OnnxTunet model = OnnxTunet.load(result.onnxModel()); OnnxTunet.Session session = model.newSession()) {
+            Evaluation.Scores scores = Evaluation.score(testSamples, data.size(), settings.batch(), session::predict);
+            test = Evaluation.report(scores, result.thresholds());
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "%s: test macro-F1 %.3f, %.1f training samples/s, %.0f s%n",
+                spec.architecture().id(), test.metrics().macroF1(), result.trainingSamplesPerSecond(), wall);
+        return new Row(spec, result, test, wall);
+    }
+
+    private static Path generate(Path dir, long seed, int count, int size) throws IOException {
+        if (Files.isRegularFile(dir.resolve(HpaDirectory.LABELS_FILE))
+                && Files.readAllLines(dir.resolve(HpaDirectory.LABELS_FILE)).size() == count + 1) {
+            return dir;
+        }
+        HpaSynth synth = HpaSynth.builder().size(size).build();
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try (HpaDirectoryWriter writer = HpaDirectoryWriter.create(dir, true)) {
+            List<Future<?>> futures = IntStream.range(0, count)
+                    .mapToObj(i -> pool.submit(() -> {
+                        writer.write(synth.generate(seed, i));
+                        return null;
+                    }))
+                    .collect(java.util.stream.Collectors.toList());
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("generating " + dir + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while generating " + dir, e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return dir;
+    }
+
+    private static List<TrainingData.Sample> load(Path dir, int size) throws DatasetException {
+        return TrainingData.loadAll(HpaDirectory.open(dir), size, ThresholdMethod.OTSU);
+    }
+
+    private static String markdown(Settings settings, List<Row> rows, double generationSeconds) {
+        boolean full = settings.train() == 8000 && settings.validation() == 1000 && settings.test() == 2000
+                && settings.epochs() == 10 && settings.size() == 128;
+        StringBuilder md = new StringBuilder("# HPA-Synth v1: TUNet vs ResNet34\n\n");
+        md.append(full ? "Full benchmark (DESIGN §4).\n\n" : "**Reduced run** (not the full benchmark of DESIGN §4: "
+                + "8,000/1,000/2,000 fields, 10 epochs).\n\n");
+        md.append(String.format(Locale.ROOT, "- fields: %,d train (seed %d) / %,d validation (seed %d) / %,d test "
+                        + "(seed %d), S = %d, real label frequencies%n", settings.train(), TRAIN_SEED,
+                settings.validation(), VALIDATION_SEED, settings.test(), TEST_SEED, settings.size()));
+        md.append(String.format(Locale.ROOT, "- budget: at most %d epochs, early stopping on validation loss "
+                        + "(patience %d), batch %d, Adam with the range-tested rate, seed 42; thresholds fitted "
+                        + "on validation (max-F1), scores on test%n", settings.epochs(), settings.patience(),
+                settings.batch()));
+        md.append(String.format(Locale.ROOT, "- machine: %d cores (%s, %s), shared with other builds; "
+                        + "generation took %.0f s%n%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"), cpuName(), generationSeconds));
+        md.append("| model | params preset | macro-F1 | micro-F1 | precision | recall | mask Dice | epochs run "
+                + "(kept) | training samples/s | wall time |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row row : rows) {
+            var m = row.test().metrics();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %s | %d (%d) | %.1f | "
+                            + "%.0f s |%n", row.spec().architecture().id(), row.spec().config(), m.macroF1(),
+                    m.microF1(), m.macroPrecision(), m.macroRecall(),
+                    Double.isNaN(row.test().meanDice()) ? "n/a (no masks)"
+                            : String.format(Locale.ROOT, "%.3f", row.test().meanDice()),
+                    row.result().history().size(), row.result().bestEpoch(),
+                    row.result().trainingSamplesPerSecond(), row.wallSeconds()));
+        }
+        md.append("\n## Per-class F1 on test\n\n| class | support |");
+        rows.forEach(r -> md.append(' ').append(r.spec().architecture().id()).append(" |"));
+        md.append("\n|---|---|");
+        rows.forEach(r -> md.append("---|"));
+        md.append('\n');
+        for (int c = 0; c < HpaClasses.COUNT; c++) {
+            md.append(String.format(Locale.ROOT, "| %d %s | %d |", c, HpaClasses.name(c),
+                    rows.get(0).test().metrics().support()[c]));
+            for (Row row : rows) {
+                md.append(String.format(Locale.ROOT, " %.3f |", row.test().metrics().perClassF1()[c]));
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    private static String cpuName() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private record Settings(int train, int validation, int test, int epochs, int size, int batch, int patience,
+            Path out) {
+
+        static Settings parse(String[] args) {
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            for (String arg : args) {
+                int eq = arg.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("arguments are key=value, got '" + arg + "'");
+                }
+                values.put(arg.substring(0, eq), arg.substring(eq + 1));
+            }
+            Settings settings = new Settings(integer(values, "train", 8000), integer(values, "validation", 1000),
+                    integer(values, "test", 2000), integer(values, "epochs", 10), integer(values, "size", 128),
+                    integer(values, "batch", 8), integer(values, "patience", 3),
+                    Path.of(values.getOrDefault("out", "target/benchmarks")));
+            values.keySet().removeAll(java.util.Set.of("train", "validation", "test", "epochs", "size", "batch",
+                    "patience", "out"));
+            if (!values.isEmpty()) {
+                throw new IllegalArgumentException("unknown arguments " + values.keySet());
+            }
+            return settings;
+        }
+
+        private static int integer(java.util.Map<String, String> values, String key, int fallback) {
+            String value = values.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed <= 0) {
+                    throw new IllegalArgumentException(key + " must be positive, was " + parsed);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
+            }
+        }
+    }
+}

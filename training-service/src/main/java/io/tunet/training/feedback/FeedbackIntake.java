@@ -1,0 +1,153 @@
+package io.tunet.training.feedback;
+
+import io.tunet.blob.BlobStore;
+import io.tunet.blob.BlobStoreException;
+import io.tunet.schemas.BlobRef;
+import io.tunet.schemas.DeadLetter;
+import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.HpaClasses;
+import io.tunet.schemas.Image;
+import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.Sample;
+import io.tunet.training.dataset.DatasetIndex;
+import io.tunet.training.dataset.StoredImage;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the service does with each record it consumes, without Kafka: labelled feedback and samples go into the
+ * {@link DatasetIndex} (images into the blob store), and what cannot be used becomes a {@link DeadLetter} for
+ * {@code feedback-dlq}: a label outside 0..27, feedback without labels, and feedback whose sample has not
+ * arrived within the configured wait. Feedback for an unknown sample waits in the index (so a restart keeps
+ * it) until the sample arrives or {@link #expire()} gives it up.
+ */
+public final class FeedbackIntake {
+
+    /** The service name written into dead letters. */
+    public static final String SERVICE = "training-service";
+
+    /** Where a consumed record came from, for the dead letter. */
+    public record Source(String topic, int partition, long offset, String key, byte[] payload) {
+    }
+
+    private final DatasetIndex index;
+    private final BlobStore blobs;
+    private final Duration sampleWait;
+    private final Clock clock;
+
+    /**
+     * @param sampleWait how long feedback waits for its sample before it is dead-lettered
+     */
+    public FeedbackIntake(DatasetIndex index, BlobStore blobs, Duration sampleWait, Clock clock) {
+        if (sampleWait.isNegative()) {
+            throw new IllegalArgumentException("sample wait must not be negative: " + sampleWait);
+        }
+        this.index = index;
+        this.blobs = blobs;
+        this.sampleWait = sampleWait;
+        this.clock = clock;
+    }
+
+    /**
+     * Takes a curator's labels.
+     *
+     * @return a dead letter if the feedback is refused; empty if it was stored (as labels, or waiting)
+     */
+    public Optional<DeadLetter> onFeedback(LabelFeedback feedback, Source source) {
+        List<Integer> labels = feedback.getLabels();
+        if (labels.isEmpty()) {
+            return Optional.of(deadLetter(DeadLetterReason.INVALID_FIELD, "feedback " + feedback.getFeedbackId()
+                    + " for sample " + feedback.getSampleId() + " has no labels (every HPA sample has at least one)",
+                    source));
+        }
+        for (int label : labels) {
+            if (!HpaClasses.isValid(label)) {
+                return Optional.of(deadLetter(DeadLetterReason.INVALID_FIELD, "feedback " + feedback.getFeedbackId()
+                        + " for sample " + feedback.getSampleId() + " has label " + label + ", outside 0.."
+                        + (HpaClasses.COUNT - 1), source));
+            }
+        }
+        index.addLabel(feedback.getSampleId(), feedback.getFeedbackId(),
+                labels.stream().mapToInt(Integer::intValue).toArray(), feedback.getLabelledAt().toEpochMilli(),
+                clock.millis(), feedback.getLabelledBy());
+        return Optional.empty();
+    }
+
+    /**
+     * Stores a sample's images (inline images are written to the blob store; references are kept as they
+     * are); feedback waiting for it becomes its labels.
+     *
+     * @throws BlobStoreException if an inline image cannot be written
+     */
+    public void onSample(Sample sample) throws BlobStoreException {
+        List<StoredImage> stains = new ArrayList<>(4);
+        for (Image image : List.of(sample.getRed(), sample.getGreen(), sample.getBlue(), sample.getYellow())) {
+            Object content = image.getContent();
+            if (content instanceof BlobRef ref) {
+                stains.add(StoredImage.of(ref));
+            } else {
+                ByteBuffer buffer = ((ByteBuffer) content).duplicate();
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                stains.add(StoredImage.of(blobs.put(bytes)));
+            }
+        }
+        index.addImages(sample.getSampleId(), stains, clock.millis());
+    }
+
+    /** Gives up feedback that has waited longer than the configured time for its sample. */
+    public List<DeadLetter> expire() {
+        long now = clock.millis();
+        List<DeadLetter> letters = new ArrayList<>();
+        for (DatasetIndex.Pending pending : index.pending()) {
+            if (now - pending.receivedAt() < sampleWait.toMillis()) {
+                continue;
+            }
+            String detail = "feedback " + pending.feedbackId() + ": sample " + pending.sampleId()
+                    + " did not arrive on the samples topic within " + sampleWait;
+            index.drop(pending.sampleId(), pending.feedbackId(), detail, now);
+            letters.add(DeadLetter.newBuilder()
+                    .setReason(DeadLetterReason.UNKNOWN_SAMPLE)
+                    .setDetail(detail)
+                    .setSourceTopic(io.tunet.schemas.topics.Topics.FEEDBACK.name())
+                    .setOriginalKey(pending.sampleId())
+                    .setPayload(ByteBuffer.wrap(pendingPayload(pending)))
+                    .setService(SERVICE)
+                    .setFailedAt(clock.instant())
+                    .build());
+        }
+        return letters;
+    }
+
+    /** The waiting feedback re-encoded from the index (source and comment are not kept there). */
+    private static byte[] pendingPayload(DatasetIndex.Pending pending) {
+        LabelFeedback original = LabelFeedback.newBuilder()
+                .setFeedbackId(pending.feedbackId())
+                .setSampleId(pending.sampleId())
+                .setLabels(java.util.Arrays.stream(pending.labels()).boxed().toList())
+                .setLabelledBy(pending.labelledBy())
+                .setLabelledAt(java.time.Instant.ofEpochMilli(pending.labelledAt()))
+                .build();
+        return io.tunet.schemas.topics.Topics.FEEDBACK.valueSerde().serializer()
+                .serialize(io.tunet.schemas.topics.Topics.FEEDBACK.name(), original);
+    }
+
+    /** A dead letter for a record that cannot be used. */
+    public DeadLetter deadLetter(DeadLetterReason reason, String detail, Source source) {
+        return DeadLetter.newBuilder()
+                .setReason(reason)
+                .setDetail(detail)
+                .setSourceTopic(source.topic())
+                .setSourcePartition(source.partition())
+                .setSourceOffset(source.offset())
+                .setOriginalKey(source.key())
+                .setPayload(source.payload() == null ? null : ByteBuffer.wrap(source.payload()))
+                .setService(SERVICE)
+                .setFailedAt(clock.instant())
+                .build();
+    }
+}

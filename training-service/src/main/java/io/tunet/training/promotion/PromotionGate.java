@@ -1,0 +1,93 @@
+package io.tunet.training.promotion;
+
+import io.tunet.core.metrics.MultiLabelMetrics;
+import io.tunet.core.thresholds.ThresholdFitter;
+import io.tunet.schemas.HpaClasses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Champion/challenger promotion. Both are scored on the same validation samples (the split is fixed by a hash
+ * of the sample id), each at its own thresholds. A challenger is promoted only if its macro-F1 beats the
+ * champion's by the configured gain and no class's F1 drops by more than the configured amount. Without a
+ * champion, the challenger must beat the trivial baseline by the same gain: a model that answers every
+ * sample with the training set's class frequencies, its thresholds fitted on the validation split exactly
+ * like the challenger's (so at best it predicts a class for every sample or for none).
+ */
+public final class PromotionGate {
+
+    private final GateSettings settings;
+
+    public PromotionGate(GateSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Decides against a champion scored on the same samples. */
+    public GateDecision againstChampion(MultiLabelMetrics challenger, MultiLabelMetrics champion, long championVersion) {
+        List<String> failures = new ArrayList<>();
+        double gain = challenger.macroF1() - champion.macroF1();
+        if (gain < settings.minMacroF1Gain()) {
+            failures.add(String.format(Locale.ROOT, "macro-F1 %.4f does not beat champion v%d's %.4f by %.4f (gain %+.4f)",
+                    challenger.macroF1(), championVersion, champion.macroF1(), settings.minMacroF1Gain(), gain));
+        }
+        for (int c = 0; c < HpaClasses.COUNT; c++) {
+            double drop = champion.perClassF1()[c] - challenger.perClassF1()[c];
+            if (drop > settings.maxClassF1Drop()) {
+                failures.add(String.format(Locale.ROOT, "class %d (%s) F1 drops %.4f -> %.4f (more than %.4f)", c,
+                        HpaClasses.name(c), champion.perClassF1()[c], challenger.perClassF1()[c],
+                        settings.maxClassF1Drop()));
+            }
+        }
+        if (!failures.isEmpty()) {
+            return new GateDecision(false, failures);
+        }
+        return new GateDecision(true, List.of(String.format(Locale.ROOT,
+                "macro-F1 %.4f beats champion v%d's %.4f by %+.4f (needed %.4f); no class F1 dropped more than %.4f",
+                challenger.macroF1(), championVersion, champion.macroF1(), gain, settings.minMacroF1Gain(),
+                settings.maxClassF1Drop())));
+    }
+
+    /** Decides the first model of a registry against the class-frequency baseline. */
+    public GateDecision againstBaseline(MultiLabelMetrics challenger, MultiLabelMetrics baseline) {
+        double gain = challenger.macroF1() - baseline.macroF1();
+        if (gain < settings.minMacroF1Gain() || gain <= 0) {
+            return new GateDecision(false, List.of(String.format(Locale.ROOT,
+                    "first model: macro-F1 %.4f does not beat the class-frequency baseline's %.4f by %.4f (gain %+.4f)",
+                    challenger.macroF1(), baseline.macroF1(), settings.minMacroF1Gain(), gain)));
+        }
+        return new GateDecision(true, List.of(String.format(Locale.ROOT,
+                "first model: macro-F1 %.4f beats the class-frequency baseline's %.4f by %+.4f",
+                challenger.macroF1(), baseline.macroF1(), gain)));
+    }
+
+    /**
+     * Scores the trivial baseline on validation truth: every sample gets the training frequencies as
+     * probabilities, thresholds fitted on the validation split as for a real model.
+     *
+     * @param trainingTruth {@code [sample][class]} of the training split (for the frequencies)
+     * @param validationTruth {@code [sample][class]} of the validation split
+     */
+    public static MultiLabelMetrics baseline(boolean[][] trainingTruth, boolean[][] validationTruth) {
+        if (trainingTruth.length == 0 || validationTruth.length == 0) {
+            throw new IllegalArgumentException("the baseline needs training and validation samples");
+        }
+        float[] frequencies = new float[HpaClasses.COUNT];
+        for (boolean[] row : trainingTruth) {
+            for (int c = 0; c < HpaClasses.COUNT; c++) {
+                frequencies[c] += row[c] ? 1f / trainingTruth.length : 0f;
+            }
+        }
+        float[][] probabilities = new float[validationTruth.length][];
+        for (int s = 0; s < probabilities.length; s++) {
+            probabilities[s] = frequencies.clone();
+        }
+        for (float[] row : probabilities) {
+            for (int c = 0; c < row.length; c++) {
+                row[c] = Math.min(1f, Math.max(0f, row[c]));
+            }
+        }
+        float[] thresholds = ThresholdFitter.maxF1(probabilities, validationTruth);
+        return MultiLabelMetrics.compute(validationTruth, ThresholdFitter.apply(probabilities, thresholds));
+    }
+}

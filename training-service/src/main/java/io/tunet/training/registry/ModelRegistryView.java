@@ -1,0 +1,108 @@
+package io.tunet.training.registry;
+
+import io.tunet.schemas.ModelStatus;
+import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.serde.RecordDecodingException;
+import io.tunet.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * This service's view of the model registry for one model name: the newest version number ever published
+ * (so versions only grow) and the current champion (the newest PROMOTED version). Loaded from the
+ * {@code models} topic on start (committed records only), then kept up to date by the runs of this service.
+ * Thread-safe.
+ */
+public final class ModelRegistryView {
+
+    private static final Logger LOG = Logger.getLogger(ModelRegistryView.class);
+
+    private final String modelName;
+    private long newestVersion;
+    private ModelVersion champion;
+
+    public ModelRegistryView(String modelName) {
+        this.modelName = modelName;
+    }
+
+    /**
+     * Reads the whole {@code models} topic up to its current end.
+     *
+     * @param clientProperties at least the bootstrap servers
+     * @param timeout how long to wait for the broker
+     */
+    public static ModelRegistryView load(String modelName, Map<String, Object> clientProperties, Duration timeout) {
+        ModelRegistryView view = new ModelRegistryView(modelName);
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "training-registry-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODELS.name(), timeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            Instant deadline = Instant.now().plus(timeout);
+            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("could not read " + Topics.MODELS + " to its end within " + timeout);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        view.observe(Topics.MODELS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                    } catch (RecordDecodingException e) {
+                        LOG.warnf("skipping an undecodable record at %s-%d@%d: %s", record.topic(), record.partition(),
+                                record.offset(), e.getMessage());
+                    }
+                }
+            }
+        }
+        LOG.infof("registry %s: newest version %d, champion %s", modelName, view.newestVersion(),
+                view.champion().map(v -> "v" + v.getVersion()).orElse("none"));
+        return view;
+    }
+
+    /** Takes a published version into account (other model names are ignored). */
+    public synchronized void observe(ModelVersion version) {
+        if (version == null || !modelName.equals(version.getModelName())) {
+            return;
+        }
+        newestVersion = Math.max(newestVersion, version.getVersion());
+        if (version.getStatus() == ModelStatus.PROMOTED
+                && (champion == null || version.getVersion() > champion.getVersion())) {
+            champion = version;
+        }
+        if (version.getStatus() == ModelStatus.RETIRED && champion != null
+                && champion.getVersion() == version.getVersion()) {
+            champion = null;
+        }
+    }
+
+    /** The model name this view follows. */
+    public String modelName() {
+        return modelName;
+    }
+
+    /** The highest version published so far (0 when none). */
+    public synchronized long newestVersion() {
+        return newestVersion;
+    }
+
+    /** The current champion, if any version was promoted. */
+    public synchronized Optional<ModelVersion> champion() {
+        return Optional.ofNullable(champion);
+    }
+}

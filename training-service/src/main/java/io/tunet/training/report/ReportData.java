@@ -1,0 +1,29 @@
+package io.tunet.training.report;
+
+import io.tunet.core.metrics.MultiLabelMetrics;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.training.promotion.GateDecision;
+import io.tunet.training.run.TrainedModel;
+import java.util.List;
+
+/**
+ * What a training report shows.
+ *
+ * @param modelName registry name
+ * @param version version trained
+ * @param runId the run
+ * @param trigger what started the run
+ * @param snapshotId the data snapshot
+ * @param network the network trained
+ * @param trained history, validation scores, thresholds
+ * @param trainingLabels label sets of the training split (for the dataset figures)
+ * @param validationSize validation samples
+ * @param championVersion the champion compared with, or null
+ * @param champion the champion's scores on the same validation samples, or null
+ * @param baseline the class-frequency baseline's scores, or null (when there is a champion)
+ * @param decision the promotion gate's verdict, or null (offline training has no gate)
+ */
+public record ReportData(String modelName, long version, String runId, String trigger, String snapshotId,
+        NetworkSpec network, TrainedModel trained, List<int[]> trainingLabels, int validationSize,
+        Long championVersion, MultiLabelMetrics champion, MultiLabelMetrics baseline, GateDecision decision) {
+}

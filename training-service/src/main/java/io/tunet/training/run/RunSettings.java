@@ -1,0 +1,41 @@
+package io.tunet.training.run;
+
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.training.promotion.GateSettings;
+
+/**
+ * Everything a retraining run of the service is configured with.
+ *
+ * @param modelName the registry name (key on {@code models}); inference follows it
+ * @param network the network trained
+ * @param trainer epochs, batch, rate, patience, augmentation, seed
+ * @param validationFraction share of samples in the validation split (by a hash of the sample id)
+ * @param warmStart start from the champion's weights when they are available and of the same network
+ * @param gate the promotion rules
+ * @param minTrainingSamples fewer labelled training samples than this and the run does not start
+ */
+public record RunSettings(String modelName, NetworkSpec network, TrainerSettings trainer, double validationFraction,
+        boolean warmStart, GateSettings gate, int minTrainingSamples) {
+
+    public RunSettings {
+        if (modelName == null || modelName.isBlank()) {
+            throw new IllegalArgumentException("model name must not be blank");
+        }
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1): " + validationFraction);
+        }
+        if (minTrainingSamples < 1) {
+            throw new IllegalArgumentException("minimum training samples must be positive: " + minTrainingSamples);
+        }
+    }
+
+    /** The same settings with other trainer settings. */
+    public RunSettings withTrainer(TrainerSettings other) {
+        return new RunSettings(modelName, network, other, validationFraction, warmStart, gate, minTrainingSamples);
+    }
+
+    /** The same settings with warm start on or off. */
+    public RunSettings withWarmStart(boolean other) {
+        return new RunSettings(modelName, network, trainer, validationFraction, other, gate, minTrainingSamples);
+    }
+}

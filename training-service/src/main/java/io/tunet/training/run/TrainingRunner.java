@@ -1,0 +1,355 @@
+package io.tunet.training.run;
+
+import io.tunet.blob.BlobStore;
+import io.tunet.blob.BlobStoreException;
+import io.tunet.core.dataset.SplitAssigner;
+import io.tunet.core.metrics.MultiLabelMetrics;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.onnx.OnnxTunet;
+import io.tunet.core.training.Evaluation;
+import io.tunet.core.training.TrainingData;
+import io.tunet.schemas.BlobRef;
+import io.tunet.schemas.ModelMetrics;
+import io.tunet.schemas.ModelStatus;
+import io.tunet.schemas.ModelVersion;
+import io.tunet.training.dataset.DatasetIndex;
+import io.tunet.training.dataset.DatasetSnapshot;
+import io.tunet.training.dataset.SampleTensors;
+import io.tunet.training.promotion.GateDecision;
+import io.tunet.training.promotion.PromotionGate;
+import io.tunet.training.registry.ModelPublisher;
+import io.tunet.training.registry.ModelRegistryView;
+import io.tunet.training.report.ReportData;
+import io.tunet.training.report.TrainingReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * One retraining run from start to publication: snapshot the labelled data, decode it, split it by a hash
+ * of the sample id, train (warm from the champion or from scratch), fit thresholds, score the champion (or
+ * the class-frequency baseline) on the same validation samples, decide with the {@link PromotionGate},
+ * store the ONNX file in the blob store, write the report, and publish CANDIDATE plus the verdict in one
+ * transaction.
+ *
+ * <p>Crash safety: each run works in {@code <data-dir>/runs/<run-id>/} marked {@value #RUNNING_MARKER} until
+ * it is published. {@link #cleanUpAbandonedRuns()} (called on start) deletes the folders and ONNX blobs of
+ * runs that died before publishing; since publication is one transaction, such a run left nothing on
+ * {@code models}.
+ */
+public final class TrainingRunner {
+
+    /** File marking a run folder whose run has not published yet. */
+    public static final String RUNNING_MARKER = "RUNNING";
+    private static final String ONNX_REF = "onnx-blob.txt";
+    private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
+
+    private final Path dataDirectory;
+    private final DatasetIndex index;
+    private final BlobStore blobs;
+    private final ModelRegistryView registry;
+    private final ModelPublisher publisher;
+    private final Clock clock;
+
+    public TrainingRunner(Path dataDirectory, DatasetIndex index, BlobStore blobs, ModelRegistryView registry,
+            ModelPublisher publisher, Clock clock) {
+        this.dataDirectory = dataDirectory;
+        this.index = index;
+        this.blobs = blobs;
+        this.registry = registry;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** Where the run folders are. */
+    public Path runsDirectory() {
+        return dataDirectory.resolve("runs");
+    }
+
+    /**
+     * Deletes what runs that died before publishing left behind: their folder and their ONNX blob.
+     *
+     * @return the ids of the runs cleaned up
+     */
+    public List<String> cleanUpAbandonedRuns() {
+        List<String> cleaned = new ArrayList<>();
+        if (!Files.isDirectory(runsDirectory())) {
+            return cleaned;
+        }
+        try (Stream<Path> runs = Files.list(runsDirectory())) {
+            for (Path run : runs.filter(r -> Files.exists(r.resolve(RUNNING_MARKER))).toList()) {
+                Path ref = run.resolve(ONNX_REF);
+                if (Files.exists(ref)) {
+                    String[] parts = Files.readString(ref, StandardCharsets.UTF_8).strip().split(" ");
+                    blobs.delete(BlobRef.newBuilder().setUri(parts[0]).setSha256(parts[1])
+                            .setSize(Long.parseLong(parts[2])).build());
+                }
+                deleteRecursively(run);
+                cleaned.add(run.getFileName().toString());
+                LOG.warnf("cleaned up run %s, which stopped before publishing", run.getFileName());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up " + runsDirectory(), e);
+        } catch (BlobStoreException | RuntimeException e) {
+            throw new IllegalStateException("cannot clean up abandoned runs in " + runsDirectory() + ": "
+                    + e.getMessage(), e);
+        }
+        return cleaned;
+    }
+
+    /**
+     * Runs a retraining.
+     *
+     * @param trigger what started it, for the report and the log
+     * @throws NotEnoughDataException if there are too few labelled samples; nothing is published
+     * @throws RunCancelledException if {@code cancelled} turned true; nothing is published
+     */
+    public RunOutcome run(String runId, String trigger, RunSettings settings, ProgressListener listener,
+            BooleanSupplier cancelled) throws InterruptedException {
+        long started = System.nanoTime();
+        Path workspace = runsDirectory().resolve(runId);
+        BlobRef stored = null;
+        boolean published = false;
+        try {
+            Files.createDirectories(workspace);
+            Files.writeString(workspace.resolve(RUNNING_MARKER), trigger + "\n", StandardCharsets.UTF_8);
+            listener.phase("loading data");
+            DatasetSnapshot snapshot = index.snapshot();
+            NetworkSpec spec = settings.network();
+            SampleTensors.Loaded loaded = SampleTensors.load(snapshot, blobs, spec.inputSize());
+            loaded.unusable().forEach(u -> LOG.warnf("run %s skips sample %s: %s", runId, u.sampleId(), u.reason()));
+            writeSnapshotManifest(workspace, snapshot, loaded);
+            TrainingData data = split(loaded.samples(), settings);
+
+            Optional<ModelVersion> champion = registry.champion();
+            long version = registry.newestVersion() + 1;
+            Map<String, float[]> initial = settings.warmStart() ? championWeights(champion, spec) : null;
+            LOG.infof("run %s (%s): snapshot %s, %d training / %d validation samples, version %d, %s", runId, trigger,
+                    snapshot.id(), data.train().size(), data.validation().size(), version,
+                    initial != null ? "warm start from v" + champion.orElseThrow().getVersion() : "from scratch");
+            TrainedModel trained = RunTrainer.train(spec, data, settings.trainer(), initial, settings.modelName(),
+                    version, workspace, listener, cancelled);
+            checkCancelled(cancelled);
+
+            listener.phase("scoring the champion");
+            MultiLabelMetrics challengerMetrics = trained.validation().metrics();
+            PromotionGate gate = new PromotionGate(settings.gate());
+            GateDecision decision;
+            MultiLabelMetrics championMetrics = null;
+            MultiLabelMetrics baseline = null;
+            if (champion.isPresent()) {
+                championMetrics = scoreChampion(champion.get(), snapshot, data, settings);
+                decision = gate.againstChampion(challengerMetrics, championMetrics, champion.get().getVersion());
+            } else {
+                baseline = PromotionGate.baseline(truth(data.train()), truth(data.validation()));
+                decision = gate.againstBaseline(challengerMetrics, baseline);
+            }
+            checkCancelled(cancelled);
+
+            listener.phase("publishing");
+            byte[] onnxBytes = Files.readAllBytes(trained.onnx());
+            stored = blobs.put(onnxBytes);
+            Files.writeString(workspace.resolve(ONNX_REF), stored.getUri() + " " + stored.getSha256() + " "
+                    + stored.getSize() + "\n", StandardCharsets.UTF_8);
+            ModelVersion candidate = modelVersion(settings, version, stored, trained, snapshot, data,
+                    champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null);
+            ModelVersion verdict = ModelVersion.newBuilder(candidate)
+                    .setStatus(decision.promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED)
+                    .setStatusReason(decision.summary())
+                    .setCreatedAt(clock.instant())
+                    .build();
+            Path report = TrainingReport.write(workspace, new ReportData(settings.modelName(), version, runId, trigger,
+                    snapshot.id(), spec, trained, data.train().stream().map(TrainingData.Sample::labels).toList(),
+                    data.validation().size(), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
+                    baseline, decision));
+            checkCancelled(cancelled);
+            publisher.publish(List.of(candidate, verdict));
+            published = true;
+            registry.observe(verdict);
+            if (decision.promoted()) {
+                keepCheckpoint(trained.checkpoint(), version);
+            }
+            Files.delete(workspace.resolve(RUNNING_MARKER));
+            LOG.infof("run %s: v%d %s: %s", runId, version, verdict.getStatus(), decision.summary());
+            return new RunOutcome(runId, trigger, verdict, report, (System.nanoTime() - started) / 1e9);
+        } catch (IOException e) {
+            throw new UncheckedIOException("run " + runId + " failed: " + e.getMessage(), e);
+        } catch (BlobStoreException e) {
+            throw new IllegalStateException("run " + runId + " cannot store its model: " + e.getMessage(), e);
+        } finally {
+            if (!published) {
+                abandon(workspace, stored);
+            }
+        }
+    }
+
+    private static void checkCancelled(BooleanSupplier cancelled) {
+        if (cancelled.getAsBoolean()) {
+            throw new RunCancelledException("cancelled before publishing");
+        }
+    }
+
+    private void abandon(Path workspace, BlobRef stored) {
+        try {
+            if (stored != null) {
+                blobs.delete(stored);
+            }
+            deleteRecursively(workspace);
+        } catch (IOException | BlobStoreException e) {
+            LOG.warnf("could not remove the files of an unpublished run in %s (the next start retries): %s", workspace,
+                    e.getMessage());
+        }
+    }
+
+    private static TrainingData split(List<TrainingData.Sample> samples, RunSettings settings) {
+        List<TrainingData.Sample> train = new ArrayList<>();
+        List<TrainingData.Sample> validation = new ArrayList<>();
+        for (TrainingData.Sample sample : samples) {
+            (SplitAssigner.isValidation(sample.id(), settings.validationFraction()) ? validation : train).add(sample);
+        }
+        if (train.size() < settings.minTrainingSamples() || validation.isEmpty()) {
+            throw new NotEnoughDataException("need at least " + settings.minTrainingSamples()
+                    + " labelled training samples and one validation sample, have " + train.size() + " and "
+                    + validation.size());
+        }
+        return new TrainingData(train, validation, settings.network().inputSize());
+    }
+
+    private Map<String, float[]> championWeights(Optional<ModelVersion> champion, NetworkSpec spec) throws IOException {
+        if (champion.isEmpty()) {
+            return null;
+        }
+        Path directory = checkpointDirectory(champion.get().getVersion());
+        if (!Files.isDirectory(directory)) {
+            LOG.infof("no local checkpoint of champion v%d: training from scratch", champion.get().getVersion());
+            return null;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            Optional<Path> params = files.filter(f -> f.toString().endsWith(".params")).max(Comparator.naturalOrder());
+            if (params.isEmpty()) {
+                return null;
+            }
+            Map<String, float[]> weights = RunTrainer.readWeights(params.get(), spec);
+            if (weights == null) {
+                LOG.infof("champion v%d is another network: training from scratch", champion.get().getVersion());
+            }
+            return weights;
+        }
+    }
+
+    private Path checkpointDirectory(long version) {
+        return dataDirectory.resolve("models").resolve("v" + version);
+    }
+
+    private void keepCheckpoint(Path checkpoint, long version) throws IOException {
+        Path target = checkpointDirectory(version);
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(checkpoint.getParent())) {
+            for (Path file : files.toList()) {
+                Files.copy(file, target.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private MultiLabelMetrics scoreChampion(ModelVersion champion, DatasetSnapshot snapshot, TrainingData data,
+            RunSettings settings) throws IOException, InterruptedException {
+        List<TrainingData.Sample> validation = data.validation();
+        if (champion.getInputSize() != data.size()) {
+            List<String> ids = validation.stream().map(TrainingData.Sample::id).toList();
+            DatasetSnapshot subset = DatasetSnapshot.of(snapshot.samples().stream()
+                    .filter(s -> ids.contains(s.sampleId())).toList());
+            validation = SampleTensors.load(subset, blobs, champion.getInputSize()).samples();
+        }
+        Path file = Files.createTempFile("champion-v" + champion.getVersion() + "-", ".onnx");
+        try {
+            Files.write(file, blobs.get(champion.getOnnx()));
+            float[] thresholds = new float[champion.getThresholds().size()];
+            for (int c = 0; c < thresholds.length; c++) {
+                thresholds[c] = champion.getThresholds().get(c);
+            }
+            try (OnnxTunet model = OnnxTunet.load(file); OnnxTunet.Session session = model.newSession()) {
+                Evaluation.Scores scores = Evaluation.score(validation, champion.getInputSize(),
+                        settings.trainer().batchSize(), session::predict);
+                return Evaluation.report(scores, thresholds).metrics();
+            }
+        } catch (BlobStoreException e) {
+            throw new IllegalStateException("champion v" + champion.getVersion() + " cannot be scored: "
+                    + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static boolean[][] truth(List<TrainingData.Sample> samples) {
+        return samples.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new);
+    }
+
+    private ModelVersion modelVersion(RunSettings settings, long version, BlobRef onnx, TrainedModel trained,
+            DatasetSnapshot snapshot, TrainingData data, Long parent, ModelStatus status, String reason) {
+        MultiLabelMetrics m = trained.validation().metrics();
+        double dice = trained.validation().meanDice();
+        List<Float> thresholds = new ArrayList<>();
+        for (float t : trained.validation().thresholds()) {
+            thresholds.add(t);
+        }
+        NetworkSpec spec = settings.network();
+        return ModelVersion.newBuilder()
+                .setModelName(settings.modelName())
+                .setVersion(version)
+                .setStatus(status)
+                .setStatusReason(reason)
+                .setArchitecture(spec.architecture().id() + "/in" + spec.inputSize() + "-w" + spec.config().baseWidth()
+                        + "-d" + spec.config().depth())
+                .setOnnx(onnx)
+                .setInputSize(spec.inputSize())
+                .setThresholds(thresholds)
+                .setMetrics(ModelMetrics.newBuilder()
+                        .setMacroF1(m.macroF1())
+                        .setMicroF1(m.microF1())
+                        .setPrecision(m.macroPrecision())
+                        .setRecall(m.macroRecall())
+                        .setPerClassF1(Arrays.stream(m.perClassF1()).boxed().toList())
+                        .setDice(Double.isNaN(dice) ? null : dice)
+                        .setValidationSize(data.validation().size())
+                        .build())
+                .setTrainingSetSize(data.train().size())
+                .setSnapshotId(snapshot.id())
+                .setParentVersion(parent)
+                .setCreatedAt(clock.instant())
+                .build();
+    }
+
+    private static void writeSnapshotManifest(Path workspace, DatasetSnapshot snapshot, SampleTensors.Loaded loaded)
+            throws IOException {
+        StringBuilder csv = new StringBuilder("# snapshot " + snapshot.id() + "\nsampleId,labels,labelledAt,used\n");
+        java.util.Set<String> skipped = new java.util.HashSet<>();
+        loaded.unusable().forEach(u -> skipped.add(u.sampleId()));
+        snapshot.samples().forEach(s -> csv.append(s.sampleId()).append(',')
+                .append(Arrays.stream(s.labels()).mapToObj(Integer::toString).reduce((a, b) -> a + " " + b).orElse(""))
+                .append(',').append(s.labelledAt()).append(',').append(!skipped.contains(s.sampleId())).append('\n'));
+        Files.writeString(workspace.resolve("snapshot.csv"), csv, StandardCharsets.UTF_8);
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.tunet.training.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The training service's configuration ({@code training.*}). */
+@ConfigMapping(prefix = "training")
+public interface TrainingConfig {
+
+    /** Where the dataset index, run folders and champion checkpoints live. */
+    String dataDir();
+
+    /** Root of the blob store shared with ingest and inference. */
+    String blobStoreRoot();
+
+    /** Kafka settings. */
+    Kafka kafka();
+
+    /** What is trained. */
+    Model model();
+
+    /** When retraining starts. */
+    Trigger trigger();
+
+    /** The promotion rules. */
+    Gate gate();
+
+    /** How long feedback waits for its sample before it is dead-lettered. */
+    @WithDefault("5m")
+    Duration sampleWait();
+
+    interface Kafka {
+        /** Bootstrap servers. */
+        String bootstrapServers();
+
+        /** Consumer group for feedback and samples. */
+        @WithDefault("training-service")
+        String groupId();
+
+        /** Transactional id of the model publisher; stable per instance so a restarted instance fences the old one. */
+        @WithDefault("training-service-models")
+        String transactionalId();
+    }
+
+    interface Model {
+        /** Registry name (key on {@code models}); inference follows this name. */
+        @WithDefault("tunet")
+        String name();
+
+        /** {@code tunet} or {@code resnet34}. */
+        @WithDefault("tunet")
+        String architecture();
+
+        /** A tunet-core preset: {@code cpu} or {@code paper}. */
+        @WithDefault("cpu")
+        String preset();
+
+        /** Input size S; the preset's when absent. */
+        Optional<Integer> inputSize();
+
+        /** Base width; the preset's when absent. */
+        Optional<Integer> baseWidth();
+
+        /** Depth; the preset's when absent. */
+        Optional<Integer> depth();
+
+        @WithDefault("10")
+        int epochs();
+
+        @WithDefault("8")
+        int batchSize();
+
+        /** Adam's peak rate; the range test chooses it when absent. */
+        Optional<Float> learningRate();
+
+        @WithDefault("3")
+        int patience();
+
+        @WithDefault("true")
+        boolean augment();
+
+        @WithDefault("42")
+        long seed();
+
+        /** Share of samples in the validation split (by a hash of the sample id). */
+        @WithDefault("0.1")
+        double validationFraction();
+
+        /** Start from the champion's weights (when this instance kept its checkpoint) instead of from scratch. */
+        @WithDefault("true")
+        boolean warmStart();
+
+        /** A run needs at least this many labelled training samples. */
+        @WithDefault("16")
+        int minTrainingSamples();
+    }
+
+    interface Trigger {
+        /** Retrain after this many new labels; 0 turns the label trigger off. */
+        @WithDefault("500")
+        int newLabels();
+
+        /** Retrain at least this often when there are new labels; absent turns the schedule off. */
+        Optional<Duration> every();
+    }
+
+    interface Gate {
+        /** Macro-F1 gain over the champion (or the baseline) needed for promotion. */
+        @WithDefault("0.005")
+        double minMacroF1Gain();
+
+        /** Largest tolerated drop of one class's F1 against the champion. */
+        @WithDefault("0.05")
+        double maxClassF1Drop();
+    }
+}

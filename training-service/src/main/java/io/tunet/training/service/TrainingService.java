@@ -1,0 +1,265 @@
+package io.tunet.training.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.tunet.blob.BlobStoreException;
+import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.model.TunetConfig;
+import io.tunet.schemas.DeadLetterReason;
+import io.tunet.training.dataset.DatasetIndex;
+import io.tunet.training.feedback.FeedbackIntake;
+import io.tunet.training.feedback.IntakeLoop;
+import io.tunet.training.promotion.GateSettings;
+import io.tunet.training.registry.ModelPublisher;
+import io.tunet.training.registry.ModelRegistryView;
+import io.tunet.training.run.NotEnoughDataException;
+import io.tunet.training.run.RunCancelledException;
+import io.tunet.training.run.RunOutcome;
+import io.tunet.training.run.RunProgress;
+import io.tunet.training.run.RunSettings;
+import io.tunet.training.run.TrainerSettings;
+import io.tunet.training.run.TrainingRunner;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.jboss.logging.Logger;
+
+/**
+ * The wired service: the feedback/sample intake on its own thread, the retraining triggers (new labels, a
+ * schedule, a request), and at most one training run at a time on a dedicated thread.
+ */
+@ApplicationScoped
+public class TrainingService {
+
+    private static final Logger LOG = Logger.getLogger(TrainingService.class);
+    private static final String TRIGGER_STATE = "labels-at-last-run.txt";
+    private static final int HISTORY = 50;
+
+    private final TrainingConfig config;
+    private final TrainingMetrics metrics;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicReference<RunProgress> current = new AtomicReference<>();
+    private final AtomicBoolean cancel = new AtomicBoolean();
+    private final Deque<RunSummary> history = new ArrayDeque<>();
+    private Path dataDirectory;
+    private DatasetIndex index;
+    private ModelPublisher publisher;
+    private TrainingRunner runner;
+    private RunSettings settings;
+    private IntakeLoop intake;
+    private Thread intakeThread;
+    private ExecutorService runs;
+    private volatile long labelsAtLastRun;
+    private volatile Instant lastRunAt;
+
+    public TrainingService(TrainingConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.metrics = new TrainingMetrics(registry);
+    }
+
+    void start(@Observes StartupEvent event) throws IOException, BlobStoreException {
+        dataDirectory = Path.of(config.dataDir()).toAbsolutePath();
+        Files.createDirectories(dataDirectory);
+        settings = settings(config);
+        LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(Path.of(config.blobStoreRoot()));
+        index = DatasetIndex.open(dataDirectory);
+        Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        ModelRegistryView registry = ModelRegistryView.load(settings.modelName(), client, Duration.ofSeconds(60));
+        publisher = new ModelPublisher(client, config.kafka().transactionalId());
+        runner = new TrainingRunner(dataDirectory, index, blobs, registry, publisher, clock);
+        runner.cleanUpAbandonedRuns();
+        labelsAtLastRun = readTriggerState();
+        lastRunAt = clock.instant();
+        runs = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-run"));
+        intake = new IntakeLoop(new FeedbackIntake(index, blobs, config.sampleWait(), clock), index, client,
+                config.kafka().groupId(), new IntakeLoop.Listener() {
+                    @Override
+                    public void feedbackAccepted() {
+                        metrics.feedbackAccepted();
+                    }
+
+                    @Override
+                    public void sampleStored() {
+                        metrics.sampleStored();
+                    }
+
+                    @Override
+                    public void deadLetter(DeadLetterReason reason) {
+                        metrics.deadLetter(reason);
+                    }
+
+                    @Override
+                    public void undecodableSample() {
+                        metrics.undecodableSample();
+                    }
+                });
+        intakeThread = new Thread(intake, "training-intake");
+        intakeThread.start();
+        LOG.infof("training %s (%s) from %s; %d labels in the index", settings.modelName(), settings.network(),
+                dataDirectory, index.acceptedLabels());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws IOException, InterruptedException {
+        cancel.set(true);
+        if (intake != null) {
+            intake.close();
+            intakeThread.join(10_000);
+        }
+        if (runs != null) {
+            runs.shutdown();
+            runs.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (index != null) {
+            index.close();
+        }
+    }
+
+    static RunSettings settings(TrainingConfig config) {
+        TrainingConfig.Model m = config.model();
+        TunetConfig preset = TunetConfig.preset(m.preset());
+        TunetConfig network = new TunetConfig(m.inputSize().orElse(preset.inputSize()),
+                m.baseWidth().orElse(preset.baseWidth()), m.depth().orElse(preset.depth()), preset.dropout());
+        NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(m.architecture()), network);
+        return new RunSettings(m.name(), spec, new TrainerSettings(m.epochs(), m.batchSize(),
+                m.learningRate().orElse(Float.NaN), m.patience(), m.augment(), m.seed()), m.validationFraction(),
+                m.warmStart(), new GateSettings(config.gate().minMacroF1Gain(), config.gate().maxClassF1Drop()),
+                m.minTrainingSamples());
+    }
+
+    /**
+     * Starts a run unless one is in progress.
+     *
+     * @return the new run's id, or empty when a run is already in progress
+     */
+    public synchronized Optional<String> requestRun(String trigger) {
+        if (current.get() != null) {
+            return Optional.empty();
+        }
+        String runId = Instant.now(clock).toString().replace(":", "").replace(".", "") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        RunProgress progress = new RunProgress(runId, trigger, clock);
+        current.set(progress);
+        long labels = index.acceptedLabels();
+        runs.submit(() -> execute(progress, runId, trigger, labels));
+        return Optional.of(runId);
+    }
+
+    private void execute(RunProgress progress, String runId, String trigger, long labels) {
+        String outcome;
+        RunSummary summary;
+        try {
+            RunOutcome result = runner.run(runId, trigger, settings, progress, cancel::get);
+            outcome = result.candidate().getStatus().name().toLowerCase(java.util.Locale.ROOT);
+            metrics.version(outcome);
+            summary = RunSummary.of(result, clock.instant());
+            rememberTrigger(labels);
+        } catch (NotEnoughDataException e) {
+            outcome = "skipped";
+            summary = RunSummary.unpublished(runId, trigger, outcome, e.getMessage(), progress.elapsedSeconds(),
+                    clock.instant());
+            LOG.infof("run %s skipped: %s", runId, e.getMessage());
+        } catch (RunCancelledException e) {
+            outcome = "cancelled";
+            summary = RunSummary.unpublished(runId, trigger, outcome, e.getMessage(), progress.elapsedSeconds(),
+                    clock.instant());
+            LOG.warnf("run %s %s; nothing was published", runId, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = "cancelled";
+            summary = RunSummary.unpublished(runId, trigger, outcome, "interrupted", progress.elapsedSeconds(),
+                    clock.instant());
+        } catch (RuntimeException e) {
+            outcome = "failed";
+            summary = RunSummary.unpublished(runId, trigger, outcome, e.getMessage(), progress.elapsedSeconds(),
+                    clock.instant());
+            LOG.errorf(e, "run %s failed; nothing was published", runId);
+        }
+        metrics.run(outcome, Duration.ofMillis((long) (progress.elapsedSeconds() * 1000)));
+        synchronized (this) {
+            history.addFirst(summary);
+            while (history.size() > HISTORY) {
+                history.removeLast();
+            }
+            lastRunAt = clock.instant();
+            current.set(null);
+        }
+    }
+
+    /** Checks the label and schedule triggers. */
+    @Scheduled(every = "${training.trigger.check-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void checkTriggers() {
+        if (index == null || current.get() != null) {
+            return;
+        }
+        long fresh = index.acceptedLabels() - labelsAtLastRun;
+        int threshold = config.trigger().newLabels();
+        if (threshold > 0 && fresh >= threshold) {
+            requestRun(fresh + " new labels");
+        } else if (fresh > 0 && config.trigger().every().isPresent()
+                && Duration.between(lastRunAt, clock.instant()).compareTo(config.trigger().every().get()) >= 0) {
+            requestRun("schedule (every " + config.trigger().every().get() + ", " + fresh + " new labels)");
+        }
+    }
+
+    /** The running run's progress, if one is running. */
+    public Optional<RunProgress.Status> current() {
+        RunProgress progress = current.get();
+        return progress == null ? Optional.empty() : Optional.of(progress.status());
+    }
+
+    /** Finished runs, newest first. */
+    public synchronized List<RunSummary> history() {
+        return List.copyOf(history);
+    }
+
+    /** Whether the intake thread is consuming. */
+    public boolean consuming() {
+        return intakeThread != null && intakeThread.isAlive();
+    }
+
+    private long readTriggerState() throws IOException {
+        Path file = dataDirectory.resolve(TRIGGER_STATE);
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(file + " should hold a label count, holds '" + text + "'", e);
+        }
+    }
+
+    private void rememberTrigger(long labels) {
+        labelsAtLastRun = labels;
+        try {
+            Files.writeString(dataDirectory.resolve(TRIGGER_STATE), labels + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the trigger state in " + dataDirectory, e);
+        }
+    }
+}
