@@ -31,6 +31,12 @@ import java.util.SplittableRandom;
  */
 public final class HpaSynth {
 
+    /**
+     * Version of the generator's output. A change that alters any pixel or mask of any (seed, index) must
+     * bump it (and re-run the benchmarks built on it): HPA-Synth v1 is defined by version 1.
+     */
+    public static final int VERSION = 1;
+
     /** The smallest and largest supported field sizes. */
     public static final int MIN_SIZE = 64;
     public static final int MAX_SIZE = 3072;
@@ -129,7 +135,7 @@ public final class HpaSynth {
     Rendered render(long seed, long index, int[] labels) {
         SplittableRandom sceneRandom = stream(seed, index, SCENE_STREAM);
         double u = sceneRandom.nextGaussian();
-        int count = (int) Math.round(cellsPerField * Math.exp(0.42 * u));
+        int count = (int) Math.round(cellsPerField * StrictMath.exp(0.42 * u));
         count = Math.max(Math.max(1, (int) Math.ceil(cellsPerField * 0.45)), Math.min((int) Math.ceil(cellsPerField * 2.8), count));
         Scene scene = Scene.build(size, k, count, labels, sceneRandom);
 
@@ -164,11 +170,15 @@ public final class HpaSynth {
         float[] scratch = blurKernel == null ? null : layer;
         for (int s = 0; s < 4; s++) {
             float jitter = (float) (1 + optics.gainJitter() * (2 * noiseRandom.nextDouble() - 1));
+            Imaging.Exposure exposure = new Imaging.Exposure((float) gain[s] * jitter, (float) background[s],
+                    optics.photonsAtFullScale(), optics.readNoise(), levels, noiseRandom);
             if (blurKernel != null) {
-                Imaging.blur(stains[s], scratch, size, blurKernel);
+                Imaging.blur(stains[s], scratch, size, blurKernel, exposure);
+            } else {
+                for (int y = 0; y < size; y++) {
+                    exposure.apply(stains[s], y * size, size);
+                }
             }
-            Imaging.expose(stains[s], size, (float) gain[s] * jitter, (float) background[s], optics.photonsAtFullScale(),
-                    optics.readNoise(), levels, noiseRandom);
         }
         return new Rendered(new SynthField(id(seed, index), size, bitDepth, labels, stains, masks), scene);
     }
@@ -248,7 +258,7 @@ public final class HpaSynth {
 
         public HpaSynth build() {
             // Below about a fifth of the reference magnification a nucleus is a few pixels and no pattern is visible.
-            double maxCells = REFERENCE_CELLS * Math.pow(size / 512.0 / 0.2, 2);
+            double maxCells = REFERENCE_CELLS * StrictMath.pow(size / 512.0 / 0.2, 2);
             if (cellsPerField > maxCells) {
                 throw new IllegalArgumentException(cellsPerField + " cells per field are too many for a " + size
                         + "² field (at most " + (int) maxCells + ")");

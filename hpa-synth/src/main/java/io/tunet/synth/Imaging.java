@@ -20,7 +20,7 @@ final class Imaging {
         float[] k = new float[2 * rad + 1];
         double sum = 0;
         for (int i = -rad; i <= rad; i++) {
-            double v = Math.exp(-i * i / (2 * sigma * sigma));
+            double v = StrictMath.exp(-i * i / (2 * sigma * sigma));
             k[i + rad] = (float) v;
             sum += v;
         }
@@ -36,6 +36,11 @@ final class Imaging {
      * cost almost nothing; symmetric taps are paired so each pass does radius + 1 multiplications.
      */
     static void blur(float[] img, float[] scratch, int size, float[] kernel) {
+        blur(img, scratch, size, kernel, null);
+    }
+
+    /** {@link #blur}, then {@code exposure} applied to each output row while it is still in cache (null: none). */
+    static void blur(float[] img, float[] scratch, int size, float[] kernel, Exposure exposure) {
         int rad = kernel.length / 2;
         int[] rowFrom = new int[size];
         int[] rowTo = new int[size];
@@ -93,6 +98,9 @@ final class Imaging {
             }
             java.util.Arrays.fill(img, dst, dst + size, 0f);
             if (to < 0) {
+                if (exposure != null) {
+                    exposure.apply(img, dst, size);
+                }
                 continue;
             }
             int c = y * size;
@@ -107,6 +115,9 @@ final class Imaging {
                     img[dst + x] += w * (scratch[up + x] + scratch[down + x]);
                 }
             }
+            if (exposure != null) {
+                exposure.apply(img, dst, size);
+            }
         }
     }
 
@@ -118,25 +129,46 @@ final class Imaging {
      */
     static void expose(float[] img, int size, float gain, float background, double photons, double readNoise,
                        int levels, java.util.SplittableRandom noise) {
-        float invPhotons = (float) (1 / photons);
-        float read2 = (float) (readNoise * readNoise);
-        float bgSigma = (float) Math.sqrt(background * invPhotons + read2);
-        float[] gauss = Textures.GAUSS;
-        int gaussMask = gauss.length - 1;
-        float q = levels;
-        float invQ = 1f / levels;
-        // Noise standard deviation by expected value, tabulated: one lookup instead of a square root per pixel.
-        int steps = 4096;
-        float top = 1.25f * gain + background;
-        float toIndex = (steps - 1) / top;
-        float[] sdTable = new float[steps + 1];
-        for (int i = 0; i <= steps; i++) {
-            sdTable[i] = (float) Math.sqrt(i / toIndex * invPhotons + read2);
-        }
+        Exposure e = new Exposure(gain, background, photons, readNoise, levels, noise);
         for (int y = 0; y < size; y++) {
-            int row = y * size;
+            e.apply(img, y * size, size);
+        }
+    }
+
+    /** The per-stain exposure of {@link #expose}, applicable row by row (so blur can hand over hot rows). */
+    static final class Exposure {
+        private static final int STEPS = 4096;
+        private final float gain;
+        private final float background;
+        private final float bgSigma;
+        private final float q;
+        private final float invQ;
+        private final float toIndex;
+        private final float[] sdTable = new float[STEPS + 1];
+        private final java.util.SplittableRandom noise;
+
+        Exposure(float gain, float background, double photons, double readNoise, int levels, java.util.SplittableRandom noise) {
+            this.gain = gain;
+            this.background = background;
+            float invPhotons = (float) (1 / photons);
+            float read2 = (float) (readNoise * readNoise);
+            this.bgSigma = (float) Math.sqrt(background * invPhotons + read2);
+            this.q = levels;
+            this.invQ = 1f / levels;
+            // Noise standard deviation by expected value, tabulated: one lookup instead of a square root per pixel.
+            this.toIndex = (STEPS - 1) / (1.25f * gain + background);
+            for (int i = 0; i <= STEPS; i++) {
+                sdTable[i] = (float) Math.sqrt(i / toIndex * invPhotons + read2);
+            }
+            this.noise = noise;
+        }
+
+        /** Exposes pixels {@code row .. row + width - 1}; rows must be applied in order for determinism. */
+        void apply(float[] img, int row, int width) {
+            float[] gauss = Textures.GAUSS;
+            int gaussMask = gauss.length - 1;
             int offset = noise.nextInt(gauss.length);
-            for (int x = 0; x < size; x++) {
+            for (int x = 0; x < width; x++) {
                 int p = row + x;
                 float s = img[p];
                 float g = gauss[(offset + x) & gaussMask];
@@ -145,7 +177,7 @@ final class Imaging {
                     v = background + bgSigma * g;
                 } else {
                     float e = s * gain + background;
-                    v = e + sdTable[Math.min(steps, (int) (e * toIndex + 0.5f))] * g;
+                    v = e + sdTable[Math.min(STEPS, (int) (e * toIndex + 0.5f))] * g;
                 }
                 v = Math.min(1f, Math.max(0f, v));
                 img[p] = (int) (v * q + 0.5f) * invQ;

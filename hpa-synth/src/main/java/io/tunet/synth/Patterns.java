@@ -143,7 +143,7 @@ final class Patterns {
             for (int d = 0; d < dots; d++) {
                 double phi = r.nextDouble() * 2 * Math.PI;
                 double rho = 0.55 * nl[i + 2] * Math.sqrt(r.nextDouble());
-                disk((float) (nl[i] + rho * Math.cos(phi)), (float) (nl[i + 1] + rho * Math.sin(phi)), 0.8f * k, a, Region.NUCLEUS);
+                disk((float) (nl[i] + rho * StrictMath.cos(phi)), (float) (nl[i + 1] + rho * StrictMath.sin(phi)), 0.8f * k, a, Region.NUCLEUS);
             }
         }
     }
@@ -204,12 +204,12 @@ final class Patterns {
 
     private void golgi(float a) {
         float dx = cell.csx - cell.nx, dy = cell.csy - cell.ny;
-        double base = Math.atan2(dy, dx);
+        double base = StrictMath.atan2(dy, dx);
         int blobs = 5 + r.nextInt(4);
         double span = 0.5 + 0.4 * r.nextDouble();
         for (int i = 0; i < blobs; i++) {
             double phi = base + span * ((double) i / (blobs - 1) - 0.5) * 2 + 0.08 * r.nextGaussian();
-            float ux = (float) Math.cos(phi), uy = (float) Math.sin(phi);
+            float ux = (float) StrictMath.cos(phi), uy = (float) StrictMath.sin(phi);
             float rad = cell.nucleusRadiusToward(ux, uy) + (2.6f + 1.6f * (float) r.nextDouble()) * k;
             disk(cell.nx + ux * rad, cell.ny + uy * rad, (1.5f + 0.9f * (float) r.nextDouble()) * k, 0.95f * a, Region.CYTOPLASM);
         }
@@ -248,7 +248,7 @@ final class Patterns {
             }
             // Denser around the nucleus: thin out the periphery.
             int p = s.pixel(pt[0], pt[1]);
-            if (r.nextDouble() > Math.exp(-0.6 * Math.max(0, s.nucleusDistance[p] - 1))) {
+            if (r.nextDouble() > StrictMath.exp(-0.6 * Math.max(0, s.nucleusDistance[p] - 1))) {
                 continue;
             }
             double th = r.nextDouble() * Math.PI * 2;
@@ -257,8 +257,8 @@ final class Patterns {
             float x = pt[0], y = pt[1];
             int steps = (int) (len / 0.6f) + 1;
             for (int j = 0; j < steps; j++) {
-                x += (float) Math.cos(th) * 0.6f;
-                y += (float) Math.sin(th) * 0.6f;
+                x += (float) StrictMath.cos(th) * 0.6f;
+                y += (float) StrictMath.sin(th) * 0.6f;
                 th += bend * 0.6f / len;
                 disk(x, y, 0.6f * k, 0.7f * a, Region.CYTOPLASM);
             }
@@ -266,8 +266,8 @@ final class Patterns {
     }
 
     private void aggresome(float a) {
-        double phi = Math.atan2(cell.csy - cell.ny, cell.csx - cell.nx) + 0.4 * r.nextGaussian();
-        float ux = (float) Math.cos(phi), uy = (float) Math.sin(phi);
+        double phi = StrictMath.atan2(cell.csy - cell.ny, cell.csx - cell.nx) + 0.4 * r.nextGaussian();
+        float ux = (float) StrictMath.cos(phi), uy = (float) StrictMath.sin(phi);
         float big = (5f + 2f * (float) r.nextDouble()) * k;
         float d = cell.nucleusRadiusToward(ux, uy) + big * 0.8f;
         float x = cell.nx + ux * d, y = cell.ny + uy * d;
@@ -302,7 +302,7 @@ final class Patterns {
             if (i < rods) {
                 double th = r.nextDouble() * Math.PI;
                 float half = (4f + 2f * (float) r.nextDouble()) * k;
-                float cx = (float) Math.cos(th) * half, cy = (float) Math.sin(th) * half;
+                float cx = (float) StrictMath.cos(th) * half, cy = (float) StrictMath.sin(th) * half;
                 line(pt[0] - cx, pt[1] - cy, pt[0] + cx, pt[1] + cy, 0.75f * k, a, Region.CYTOPLASM);
             } else {
                 float outer = (3.2f + 1.2f * (float) r.nextDouble()) * k;
@@ -347,7 +347,7 @@ final class Patterns {
             float v = a * (0.4f + 0.4f * (float) r.nextDouble());
             double travelled = 0;
             while (travelled < arc) {
-                float ux = (float) Math.cos(phi), uy = (float) Math.sin(phi);
+                float ux = (float) StrictMath.cos(phi), uy = (float) StrictMath.sin(phi);
                 float rad = cell.nucleusRadiusToward(ux, uy);
                 float x = cell.nx + ux * (float) (rad * t), y = cell.ny + uy * (float) (rad * t);
                 int p = s.pixel(x, y);
@@ -363,8 +363,8 @@ final class Patterns {
     }
 
     private void actin(float a) {
-        double th = Math.atan2(cell.sin, cell.cos) + 0.15 * r.nextGaussian();
-        float ux = (float) Math.cos(th), uy = (float) Math.sin(th);
+        double th = StrictMath.atan2(cell.sin, cell.cos) + 0.15 * r.nextGaussian();
+        float ux = (float) StrictMath.cos(th), uy = (float) StrictMath.sin(th);
         float reach = Math.max(cell.ax, cell.ay) * 1.6f;
         float width = cell.meanCellRadius() * 0.9f;
         int fibres = 9 + r.nextInt(9);
@@ -380,7 +380,7 @@ final class Patterns {
         int count = 10 + r.nextInt(12);
         for (int i = 0; i < count; i++) {
             double th = r.nextDouble() * 2 * Math.PI;
-            float ux = (float) Math.cos(th), uy = (float) Math.sin(th);
+            float ux = (float) StrictMath.cos(th), uy = (float) StrictMath.sin(th);
             // Walk out from the centre to the cell's own edge along this ray.
             float step = 0.5f;
             float ex = cell.cx, ey = cell.cy;
@@ -440,7 +440,7 @@ final class Patterns {
             disk(x, y, 0.8f * k, a, Region.CELL);
             if (r.nextDouble() < 0.6) {
                 double th = r.nextDouble() * 2 * Math.PI;
-                disk(x + (float) Math.cos(th) * 2.2f * k, y + (float) Math.sin(th) * 2.2f * k, 0.8f * k, a, Region.CELL);
+                disk(x + (float) StrictMath.cos(th) * 2.2f * k, y + (float) StrictMath.sin(th) * 2.2f * k, 0.8f * k, a, Region.CELL);
             }
         });
     }
@@ -530,7 +530,7 @@ final class Patterns {
             if (region == Region.NUCLEUS) {
                 double phi = r.nextDouble() * 2 * Math.PI;
                 double rho = Math.sqrt(r.nextDouble());
-                float u = (float) (rho * Math.cos(phi) * cell.na), w = (float) (rho * Math.sin(phi) * cell.nb);
+                float u = (float) (rho * StrictMath.cos(phi) * cell.na), w = (float) (rho * StrictMath.sin(phi) * cell.nb);
                 x = cell.nx + u * cell.ncos - w * cell.nsin;
                 y = cell.ny + u * cell.nsin + w * cell.ncos;
             } else {

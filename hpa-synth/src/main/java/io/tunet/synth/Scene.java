@@ -114,7 +114,7 @@ final class Scene {
 
     private Cell shapeCell(Cell.State state, SplittableRandom r, float sizeScale) {
         Cell c = new Cell(cells.size() + 1, state);
-        double nucScale = sizeScale * Math.exp(0.16 * r.nextGaussian());
+        double nucScale = sizeScale * StrictMath.exp(0.16 * r.nextGaussian());
         // 23.5 px drawn measures about 1,460 px of Otsu area after blur, as real nuclei at 512².
         double nucR = 23.5 * k * nucScale;
         double nucAspect = state == Cell.State.INTERPHASE ? 1.05 + 0.5 * r.nextDouble() : 1.0 + 0.12 * r.nextDouble();
@@ -123,14 +123,14 @@ final class Scene {
                 ? (r.nextDouble() < 0.2 ? 1.8 + 1.6 * r.nextDouble() : 1.0 + 0.8 * r.nextDouble())
                 : 1.0 + 0.12 * r.nextDouble();
         double angle = r.nextDouble() * Math.PI;
-        c.cos = (float) Math.cos(angle);
-        c.sin = (float) Math.sin(angle);
+        c.cos = (float) StrictMath.cos(angle);
+        c.sin = (float) StrictMath.sin(angle);
         c.ax = (float) (cellR * Math.sqrt(elong));
         c.ay = (float) (cellR / Math.sqrt(elong));
         c.shape = Textures.outline(r, state == Cell.State.INTERPHASE ? 0.28 : 0.08, 6);
         double nangle = angle + 0.3 * r.nextGaussian();
-        c.ncos = (float) Math.cos(nangle);
-        c.nsin = (float) Math.sin(nangle);
+        c.ncos = (float) StrictMath.cos(nangle);
+        c.nsin = (float) StrictMath.sin(nangle);
         c.na = (float) (nucR * Math.sqrt(nucAspect));
         c.nb = (float) (nucR / Math.sqrt(nucAspect));
         if (state == Cell.State.MITOTIC) {
@@ -190,7 +190,7 @@ final class Scene {
             Cell o = cells.get(r.nextInt(cells.size()));
             double phi = r.nextDouble() * 2 * Math.PI;
             double d = (c.meanCellRadius() + o.meanCellRadius()) * (0.8 + 0.2 * r.nextDouble());
-            return new float[] {(float) (o.cx + d * Math.cos(phi)), (float) (o.cy + d * Math.sin(phi))};
+            return new float[] {(float) (o.cx + d * StrictMath.cos(phi)), (float) (o.cy + d * StrictMath.sin(phi))};
         }
         return new float[] {(float) (size * r.nextDouble()), (float) (size * r.nextDouble())};
     }
@@ -203,8 +203,8 @@ final class Scene {
             if (fits(c, null)) {
                 if (state == Cell.State.MITOTIC) {
                     double axis = r.nextDouble() * Math.PI;
-                    c.ncos = (float) Math.cos(axis);
-                    c.nsin = (float) Math.sin(axis);
+                    c.ncos = (float) StrictMath.cos(axis);
+                    c.nsin = (float) StrictMath.sin(axis);
                     float pd = 0.62f * c.meanCellRadius();
                     c.csx = c.nx - c.nsin * pd;
                     c.csy = c.ny + c.ncos * pd;
@@ -230,7 +230,7 @@ final class Scene {
             double phi = r.nextDouble() * 2 * Math.PI;
             // Daughters pulled apart, joined by a long intercellular bridge.
             double d = (a.meanCellRadius() + b.meanCellRadius()) * (1.1 + 0.3 * r.nextDouble());
-            centreAt(b, (float) (a.cx + d * Math.cos(phi)), (float) (a.cy + d * Math.sin(phi)), r);
+            centreAt(b, (float) (a.cx + d * StrictMath.cos(phi)), (float) (a.cy + d * StrictMath.sin(phi)), r);
             if (fits(b, a)) {
                 cells.add(b);
                 a.partner = b.id;
@@ -427,12 +427,12 @@ final class Scene {
         float len = (float) Math.sqrt(dx * dx + dy * dy);
         if (len < 0.15f * c.meanNucleusRadius()) {
             double phi = r.nextDouble() * 2 * Math.PI;
-            dx = (float) Math.cos(phi);
-            dy = (float) Math.sin(phi);
+            dx = (float) StrictMath.cos(phi);
+            dy = (float) StrictMath.sin(phi);
         } else {
-            double phi = Math.atan2(dy, dx) + 0.5 * r.nextGaussian();
-            dx = (float) Math.cos(phi);
-            dy = (float) Math.sin(phi);
+            double phi = StrictMath.atan2(dy, dx) + 0.5 * r.nextGaussian();
+            dx = (float) StrictMath.cos(phi);
+            dy = (float) StrictMath.sin(phi);
         }
         float rad = c.nucleusRadiusToward(dx, dy);
         float d = rad + 3.5f * k;
@@ -461,8 +461,8 @@ final class Scene {
         for (int attempt = 0; attempt < 30 && placed < n; attempt++) {
             double phi = r.nextDouble() * 2 * Math.PI;
             double rho = 0.55 * Math.sqrt(r.nextDouble());
-            float u = (float) (rho * Math.cos(phi) * c.na);
-            float v = (float) (rho * Math.sin(phi) * c.nb);
+            float u = (float) (rho * StrictMath.cos(phi) * c.na);
+            float v = (float) (rho * StrictMath.sin(phi) * c.nb);
             float x = c.nx + u * c.ncos - v * c.nsin;
             float y = c.ny + u * c.nsin + v * c.ncos;
             float rad = (float) ((2.6 + 2.2 * r.nextDouble()) * k * Math.min(1, c.meanNucleusRadius() / (18 * k)));
@@ -491,7 +491,7 @@ final class Scene {
         int maxSteps = (int) (3.5f * Math.max(c.ax, c.ay) / step);
         for (int f = 0; f < n; f++) {
             double th = r.nextDouble() * 2 * Math.PI;
-            float dx = (float) Math.cos(th), dy = (float) Math.sin(th);
+            float dx = (float) StrictMath.cos(th), dy = (float) StrictMath.sin(th);
             paths.begin(c.id, Paths.MICROTUBULE, (float) (0.45 + 0.55 * r.nextDouble()));
             // Nucleated around the centrosome, not all from one point, so the aster does not burn out.
             float start = (float) (r.nextDouble() * 5 * k);
@@ -536,10 +536,10 @@ final class Scene {
             float ox = pole[0] - c.nx, oy = pole[1] - c.ny;
             float ol = (float) Math.sqrt(ox * ox + oy * oy) + 1e-6f;
             for (int f = 0; f < 6; f++) {
-                double th = Math.atan2(oy / ol, ox / ol) + (r.nextDouble() * 2 - 1) * 1.3;
+                double th = StrictMath.atan2(oy / ol, ox / ol) + (r.nextDouble() * 2 - 1) * 1.3;
                 float len = 0.45f * c.meanCellRadius();
                 paths.begin(c.id, Paths.SPINDLE, (float) (0.3 + 0.3 * r.nextDouble()));
-                traceLine(c.id, pole[0], pole[1], pole[0] + (float) Math.cos(th) * len, pole[1] + (float) Math.sin(th) * len, 0);
+                traceLine(c.id, pole[0], pole[1], pole[0] + (float) StrictMath.cos(th) * len, pole[1] + (float) StrictMath.sin(th) * len, 0);
             }
         }
     }

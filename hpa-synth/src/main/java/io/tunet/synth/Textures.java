@@ -27,20 +27,20 @@ final class Textures {
         SplittableRandom r = new SplittableRandom(0x5EEDL);
         float[] a = periodicNoise(r, 3.0);
         for (int i = 0; i < a.length; i++) {
-            SMOOTH[i] = (float) (0.5 + 0.5 * Math.tanh(1.2 * a[i]));
+            SMOOTH[i] = (float) (0.5 + 0.5 * StrictMath.tanh(1.2 * a[i]));
         }
         float[] b = periodicNoise(r, 2.6);
         float[] c = periodicNoise(r, 5.0);
         for (int i = 0; i < b.length; i++) {
-            double ridge = Math.exp(-(b[i] * b[i]) / (2 * 0.16 * 0.16));
-            double ridge2 = Math.exp(-(c[i] * c[i]) / (2 * 0.12 * 0.12));
+            double ridge = StrictMath.exp(-(b[i] * b[i]) / (2 * 0.16 * 0.16));
+            double ridge2 = StrictMath.exp(-(c[i] * c[i]) / (2 * 0.12 * 0.12));
             RETICULUM[i] = (float) Math.min(1.0, 0.75 * ridge + 0.5 * ridge2);
         }
         for (int i = 0; i < GAUSS.length; i++) {
             GAUSS[i] = (float) r.nextGaussian();
         }
         for (int i = 0; i < EXP_NEG.length; i++) {
-            EXP_NEG[i] = (float) Math.exp(-(double) i / EXP_STEPS);
+            EXP_NEG[i] = (float) StrictMath.exp(-(double) i / EXP_STEPS);
         }
     }
 
@@ -62,7 +62,7 @@ final class Textures {
         int rad = (int) Math.ceil(3 * sigma);
         float[] k = new float[2 * rad + 1];
         for (int i = -rad; i <= rad; i++) {
-            k[i + rad] = (float) Math.exp(-i * i / (2 * sigma * sigma));
+            k[i + rad] = (float) StrictMath.exp(-i * i / (2 * sigma * sigma));
         }
         float[] t = new float[w.length];
         for (int y = 0; y < TILE; y++) {
@@ -133,7 +133,7 @@ final class Textures {
             double th = 2 * Math.PI * b / ANGLE_BINS;
             double v = 1;
             for (int h = 2; h <= harmonics; h++) {
-                v += amp[h] * Math.cos(h * th + phase[h]);
+                v += amp[h] * StrictMath.cos(h * th + phase[h]);
             }
             t[b] = (float) Math.max(0.55, v);
         }
