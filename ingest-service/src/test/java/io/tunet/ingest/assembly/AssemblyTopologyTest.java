@@ -346,6 +346,22 @@ class AssemblyTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAnImageInAFormatThatIsNotPngTiffOrJpeg() {
+        byte[] gif = "GIF89a\u0020\u0000\u0020\u0000 not a stain".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        send(acquisition("s-gif", Stain.RED_MICROTUBULES, inline(gif, 32, 32)));
+
+        assertThat(onlyDeadLetter(DeadLetterReason.UNSUPPORTED_IMAGE).getDetail()).contains("not PNG, TIFF or JPEG");
+    }
+
+    @Test
+    void shouldDeadLetterAnImageWhoseBitDepthDisagreesWithTheDeclaredOne() {
+        send(acquisition("s-depth", Stain.RED_MICROTUBULES, inline(Fixtures.png16(32, 32), 32, 32)));
+
+        assertThat(onlyDeadLetter(DeadLetterReason.INVALID_FIELD).getDetail()).contains("bit depth 8")
+                .contains("16");
+    }
+
+    @Test
     void shouldDeadLetterAStainWhoseDimensionsDifferFromItsSampleAndStillCompleteTheSample() {
         send(acquisition("s-dims", Stain.RED_MICROTUBULES));
         send(acquisition("s-dims", Stain.GREEN_PROTEIN, inline(png(48, 48, 5, 40), 48, 48)));
