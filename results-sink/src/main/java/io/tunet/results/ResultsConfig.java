@@ -38,7 +38,7 @@ public interface ResultsConfig {
         String groupId();
 
         /** Records per poll, and so per database transaction. */
-        @WithDefault("200")
+        @WithDefault("100")
         int maxPollRecords();
 
         /** How often a paused consumer checks whether the database is back. */

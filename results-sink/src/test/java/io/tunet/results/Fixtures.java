@@ -92,12 +92,18 @@ final class Fixtures {
 
     /** A sample whose four stains are small 8-bit PNGs: a nucleus (blue), a cell (red/yellow), protein (green). */
     static Sample sample(String sampleId, String plate, String well) {
+        return sample(sampleId, plate, well, 96);
+    }
+
+    /** The same drawing at {@code size} × {@code size} pixels. */
+    static Sample sample(String sampleId, String plate, String well, int size) {
+        double s = size / 96.0;
         return Sample.newBuilder()
                 .setSampleId(sampleId).setPlate(plate).setWell(well).setField(1)
-                .setRed(png(96, (x, y) -> ring(x, y, 20, 40) ? 160 : 5))
-                .setGreen(png(96, (x, y) -> disc(x, y, 18) ? 220 : 3))
-                .setBlue(png(96, (x, y) -> disc(x, y, 16) ? 200 : 2))
-                .setYellow(png(96, (x, y) -> ring(x, y, 18, 34) ? 90 : 4))
+                .setRed(png(size, (x, y) -> ring(x / s, y / s, 20, 40) ? 160 : 5))
+                .setGreen(png(size, (x, y) -> disc(x / s, y / s, 18) ? 220 : 3))
+                .setBlue(png(size, (x, y) -> disc(x / s, y / s, 16) ? 200 : 2))
+                .setYellow(png(size, (x, y) -> ring(x / s, y / s, 18, 34) ? 90 : 4))
                 .setInstrumentId("scope-1").setFirstAcquiredAt(T0).setLastAcquiredAt(T0).setAssembledAt(T0)
                 .setSourceAcquisitionIds(List.of(sampleId + "-r", sampleId + "-g", sampleId + "-b", sampleId + "-y"))
                 .build();
@@ -140,11 +146,11 @@ final class Fixtures {
         int value(int x, int y);
     }
 
-    private static boolean disc(int x, int y, double radius) {
+    private static boolean disc(double x, double y, double radius) {
         return Math.hypot(x - 48, y - 48) < radius;
     }
 
-    private static boolean ring(int x, int y, double inner, double outer) {
+    private static boolean ring(double x, double y, double inner, double outer) {
         double r = Math.hypot(x - 48, y - 48);
         return r >= inner && r < outer;
     }

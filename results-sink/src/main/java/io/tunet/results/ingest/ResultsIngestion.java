@@ -77,6 +77,9 @@ public class ResultsIngestion {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.kafka().maxPollRecords());
+        // a poll of full-size samples means decoding four large PNGs per record for the thumbnails: give a
+        // batch ten minutes before the group evicts this member (a storing batch never polls in between)
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
         // a samples record may carry four inline images
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.largestMessageBytes());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "results-sink-" + ProcessHandle.current().pid());
