@@ -82,6 +82,14 @@ public final class BinaryMask {
         return out;
     }
 
+    /** The mask as an 8-bit grayscale PNG, 255 inside and 0 outside (the layout's {@code masks/} files). */
+    public byte[] png() {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        System.arraycopy(toGray255(), 0, data, 0, data.length);
+        return PngEncoder.encode(img, "mask");
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BinaryMask m && m.size == size && Arrays.equals(m.bits, bits);

@@ -103,6 +103,14 @@ public final class SynthField {
         return img;
     }
 
+    /**
+     * One stain encoded as a grayscale PNG of {@link #bitDepth()} bits (what the HPA layout stores and what a
+     * simulated microscope publishes).
+     */
+    public byte[] png(Stain stain) {
+        return PngEncoder.encode(image(stain), stain + " of " + id);
+    }
+
     /** True masks by class index, in label order; one entry per label. */
     public Map<Integer, BinaryMask> masks() {
         return masks;

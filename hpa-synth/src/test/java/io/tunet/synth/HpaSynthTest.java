@@ -80,12 +80,15 @@ class HpaSynthTest {
     }
 
     @Test
-    void shouldWriteSixteenBitRastersWhenAsked() {
+    void shouldWriteSixteenBitRastersWhenAsked() throws java.io.IOException {
         SynthField f = HpaSynth.builder().size(128).bitDepth(16).build().generate(1, 1);
         int max = IntStream.of(f.raster(Stain.BLUE)).max().orElseThrow();
         assertTrue(max > 255 && max <= 65535, "max " + max);
         assertEquals(BufferedImage.TYPE_USHORT_GRAY, f.image(Stain.BLUE).getType());
         assertEquals(BufferedImage.TYPE_BYTE_GRAY, SYNTH.generate(1, 1).image(Stain.BLUE).getType());
+        BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(f.png(Stain.BLUE)));
+        assertEquals(16, decoded.getColorModel().getComponentSize(0));
+        assertArrayEquals(f.raster(Stain.BLUE), decoded.getRaster().getSamples(0, 0, 128, 128, 0, (int[]) null));
         float[] blue = f.stain(Stain.BLUE);
         int[] raster = f.raster(Stain.BLUE);
         for (int i = 0; i < blue.length; i++) {

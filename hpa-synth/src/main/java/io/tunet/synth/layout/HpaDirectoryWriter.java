@@ -4,9 +4,6 @@ import io.tunet.synth.BinaryMask;
 import io.tunet.synth.Stain;
 import io.tunet.synth.SynthField;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,15 +51,11 @@ public final class HpaDirectoryWriter implements AutoCloseable {
     public void write(SynthField field) throws IOException {
         String id = field.id();
         for (Stain s : Stain.values()) {
-            writePng(field.image(s), dir.resolve(id + "_" + s.suffix() + ".png"));
+            writeFile(field.png(s), dir.resolve(id + "_" + s.suffix() + ".png"));
         }
         if (masks) {
             for (Map.Entry<Integer, BinaryMask> e : field.masks().entrySet()) {
-                BinaryMask m = e.getValue();
-                BufferedImage img = new BufferedImage(m.size(), m.size(), BufferedImage.TYPE_BYTE_GRAY);
-                byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-                System.arraycopy(m.toGray255(), 0, data, 0, data.length);
-                writePng(img, dir.resolve("masks").resolve(id + "_" + e.getKey() + ".png"));
+                writeFile(e.getValue().png(), dir.resolve("masks").resolve(id + "_" + e.getKey() + ".png"));
             }
         }
         StringBuilder row = new StringBuilder(id).append(',');
@@ -75,11 +68,9 @@ public final class HpaDirectoryWriter implements AutoCloseable {
         }
     }
 
-    private static void writePng(BufferedImage img, Path file) throws IOException {
+    private static void writeFile(byte[] bytes, Path file) throws IOException {
         try {
-            if (!ImageIO.write(img, "png", file.toFile())) {
-                throw new HpaLayoutException("no PNG writer for " + file);
-            }
+            Files.write(file, bytes);
         } catch (IOException e) {
             throw new HpaLayoutException("cannot write " + file + ": " + e.getMessage(), e);
         }
