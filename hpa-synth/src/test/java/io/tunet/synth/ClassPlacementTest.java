@@ -107,22 +107,39 @@ class ClassPlacementTest {
         return cell.state == Cell.State.MITOTIC && dx * dx + dy * dy <= d * d;
     }
 
+    private static Scene nearScene;
+    private static final java.util.Map<String, boolean[]> NEAR = new java.util.HashMap<>();
+
+    /** Whether pixel p lies within {@code within} pixels of a traced path of {@code kind} (cached per scene). */
     private static boolean onPath(Scene s, int p, byte kind, float within) {
-        Paths ps = s.paths;
-        float x = p % s.size, y = p / s.size;
-        for (int f = 0; f < ps.count; f++) {
-            if (ps.kind[f] != kind) {
-                continue;
-            }
-            for (int i = ps.start[f]; i < ps.end[f]; i++) {
-                int q = ps.pixels[i];
-                float dx = q % s.size - x, dy = q / s.size - y;
-                if (dx * dx + dy * dy <= within * within) {
-                    return true;
+        if (nearScene != s) {
+            nearScene = s;
+            NEAR.clear();
+        }
+        boolean[] near = NEAR.computeIfAbsent(kind + "/" + within, key -> {
+            boolean[] m = new boolean[s.size * s.size];
+            int rad = (int) Math.ceil(within);
+            Paths ps = s.paths;
+            for (int f = 0; f < ps.count; f++) {
+                if (ps.kind[f] != kind) {
+                    continue;
+                }
+                for (int i = ps.start[f]; i < ps.end[f]; i++) {
+                    int q = ps.pixels[i];
+                    int qx = q % s.size, qy = q / s.size;
+                    for (int dy = -rad; dy <= rad; dy++) {
+                        for (int dx = -rad; dx <= rad; dx++) {
+                            int x = qx + dx, y = qy + dy;
+                            if (x >= 0 && y >= 0 && x < s.size && y < s.size && dx * dx + dy * dy <= within * within) {
+                                m[y * s.size + x] = true;
+                            }
+                        }
+                    }
                 }
             }
-        }
-        return false;
+            return m;
+        });
+        return near[p];
     }
 
     @Test

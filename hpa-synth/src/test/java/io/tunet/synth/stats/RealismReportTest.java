@@ -10,7 +10,7 @@ class RealismReportTest {
 
     @Test
     void defaultFieldsAt512ShouldLandInTheRealHpaRanges() {
-        RealismReport report = RealismReport.measure(HpaSynth.builder().size(512).build(), 1, 30);
+        RealismReport report = RealismReport.measure(HpaSynth.builder().size(512).build(), 1, 24);
         assertTrue(report.allMediansOnTarget(), report.toText());
         for (RealismReport.Row row : report.rows()) {
             assertTrue(row.insideFraction() >= 0.85, row.figure() + "\n" + report.toText());
