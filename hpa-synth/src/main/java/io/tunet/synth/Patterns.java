@@ -458,11 +458,14 @@ final class Patterns {
 
     private void outline(float a, byte flags) {
         int n = s.size;
+        float inv = 2.5f / k;
         for (int y = cell.y0; y < cell.y1; y++) {
             for (int x = cell.x0; x < cell.x1; x++) {
                 int p = y * n + x;
                 if (s.owner[p] == cell.id && (s.border[p] & flags) != 0) {
-                    put(p, 0.8f * a);
+                    // Real membrane staining is beaded, not a clean line.
+                    float tex = Textures.at(Textures.SMOOTH, cell.texX + (int) (x * inv), cell.texY + (int) (y * inv));
+                    put(p, a * (0.25f + 0.75f * tex * tex));
                 }
             }
         }
