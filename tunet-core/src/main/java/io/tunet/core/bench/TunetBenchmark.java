@@ -20,6 +20,7 @@ import io.tunet.core.onnx.OnnxModelMetadata;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.TrainingStep;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -54,8 +55,8 @@ public final class TunetBenchmark implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/benchmarks/tunet-core.md", description = "Report file.")
     Path out;
 
-    @Option(names = "--allocator-probe", description = "Only time training steps of a base-32 TUNet at 256², "
-            + "batch 8 (the DESIGN §7 allocator measurement), then exit.")
+    @Option(names = "--allocator-probe", description = "Only time training steps of the cpu TUNet at 256², "
+            + "batch 8 (wall and process CPU time: the allocator shows in the CPU time), then exit.")
     boolean allocatorProbe;
 
     private final Random random = new Random(1);
@@ -68,12 +69,12 @@ public final class TunetBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (allocatorProbe) {
-            NetworkSpec spec = NetworkSpec.tunet(new TunetConfig(256, 32, 4, 0.25f));
+            NetworkSpec spec = NetworkSpec.tunet(TunetConfig.CPU.withInputSize(256));
             Timing step = timeTraining(spec, 8);
-            System.out.printf(Locale.ROOT,
-                    "allocator probe (GLIBC_TUNABLES=%s, LD_PRELOAD=%s, OMP_WAIT_POLICY=%s, load %s): %.2f s/step%n",
+            System.out.printf(Locale.ROOT, "allocator probe (GLIBC_TUNABLES=%s, LD_PRELOAD=%s, OMP_WAIT_POLICY=%s, "
+                            + "load %s): %.2f s/step wall, %.2f s/step process CPU%n",
                     System.getenv("GLIBC_TUNABLES"), System.getenv("LD_PRELOAD"), System.getenv("OMP_WAIT_POLICY"),
-                    loadAverage(), step.secondsPerCall());
+                    loadAverage(), step.secondsPerCall(), step.cpuSecondsPerCall());
             return 0;
         }
         double peak = peakGflops();
@@ -120,6 +121,11 @@ public final class TunetBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** The 1-minute load average (other processes share these cores), or "n/a" off Linux. */
     private static String loadAverage() {
         try {
@@ -129,7 +135,7 @@ public final class TunetBenchmark implements Callable<Integer> {
         }
     }
 
-    private record Timing(double secondsPerCall) {
+    private record Timing(double secondsPerCall, double cpuSecondsPerCall) {
     }
 
     private interface Call {
@@ -140,12 +146,13 @@ public final class TunetBenchmark implements Callable<Integer> {
     private Timing time(Call call) {
         call.run();
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         int calls = 0;
         while (calls < 2 || System.nanoTime() - start < seconds * 1e9) {
             call.run();
             calls++;
         }
-        return new Timing((System.nanoTime() - start) / 1e9 / calls);
+        return new Timing((System.nanoTime() - start) / 1e9 / calls, (processCpuNanos() - cpuStart) / 1e9 / calls);
     }
 
     private double peakGflops() {

@@ -83,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
+    @Option(names = "--init", description = "Warm start from a checkpoint (.params) of the same network.")
+    Path initialWeights;
+
     @Override
     public Integer call() throws DatasetException, IOException {
         TunetConfig base = TunetConfig.preset(preset);
@@ -92,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
                 .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(validationFraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
-                .optModelVersion(version).optProgress(!noProgress);
+                .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights);
         if (learningRate != null) {
             options.optLearningRate(learningRate);
         }

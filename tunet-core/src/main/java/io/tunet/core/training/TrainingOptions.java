@@ -24,12 +24,13 @@ import java.nio.file.Path;
  * @param rangeTestSteps optimiser steps of the learning-rate range test
  * @param progress whether to show a progress bar on standard error
  * @param modelVersion version written into the exported model's metadata
+ * @param initialWeights a checkpoint of the same network to start from (warm start), or null for fresh weights
  */
 public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, float learningRate,
         float minLearningRateFactor, int restartEpochs, int patience, long seed, double validationFraction,
         float segmentationWeight, float focalGamma, float[] focalAlpha, boolean augment,
         ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps, boolean progress,
-        String modelVersion) {
+        String modelVersion, Path initialWeights) {
 
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
@@ -112,6 +113,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         private int rangeTestSteps = 40;
         private boolean progress = true;
         private String modelVersion = "1";
+        private Path initialWeights;
 
         private Builder() {
         }
@@ -224,6 +226,12 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return this;
         }
 
+        /** Start from this checkpoint (a {@code .params} file written by a run of the same network). */
+        public Builder optInitialWeights(Path checkpoint) {
+            this.initialWeights = checkpoint;
+            return this;
+        }
+
         /**
          * Builds the options.
          *
@@ -232,7 +240,8 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         public TrainingOptions build() {
             return new TrainingOptions(outputDirectory, epochs, batchSize, learningRate, minLearningRateFactor,
                     restartEpochs, patience, seed, validationFraction, segmentationWeight, focalGamma, focalAlpha,
-                    augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion);
+                    augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion,
+                    initialWeights);
         }
     }
 }

@@ -69,7 +69,8 @@ public final class TunetTraining {
      *
      * @throws NonFiniteLossException at the first NaN or infinite loss, naming epoch, step and rate
      * @throws IllegalArgumentException if the data's size differs from the network's input size
-     * @throws UncheckedIOException if the output directory cannot be written
+     * @throws UncheckedIOException if the output directory cannot be written or the warm-start checkpoint
+     *     cannot be read
      */
     public static TrainingResult train(NetworkSpec spec, TrainingData data, TrainingOptions options) {
         if (data.size() != spec.inputSize()) {
@@ -97,6 +98,9 @@ public final class TunetTraining {
                         TrainingStep.lossFor(spec, options.segmentationWeight(),
                                 new FocalLoss(options.focalGamma(), options.focalAlpha())),
                         schedule, batchSize)) {
+            if (options.initialWeights() != null) {
+                warmStart(model, spec, options.initialWeights());
+            }
             double bestLoss = Double.POSITIVE_INFINITY;
             int bestEpoch = 0;
             Map<String, float[]> bestWeights = null;
@@ -138,6 +142,10 @@ public final class TunetTraining {
                 trainingNanos += System.nanoTime() - epochStart;
                 trainedSamples += order.size();
                 Validation validation = validate(trainer, spec, data, batchSize);
+                if (!Double.isFinite(validation.loss())) {
+                    throw new NonFiniteLossException(String.format(Locale.ROOT,
+                            "training stopped: validation loss is %s after epoch %d", validation.loss(), epoch));
+                }
                 double trainF1 = macroF1AtHalf(trainProbabilities.toArray(float[][]::new),
                         trainTruth.toArray(boolean[][]::new));
                 TrainingResult.EpochStats stats = new TrainingResult.EpochStats(epoch, lossSum / order.size(),
@@ -174,6 +182,22 @@ public final class TunetTraining {
             double parity = onnxDifference(onnx, data.validation(), batchSize, pytorch);
             return new TrainingResult(spec, search, peakRate, history, bestEpoch, stoppedEarly, report, onnx,
                     checkpoint, parity, trainedSamples / (trainingNanos / 1e9));
+        }
+    }
+
+    private static void warmStart(Model model, NetworkSpec spec, Path checkpoint) {
+        try {
+            NetworkSpec trained = checkpointSpec(checkpoint);
+            if (!trained.equals(spec)) {
+                throw new IllegalArgumentException("cannot warm-start " + spec + " from " + checkpoint
+                        + ", a checkpoint of " + trained);
+            }
+            // Copied into the existing arrays: the trainer's parameter store holds those, not the Parameters.
+            try (Model source = loadCheckpoint(checkpoint)) {
+                restore(model, snapshot(source));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -314,6 +338,22 @@ public final class TunetTraining {
      * @throws IOException if the checkpoint or its description cannot be read or do not fit together
      */
     public static Model loadCheckpoint(Path checkpoint) throws IOException {
+        Model model = Networks.newInitializedModel(checkpointSpec(checkpoint), 0);
+        try {
+            loadWeights(model, checkpoint);
+        } catch (IOException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /**
+     * The network a checkpoint was trained for, from {@value #NETWORK_FILE} beside it.
+     *
+     * @throws IOException if the description is missing or invalid
+     */
+    public static NetworkSpec checkpointSpec(Path checkpoint) throws IOException {
         Path description = checkpoint.toAbsolutePath().getParent().resolve(NETWORK_FILE);
         java.util.Properties properties = new java.util.Properties();
         try (var in = Files.newInputStream(description)) {
@@ -321,16 +361,16 @@ public final class TunetTraining {
         } catch (IOException e) {
             throw new IOException("cannot read " + description + " (the network of checkpoint " + checkpoint + ")", e);
         }
-        NetworkSpec spec;
         try {
-            spec = NetworkSpec.fromProperties(properties);
+            return NetworkSpec.fromProperties(properties);
         } catch (IllegalArgumentException e) {
             throw new IOException(description + ": " + e.getMessage(), e);
         }
-        Model model = Networks.newInitializedModel(spec, 0);
+    }
+
+    private static void loadWeights(Model model, Path checkpoint) throws IOException {
         String file = checkpoint.getFileName().toString();
         if (!file.matches(".+-\\d{4}\\.params")) {
-            model.close();
             throw new IOException(checkpoint + " is not a checkpoint file (<name>-<epoch>.params)");
         }
         String prefix = file.substring(0, file.length() - "-0000.params".length());
@@ -338,9 +378,7 @@ public final class TunetTraining {
         try {
             model.load(checkpoint.toAbsolutePath().getParent(), prefix, Map.of("epoch", epoch));
         } catch (MalformedModelException | RuntimeException e) {
-            model.close();
             throw new IOException("cannot load checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }
-        return model;
     }
 }

@@ -63,6 +63,15 @@ class TunetTrainingTest {
             assertEquals(SIZE, onnx.metadata().inputSize());
         }
         assertCheckpointReproducesTheExport(result, out);
+
+        TrainingResult warm = TunetTraining.train(NetworkSpec.tunet(TINY), data, quick(out.resolve("warm"))
+                .optEpochs(1).optLearningRate(1e-4f).optAugment(false).optInitialWeights(result.checkpoint()).build());
+        assertTrue(warm.history().get(0).trainLoss() < history.get(0).trainLoss(),
+                "a warm start should begin where the first run ended: " + warm.history() + " vs " + history);
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                () -> TunetTraining.train(NetworkSpec.resnet34(TINY), data, quick(out.resolve("mismatch"))
+                        .optEpochs(1).optLearningRate(1e-4f).optInitialWeights(result.checkpoint()).build()));
+        assertTrue(mismatch.getMessage().contains("cannot warm-start"), mismatch.getMessage());
     }
 
     private static void assertCheckpointReproducesTheExport(TrainingResult result, Path out) throws Exception {
