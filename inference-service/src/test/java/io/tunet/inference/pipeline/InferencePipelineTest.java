@@ -267,6 +267,23 @@ class InferencePipelineTest {
         }
     }
 
+    @Test
+    void shouldStartWithTheNewestPromotedVersionThatPassesItsChecks(TestBroker broker) throws Exception {
+        String model = "restart-" + UUID.randomUUID();
+        publishModel(broker, TestModels.promoted(model, 1, TestModels.bytes(v1File), blobs, TestModels.SIZE));
+        publishModel(broker, TestModels.promoted(model, 2, TestModels.bytes(v2File), blobs, TestModels.SIZE));
+        byte[] garbage = new byte[2048];
+        new Random(9).nextBytes(garbage);
+        publishModel(broker, TestModels.promoted(model, 3, garbage, blobs, TestModels.SIZE));
+        try (Pipelines service = new Pipelines(Pipelines.settings(broker.bootstrapServers(),
+                Broker.groupAtEndOfSamples(broker)), blobs, model, true)) {
+            service.start();
+            await(() -> service.pipeline.ready());
+            assertThat(service.registry.current().orElseThrow().version()).isEqualTo(2);
+            assertThat(service.metrics.modelsRefused()).isEqualTo(1);
+        }
+    }
+
     private static void publishModel(TestBroker broker, ModelVersion version) throws Exception {
         Broker.send(broker, Topics.MODELS, Map.of(version.getModelName(), version));
     }
