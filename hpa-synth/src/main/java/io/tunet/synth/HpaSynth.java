@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  *
  * <p>Scale: a field covers the same share of cells at every size. By default a 512² field holds a median
  * of 18 cells (8..51) with nuclei of about 1,460 px, like real HPA fields resampled to 512²; the median
- * count grows linearly with the size (4.5 at 128², 72 at 2048²) and cells grow with its square root.
+ * count grows linearly with the size (5 at 128², 72 at 2048²) and cells grow with its square root.
  * {@link Builder#cellsPerField(int)} sets the median count instead, and cell size follows from it.
  */
 public final class HpaSynth {

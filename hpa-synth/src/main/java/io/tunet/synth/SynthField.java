@@ -65,6 +65,19 @@ public final class SynthField {
         return stains[stain.ordinal()].clone();
     }
 
+    /**
+     * All four stains as one channel-first tensor {@code [4][size][size]} flattened (red, green, blue,
+     * yellow: the model's input order), intensities 0..1.
+     */
+    public float[] toChannelsFirst() {
+        int n = size * size;
+        float[] out = new float[4 * n];
+        for (int s = 0; s < 4; s++) {
+            System.arraycopy(stains[s], 0, out, s * n, n);
+        }
+        return out;
+    }
+
     /** Intensity of one pixel of one stain, 0..1. */
     public float value(Stain stain, int x, int y) {
         if (x < 0 || y < 0 || x >= size || y >= size) {

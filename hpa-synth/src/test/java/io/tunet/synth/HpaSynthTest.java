@@ -97,6 +97,17 @@ class HpaSynthTest {
     }
 
     @Test
+    void shouldStackTheStainsChannelsFirstInModelOrder() {
+        SynthField f = SYNTH.generate(3, 3);
+        float[] t = f.toChannelsFirst();
+        int n = 128 * 128;
+        assertEquals(4 * n, t.length);
+        for (Stain s : Stain.values()) {
+            assertArrayEquals(f.stain(s), java.util.Arrays.copyOfRange(t, s.ordinal() * n, (s.ordinal() + 1) * n));
+        }
+    }
+
+    @Test
     void shouldScaleCellCountWithSize() {
         assertEquals(18, HpaSynth.builder().size(512).build().cellsPerField());
         assertEquals(72, HpaSynth.builder().size(2048).build().cellsPerField());

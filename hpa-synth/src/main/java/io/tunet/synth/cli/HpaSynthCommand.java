@@ -43,19 +43,30 @@ public final class HpaSynthCommand {
         @Option(names = "--balanced", description = "Oversample rare classes instead of the real label frequencies.")
         boolean balanced;
 
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        /** The configured generator; a bad option is reported as a usage error naming it. */
         HpaSynth build() {
-            HpaSynth.Builder b = HpaSynth.builder().size(size).bitDepth(bitDepth)
-                    .labelMode(balanced ? LabelMode.BALANCED : LabelMode.REAL_FREQUENCIES);
-            if (cells != null) {
-                b.cellsPerField(cells);
+            try {
+                HpaSynth.Builder b = HpaSynth.builder().size(size).bitDepth(bitDepth)
+                        .labelMode(balanced ? LabelMode.BALANCED : LabelMode.REAL_FREQUENCIES);
+                if (cells != null) {
+                    b.cellsPerField(cells);
+                }
+                return b.build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            return b.build();
         }
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Write N fields in the HPA directory layout (<Id>_red.png ..., train.csv, optional masks/).")
     static final class Generate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--out", required = true, description = "Output directory.")
         Path out;
 
@@ -77,7 +88,7 @@ public final class HpaSynthCommand {
         @Override
         public Integer call() throws IOException {
             if (count < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--count must be at least 1, got " + count);
+                throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
             }
             HpaSynth synth = generator.build();
             int workers = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
@@ -109,6 +120,9 @@ public final class HpaSynthCommand {
     @Command(name = "contact-sheet", mixinStandardHelpOptions = true,
             description = "Render one composite + green tile per class, labelled with the class name, to a PNG.")
     static final class Sheet implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--out", defaultValue = "docs/hpa-synth-classes.png", description = "PNG file (default ${DEFAULT-VALUE}).")
         Path out;
 
@@ -123,7 +137,12 @@ public final class HpaSynthCommand {
 
         @Override
         public Integer call() throws IOException {
-            HpaSynth synth = HpaSynth.builder().size(size).cellsPerField(cells).build();
+            HpaSynth synth;
+            try {
+                synth = HpaSynth.builder().size(size).cellsPerField(cells).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
