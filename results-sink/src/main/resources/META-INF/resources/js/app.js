@@ -6,7 +6,7 @@ const COLUMNS = 12;
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 
-const state = { role: null, plate: null, classNames: [], sampleId: null, refreshTimer: null };
+const state = { role: null, plate: null, classNames: [], sampleId: null, refreshTimer: null, missedEvents: false };
 
 async function start() {
   if (!takeTokenFromLocation()) {
@@ -31,6 +31,15 @@ async function start() {
   await Promise.all([refreshModels(), refreshIncidents()]);
   liveEvents(onLiveEvent, (up) => {
     $('live-status').className = `live ${up ? 'on' : 'off'}`;
+    if (!up) {
+      state.missedEvents = true;
+    } else if (state.missedEvents) {
+      // the stream was down: events were missed, so reload what they would have changed
+      state.missedEvents = false;
+      refreshPlates();
+      refreshModels();
+      refreshIncidents();
+    }
   });
 }
 

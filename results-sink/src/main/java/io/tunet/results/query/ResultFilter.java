@@ -52,9 +52,14 @@ public record ResultFilter(String plate, String well, String sampleId, Integer c
                 blankToNull(modelName), modelVersion, instant("from", from), instant("to", to));
     }
 
-    /** Only the plate. */
-    public static ResultFilter plate(String plate) {
-        return new ResultFilter(plate, null, null, null, null, null, null, null);
+    /**
+     * A plate id as a path or query parameter, checked like the {@code plate} filter.
+     *
+     * @throws InvalidQueryException when it is too long
+     */
+    public static String requirePlate(String plate) {
+        requireText("plate", plate);
+        return plate;
     }
 
     /**

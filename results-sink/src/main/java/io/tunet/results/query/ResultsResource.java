@@ -151,15 +151,15 @@ public class ResultsResource {
     @Path("/plates/{plate}")
     @Operation(summary = "Per-well summary: dominant class (highest mean probability) and its mean probability")
     public Views.PlateSummary plate(@PathParam("plate") String plate) {
-        ResultFilter.plate(plate);
-        return database(() -> queries.plate(plate));
+        String wanted = ResultFilter.requirePlate(plate);
+        return database(() -> queries.plate(wanted));
     }
 
     @GET
     @Path("/classes/frequency")
     @Operation(summary = "For each class, how many samples' latest prediction carries it")
     public List<Views.ClassCount> classFrequency(@QueryParam("plate") String plate) {
-        String wanted = plate == null || plate.isBlank() ? null : ResultFilter.plate(plate.strip()).plate();
+        String wanted = plate == null || plate.isBlank() ? null : ResultFilter.requirePlate(plate.strip());
         return database(() -> queries.classFrequency(wanted));
     }
 
