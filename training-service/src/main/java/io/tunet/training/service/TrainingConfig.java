@@ -104,6 +104,10 @@ public interface TrainingConfig {
 
         /** Retrain at least this often when there are new labels; absent turns the schedule off. */
         Optional<Duration> every();
+
+        /** How often the triggers are checked (read by the scheduler as {@code training.trigger.check-interval}). */
+        @WithDefault("10s")
+        Duration checkInterval();
     }
 
     interface Gate {

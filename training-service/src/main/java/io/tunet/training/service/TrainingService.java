@@ -210,7 +210,7 @@ public class TrainingService {
     }
 
     /** Checks the label and schedule triggers. */
-    @Scheduled(every = "${training.trigger.check-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${training.trigger.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkTriggers() {
         if (index == null || current.get() != null) {
             return;

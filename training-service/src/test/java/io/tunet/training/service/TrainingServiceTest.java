@@ -1,0 +1,110 @@
+package io.tunet.training.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tunet.schemas.DeadLetter;
+import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.ModelStatus;
+import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.Sample;
+import io.tunet.schemas.topics.Topics;
+import io.tunet.testkit.KafkaBrokerTestResource;
+import io.tunet.testkit.TestBroker;
+import io.tunet.training.EasyFields;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wired application against the testkit broker: labelled samples arrive, the label trigger starts a run,
+ * a PROMOTED version appears on {@code models}; bad feedback goes to {@code feedback-dlq} with its reason; the
+ * REST API and the metrics show what happened.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+class TrainingServiceTest {
+
+    private static final String MODEL = "tunet-app-test";
+    private static final int FIELDS = 33;
+
+    @Test
+    void shouldRetrainFromFeedbackPromoteAVersionAndDeadLetterBadFeedback() throws Exception {
+        TestBroker broker = TestBroker.shared();
+        String prefix = "app-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        try (KafkaProducer<String, Sample> samples = broker.producer(Topics.SAMPLES);
+                KafkaProducer<String, LabelFeedback> feedback = broker.producer(Topics.FEEDBACK)) {
+            for (int n = 0; n < FIELDS; n++) {
+                String id = prefix + n;
+                LabelFeedback labels = EasyFields.feedback("fb-" + id, id, EasyFields.labels(n));
+                if (n < 3) {
+                    // the curator's labels overtake the sample: they wait for it
+                    feedback.send(new ProducerRecord<>(Topics.FEEDBACK.name(), id, labels)).get();
+                    samples.send(new ProducerRecord<>(Topics.SAMPLES.name(), id, EasyFields.sample(id, n, 21))).get();
+                } else {
+                    samples.send(new ProducerRecord<>(Topics.SAMPLES.name(), id, EasyFields.sample(id, n, 21))).get();
+                    feedback.send(new ProducerRecord<>(Topics.FEEDBACK.name(), id, labels)).get();
+                }
+            }
+            feedback.send(new ProducerRecord<>(Topics.FEEDBACK.name(), prefix + "0",
+                    EasyFields.feedback("fb-bad", prefix + "0", 3, 28))).get();
+            feedback.send(new ProducerRecord<>(Topics.FEEDBACK.name(), prefix + "ghost",
+                    EasyFields.feedback("fb-ghost", prefix + "ghost", 5))).get();
+        }
+
+        List<DeadLetter> letters = broker.readKeys(Topics.FEEDBACK_DLQ, List.of(prefix + "0", prefix + "ghost"), 2,
+                Duration.ofSeconds(60)).stream().map(ConsumerRecord::value).toList();
+        assertThat(letters).extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(DeadLetterReason.INVALID_FIELD, DeadLetterReason.UNKNOWN_SAMPLE);
+        assertThat(letters).anySatisfy(l -> assertThat(l.getDetail()).contains("label 28"));
+        assertThat(letters).anySatisfy(l -> assertThat(l.getDetail()).contains(prefix + "ghost did not arrive"));
+
+        List<ModelVersion> versions = broker.read(Topics.MODELS, 2, Duration.ofSeconds(180),
+                r -> MODEL.equals(r.key())).stream().map(ConsumerRecord::value).toList();
+        assertThat(versions).extracting(ModelVersion::getStatus)
+                .containsExactly(ModelStatus.CANDIDATE, ModelStatus.PROMOTED);
+        ModelVersion promoted = versions.get(1);
+        assertThat(promoted.getTrainingSetSize() + promoted.getMetrics().getValidationSize()).isEqualTo(FIELDS);
+
+        awaitNoRun();
+        List<Map<String, Object>> runs = given().get("/training-runs").then().statusCode(200).extract().jsonPath()
+                .getList("$");
+        assertThat(runs).first().satisfies(run -> {
+            assertThat(run.get("outcome")).isEqualTo("promoted");
+            assertThat(((Number) run.get("version")).longValue()).isEqualTo(promoted.getVersion());
+            assertThat((String) run.get("trigger")).contains("new labels");
+        });
+
+        given().post("/training-runs").then().statusCode(202);
+        given().post("/training-runs").then().statusCode(409).body(containsString("in progress"));
+        given().get("/training-runs/current").then().statusCode(200).body(containsString("\"runId\""));
+        awaitNoRun();
+        assertThat(given().get("/training-runs").then().extract().jsonPath().getList("outcome"))
+                .hasSize(2).first().isIn("promoted", "rejected");
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("training_runs_total{outcome=\"promoted\"")
+                .contains("training_dead_letters_total{reason=\"UNKNOWN_SAMPLE\"")
+                .contains("training_dead_letters_total{reason=\"INVALID_FIELD\"")
+                .contains("training_run_duration_seconds_count");
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private static void awaitNoRun() throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (given().get("/training-runs/current").statusCode() != 204) {
+            assertThat(Instant.now()).as("the run did not finish").isBefore(deadline);
+            Thread.sleep(500);
+        }
+    }
+}
