@@ -162,6 +162,7 @@ public final class HpaSynth {
             }
             masks.put(c, BinaryMask.wrap(size, bits));
         }
+        Patterns.haze(scene, green, sceneRandom);
 
         SplittableRandom noiseRandom = stream(seed, index, NOISE_STREAM);
         double[] gain = optics.gain();

@@ -30,6 +30,28 @@ final class Patterns {
         this.k = scene.k;
     }
 
+    /** Highest non-specific green level in a cell; below {@link #MASK_LEVEL}, so never part of a true mask. */
+    static final float HAZE_MAX = 0.025f;
+
+    /**
+     * Adds the faint, non-specific green that real antibodies leave in every cell, so that "some green
+     * here" alone does not reveal a class; it stays below the mask level.
+     */
+    static void haze(Scene s, float[] green, SplittableRandom r) {
+        int n = s.size;
+        for (Cell c : s.cells) {
+            float h = HAZE_MAX * (float) (0.2 + 0.8 * r.nextDouble());
+            for (int y = c.y0; y < c.y1; y++) {
+                int row = y * n;
+                for (int x = c.x0; x < c.x1; x++) {
+                    if (s.owner[row + x] == c.id) {
+                        green[row + x] += h;
+                    }
+                }
+            }
+        }
+    }
+
     /** Draws class {@code c} into {@code target} (all zeros on entry). */
     void draw(int c, float[] target) {
         layer = target;

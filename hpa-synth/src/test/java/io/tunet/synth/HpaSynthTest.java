@@ -63,7 +63,7 @@ class HpaSynthTest {
     }
 
     @Test
-    void trueMasksShouldBeExactlyWhereTheGreenSignalIsWithoutOptics() {
+    void trueMasksShouldBeExactlyWhereTheSpecificGreenSignalIsWithoutOptics() {
         HpaSynth clean = HpaSynth.builder().size(128).optics(Optics.defaults().noiseless()).build();
         for (int i = 0; i < 10; i++) {
             SynthField f = clean.generate(8, i);
@@ -74,7 +74,8 @@ class HpaSynthTest {
                 for (BinaryMask m : f.masks().values()) {
                     inMask |= m.contains(p);
                 }
-                assertEquals(inMask, green[p] > background + 1.5f / 255, f + " pixel " + p);
+                // Mask pixels carry at least MASK_LEVEL of signal; elsewhere there is at most the haze.
+                assertEquals(inMask, green[p] > background + 7.5f / 255, f + " pixel " + p);
             }
         }
     }
