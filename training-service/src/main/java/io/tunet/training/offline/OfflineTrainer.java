@@ -1,0 +1,299 @@
+package io.tunet.training.offline;
+
+import ai.djl.engine.Engine;
+import io.tunet.core.dataset.SplitAssigner;
+import io.tunet.core.image.Channel;
+import io.tunet.core.image.ImageDecodeException;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.model.Networks;
+import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.NonFiniteLossException;
+import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TrainingResult;
+import io.tunet.training.dataset.SampleTensors;
+import io.tunet.training.promotion.PromotionGate;
+import io.tunet.training.report.ReportData;
+import io.tunet.training.report.TrainingReport;
+import io.tunet.training.run.ProgressListener;
+import io.tunet.training.run.RunTrainer;
+import io.tunet.training.run.TrainedModel;
+import io.tunet.training.run.TrainerSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The service's training, offline: {@code train --data <HPA-layout dir> --labels <csv> [--size 128]
+ * [--device gpu]} trains on a directory with a progress bar and writes the ONNX file (thresholds in its
+ * metadata), {@code thresholds.csv} and the same report the service writes. Exit status 2 for bad input
+ * (one line naming the file and problem), 3 for a non-finite loss.
+ */
+@Command(name = "training-service", mixinStandardHelpOptions = true, subcommands = OfflineTrainer.Train.class,
+        description = "Offline mode of the training service.")
+public final class OfflineTrainer implements Runnable {
+
+    private static final List<String> EXTENSIONS = List.of(".png", ".tif", ".tiff", ".jpg", ".jpeg");
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new OfflineTrainer()).execute(args));
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train TUNet (or ResNet34) on an HPA-layout directory and write ONNX, thresholds and a report.")
+    static final class Train implements Callable<Integer> {
+
+        @Option(names = "--data", required = true, description = "Directory with <Id>_<red|green|blue|yellow>.<png|tif|jpg>")
+        Path data;
+
+        @Option(names = "--labels", required = true, description = "Label file (Id,Target), e.g. <data>/train.csv")
+        Path labels;
+
+        @Option(names = "--size", defaultValue = "128", description = "Input size S (default ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default ${DEFAULT-VALUE})")
+        String device;
+
+        @Option(names = "--out", defaultValue = "training-out", description = "Output directory (default ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--arch", defaultValue = "tunet", description = "tunet or resnet34 (default ${DEFAULT-VALUE})")
+        String architecture;
+
+        @Option(names = "--preset", defaultValue = "cpu", description = "cpu or paper (default ${DEFAULT-VALUE})")
+        String preset;
+
+        @Option(names = "--base-width", description = "Base width; the preset's when absent")
+        Integer baseWidth;
+
+        @Option(names = "--depth", description = "Depth; the preset's when absent")
+        Integer depth;
+
+        @Option(names = "--epochs", defaultValue = "10")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "8")
+        int batch;
+
+        @Option(names = "--lr", description = "Peak learning rate; the range test chooses it when absent")
+        Float learningRate;
+
+        @Option(names = "--patience", defaultValue = "3")
+        int patience;
+
+        @Option(names = "--validation-fraction", defaultValue = "0.1")
+        double validationFraction;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Option(names = "--no-augment", description = "Do not augment training batches")
+        boolean noAugment;
+
+        @Option(names = "--model-name", defaultValue = "tunet")
+        String modelName;
+
+        @Option(names = "--no-progress", description = "No progress bar")
+        boolean noProgress;
+
+        @Override
+        public Integer call() {
+            try {
+                return train();
+            } catch (OfflineInputException | IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            } catch (NonFiniteLossException e) {
+                System.err.println("error: " + e.getMessage());
+                return 3;
+            }
+        }
+
+        private int train() throws OfflineInputException {
+            if (!device.equals("cpu") && !device.equals("gpu")) {
+                throw new OfflineInputException("--device must be cpu or gpu, got '" + device + "'");
+            }
+            if (device.equals("gpu") && Engine.getEngine(Networks.TRAINING_ENGINE).getGpuCount() == 0) {
+                throw new OfflineInputException("--device gpu: PyTorch sees no GPU (put a CUDA build of "
+                        + "pytorch-native on the class path and check the driver)");
+            }
+            if (!Files.isDirectory(data)) {
+                throw new OfflineInputException("--data " + data + " is not a directory");
+            }
+            TunetConfig base = TunetConfig.preset(preset);
+            TunetConfig config = new TunetConfig(size, baseWidth == null ? base.baseWidth() : baseWidth,
+                    depth == null ? base.depth() : depth, base.dropout());
+            NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
+            TrainerSettings settings = new TrainerSettings(epochs, batch,
+                    learningRate == null ? Float.NaN : learningRate, patience, !noAugment, seed);
+            List<LabelsFile.Row> rows = LabelsFile.read(labels);
+            System.err.printf(Locale.ROOT, "decoding %d samples at %d² ...%n", rows.size(), size);
+            List<TrainingData.Sample> samples = decode(rows);
+            List<TrainingData.Sample> train = new ArrayList<>();
+            List<TrainingData.Sample> validation = new ArrayList<>();
+            samples.forEach(s -> (SplitAssigner.isValidation(s.id(), validationFraction) ? validation : train).add(s));
+            if (train.isEmpty() || validation.isEmpty()) {
+                throw new OfflineInputException(labels + ": " + samples.size() + " samples leave an empty split at "
+                        + "validation fraction " + validationFraction);
+            }
+            TrainingData trainingData = new TrainingData(train, validation, size);
+            try {
+                Files.createDirectories(out);
+            } catch (IOException e) {
+                throw new OfflineInputException("cannot create --out " + out + ": " + e.getMessage());
+            }
+            TrainedModel trained;
+            try (Progress progress = new Progress(!noProgress)) {
+                trained = RunTrainer.train(spec, trainingData, settings, null, modelName, 1, out, progress, () -> false);
+            }
+            var baseline = PromotionGate.baseline(train.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new),
+                    validation.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new));
+            Path report = TrainingReport.write(out, new ReportData(modelName, 1, "offline", "offline: " + data,
+                    "directory " + data.toAbsolutePath().normalize(), spec, trained,
+                    train.stream().map(TrainingData.Sample::labels).toList(), validation.size(), null, null, baseline, null));
+            Path thresholds = out.resolve("thresholds.csv");
+            StringBuilder csv = new StringBuilder("class,name,threshold\n");
+            float[] values = trained.validation().thresholds();
+            for (int c = 0; c < values.length; c++) {
+                csv.append(c).append(',').append(io.tunet.schemas.HpaClasses.name(c)).append(',')
+                        .append(String.format(Locale.ROOT, "%.4f", values[c])).append('\n');
+            }
+            try {
+                Files.writeString(thresholds, csv, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new OfflineInputException("cannot write " + thresholds + ": " + e.getMessage());
+            }
+            System.out.printf(Locale.ROOT, "validation macro-F1 %.4f (baseline %.4f); wrote %s, %s, %s%n",
+                    trained.validation().metrics().macroF1(), baseline.macroF1(), trained.onnx(), thresholds, report);
+            return 0;
+        }
+
+        private List<TrainingData.Sample> decode(List<LabelsFile.Row> rows) throws OfflineInputException {
+            ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+            try {
+                List<Future<TrainingData.Sample>> futures = new ArrayList<>();
+                for (LabelsFile.Row row : rows) {
+                    futures.add(pool.submit(() -> load(row)));
+                }
+                List<TrainingData.Sample> samples = new ArrayList<>();
+                for (Future<TrainingData.Sample> future : futures) {
+                    samples.add(future.get());
+                }
+                return samples;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof OfflineInputException cause) {
+                    throw cause;
+                }
+                throw new OfflineInputException("decoding failed: " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OfflineInputException("interrupted while decoding " + data);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private TrainingData.Sample load(LabelsFile.Row row) throws OfflineInputException {
+            List<byte[]> stains = new ArrayList<>(4);
+            for (Channel channel : Channel.values()) {
+                Path file = stainFile(row.id(), channel);
+                try {
+                    stains.add(Files.readAllBytes(file));
+                } catch (IOException e) {
+                    throw new OfflineInputException("cannot read " + file + ": " + e.getMessage());
+                }
+            }
+            try {
+                return SampleTensors.fromEncoded(row.id(), row.labels(), stains, size);
+            } catch (ImageDecodeException e) {
+                throw new OfflineInputException("sample " + row.id() + " in " + data + ": " + e.getMessage());
+            }
+        }
+
+        private Path stainFile(String id, Channel channel) throws OfflineInputException {
+            for (String extension : EXTENSIONS) {
+                Path file = data.resolve(id + "_" + channel.fileSuffix() + extension);
+                if (Files.isRegularFile(file)) {
+                    return file;
+                }
+            }
+            throw new OfflineInputException("missing stain file " + data.resolve(id + "_" + channel.fileSuffix() + ".png")
+                    + " (also looked for .tif, .tiff, .jpg, .jpeg)");
+        }
+    }
+
+    /** A progress bar per epoch on standard error. */
+    private static final class Progress implements ProgressListener, AutoCloseable {
+
+        private final boolean enabled;
+        private ProgressBar bar;
+        private int epochs;
+        private int steps;
+
+        Progress(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public void phase(String phase) {
+            close();
+            System.err.println(phase + " ...");
+        }
+
+        @Override
+        public void started(int epochs, int stepsPerEpoch) {
+            this.epochs = epochs;
+            this.steps = stepsPerEpoch;
+        }
+
+        @Override
+        public void step(int epoch, int step, double loss) {
+            if (!enabled) {
+                return;
+            }
+            if (step == 1) {
+                close();
+                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
+                        .setStyle(ProgressBarStyle.ASCII).showSpeed().build();
+            }
+            bar.step();
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", loss));
+        }
+
+        @Override
+        public void epoch(TrainingResult.EpochStats stats) {
+            close();
+            System.err.printf(Locale.ROOT, "epoch %d: train loss %.4f, validation loss %.4f, validation macro-F1 %.3f%n",
+                    stats.epoch(), stats.trainLoss(), stats.validationLoss(), stats.validationMacroF1());
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+}
