@@ -19,7 +19,7 @@ final class KafkaOptions {
             description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP or ${DEFAULT-VALUE}).")
     String bootstrap;
 
-    @Option(names = "--blob-root", defaultValue = "${env:TUNET_BLOB_ROOT:-.tunet/blobs}",
+    @Option(names = "--blob-root", defaultValue = "${env:TUNET_BLOB_STORE:-.tunet/blobs}",
             description = "Blob store directory for images above the inline limit (default: ${DEFAULT-VALUE}).")
     Path blobRoot;
 
