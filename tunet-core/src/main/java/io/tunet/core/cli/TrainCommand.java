@@ -74,6 +74,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Decision thresholds: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     TrainingOptions.ThresholdStrategy thresholdStrategy;
 
+    @Option(names = "--segmentation-weight", defaultValue = "0.4",
+            description = "α in α·(1 − Dice) + (1 − α)·focal (default: ${DEFAULT-VALUE}).")
+    float segmentationWeight;
+
+    @Option(names = "--focal-gamma", defaultValue = "2", description = "Focal loss γ (default: ${DEFAULT-VALUE}).")
+    float focalGamma;
+
     @Option(names = "--no-augment", description = "Train without augmentation.")
     boolean noAugment;
 
@@ -95,6 +102,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
                 .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(validationFraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
+                .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma)
                 .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights);
         if (learningRate != null) {
             options.optLearningRate(learningRate);
