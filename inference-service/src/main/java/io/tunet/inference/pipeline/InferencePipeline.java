@@ -93,7 +93,7 @@ public final class InferencePipeline implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicBoolean consuming = new AtomicBoolean(true);
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final AtomicBoolean joined = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     /** A polled record and when it was polled. */
@@ -164,9 +164,9 @@ public final class InferencePipeline implements AutoCloseable {
         workers.forEach(Thread::start);
     }
 
-    /** Whether the pipeline consumes: subscribed, with a model, and no fatal error. */
+    /** Whether the pipeline consumes: a model serves, the consumer joined its group, no fatal error. */
     public boolean ready() {
-        return subscribed.get() && failure.get() == null && running.get();
+        return joined.get() && failure.get() == null && running.get();
     }
 
     /** The error that stopped the pipeline, if any (it then consumes nothing more and commits nothing more). */
@@ -195,7 +195,6 @@ public final class InferencePipeline implements AutoCloseable {
                 return;
             }
             consumer.subscribe(List.of(Topics.SAMPLES.name()), new Rebalance());
-            subscribed.set(true);
             long lastCommit = System.nanoTime();
             while (consuming.get() && failure.get() == null) {
                 pauseWhileBacklogged();
@@ -220,7 +219,7 @@ public final class InferencePipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             fail("the samples consumer failed", e);
         } finally {
-            subscribed.set(false);
+            joined.set(false);
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -273,6 +272,8 @@ public final class InferencePipeline implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // called on every completed join, also with no partitions (more instances than partitions)
+            joined.set(true);
             LOG.info("consuming {}", partitions);
         }
 

@@ -12,7 +12,7 @@ public final class ModelHealthChecks {
     private ModelHealthChecks() {
     }
 
-    /** Ready once a model serves and the samples consumer has subscribed. */
+    /** Ready once a model serves and the samples consumer has joined its group. */
     @Readiness
     @ApplicationScoped
     public static class Ready implements HealthCheck {
