@@ -285,7 +285,7 @@ class InferencePipelineTest {
     }
 
     private static void publishModel(TestBroker broker, ModelVersion version) throws Exception {
-        Broker.send(broker, Topics.MODELS, Map.of(version.getModelName(), version));
+        Broker.send(broker, Topics.MODELS, Map.of(Topics.modelKey(version.getModelName(), version.getVersion()), version));
     }
 
     private static Map<TopicPartition, Long> committed(TestBroker broker, String group) throws Exception {
