@@ -106,7 +106,7 @@ class ResultsIngestionTest {
     @Order(3)
     void shouldNeverTakeAModelVersionBackToAnEarlierStatus() throws Exception {
         Sink.publish(Topics.MODELS, List.of(Fixtures.modelVersion(1, ModelStatus.CANDIDATE, 0.41)),
-                ModelVersion::getModelName);
+                v -> Topics.modelKey(v.getModelName(), v.getVersion()));
         Sink.awaitCaughtUp(Duration.ofSeconds(30));
 
         assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_versions WHERE version = 1 AND status = 'PROMOTED'"))
@@ -137,7 +137,7 @@ class ResultsIngestionTest {
         Sink.publish(Topics.MASKS, masks, SegmentationMask::getSampleId);
         Sink.publish(Topics.MODELS, List.of(Fixtures.modelVersion(1, ModelStatus.CANDIDATE, 0.41),
                 Fixtures.modelVersion(1, ModelStatus.PROMOTED, 0.41),
-                Fixtures.modelVersion(2, ModelStatus.REJECTED, 0.38)), ModelVersion::getModelName);
+                Fixtures.modelVersion(2, ModelStatus.REJECTED, 0.38)), v -> Topics.modelKey(v.getModelName(), v.getVersion()));
         Sink.publish(Topics.SAMPLES_INCOMPLETE, List.of(Fixtures.incomplete("ingest-incomplete", PLATE, "C01")),
                 IncompleteSample::getSampleId);
         Sink.publish(Topics.ACQUISITIONS_DLQ, List.of(Fixtures.deadLetter("ingest-dead", 42)),

@@ -22,8 +22,9 @@ import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.serde.AvroSerdes;
 
 /**
- * The catalogue of every topic of the line (DESIGN §1). Keys are sample ids except on {@code models},
- * keyed by model name and compacted so the latest record per model is the registry's state.
+ * The catalogue of every topic of the line (DESIGN §1). Keys are sample ids except on {@code models}, keyed
+ * by {@link #modelKey(String, long)} and compacted so the latest record of every version is kept: a REJECTED
+ * challenger published after a PROMOTED champion must not compact the champion away.
  */
 public final class Topics {
 
@@ -67,7 +68,7 @@ public final class Topics {
     public static final Topic<String, DeadLetter> FEEDBACK_DLQ = new Topic<>("feedback-dlq",
             Serdes.String(), AvroSerdes.of(DeadLetter.class), DATA_PARTITIONS, MIB, Map.of());
 
-    /** The model registry: latest ModelVersion per model name; one partition keeps versions ordered. */
+    /** The model registry: latest ModelVersion per model version; one partition keeps versions ordered. */
     public static final Topic<String, ModelVersion> MODELS = new Topic<>("models",
             Serdes.String(), AvroSerdes.of(ModelVersion.class), 1, MIB,
             Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
@@ -76,6 +77,11 @@ public final class Topics {
             ACQUISITIONS_DLQ, SAMPLES_DLQ, CLASSIFICATIONS, MASKS, FEEDBACK, FEEDBACK_DLQ, MODELS);
 
     private Topics() {
+    }
+
+    /** The key of a {@code models} record: {@code <modelName>/<version>}. */
+    public static String modelKey(String modelName, long version) {
+        return modelName + "/" + version;
     }
 
     /** Every topic of the line. */

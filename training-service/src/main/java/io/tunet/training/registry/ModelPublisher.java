@@ -38,7 +38,7 @@ public final class ModelPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes the versions, in order, keyed by model name, as one transaction.
+     * Publishes the versions, in order, keyed by {@link Topics#modelKey}, as one transaction.
      *
      * @throws KafkaException if the transaction cannot be committed (it is aborted; nothing is visible)
      */
@@ -46,7 +46,8 @@ public final class ModelPublisher implements AutoCloseable {
         producer.beginTransaction();
         try {
             for (ModelVersion version : versions) {
-                producer.send(new ProducerRecord<>(Topics.MODELS.name(), version.getModelName(), version)).get();
+                producer.send(new ProducerRecord<>(Topics.MODELS.name(),
+                        Topics.modelKey(version.getModelName(), version.getVersion()), version)).get();
             }
             producer.commitTransaction();
         } catch (ExecutionException e) {

@@ -73,7 +73,7 @@ class KilledRunTest {
         }
 
         assertThat(data.resolve("runs").resolve("killed-run").resolve(TrainingRunner.RUNNING_MARKER)).exists();
-        assertThat(broker.read(Topics.MODELS, 1, Duration.ofSeconds(5), r -> model.equals(r.key()))).isEmpty();
+        assertThat(broker.read(Topics.MODELS, 1, Duration.ofSeconds(5), r -> model.equals(r.value().getModelName()))).isEmpty();
 
         Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (DatasetIndex index = DatasetIndex.open(data); ModelPublisher publisher = new ModelPublisher(client,

@@ -89,7 +89,7 @@ class TrainingRunnerTest {
     }
 
     private static List<ModelVersion> published(int atLeast, Duration timeout) {
-        return broker.read(Topics.MODELS, atLeast, timeout, r -> MODEL.equals(r.key())).stream()
+        return broker.read(Topics.MODELS, atLeast, timeout, r -> MODEL.equals(r.value().getModelName())).stream()
                 .map(ConsumerRecord::value).toList();
     }
 

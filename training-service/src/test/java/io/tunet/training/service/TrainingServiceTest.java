@@ -70,7 +70,7 @@ class TrainingServiceTest {
         assertThat(letters).anySatisfy(l -> assertThat(l.getDetail()).contains(prefix + "ghost did not arrive"));
 
         List<ModelVersion> versions = broker.read(Topics.MODELS, 2, Duration.ofSeconds(180),
-                r -> MODEL.equals(r.key())).stream().map(ConsumerRecord::value).toList();
+                r -> MODEL.equals(r.value().getModelName())).stream().map(ConsumerRecord::value).toList();
         assertThat(versions).extracting(ModelVersion::getStatus)
                 .containsExactly(ModelStatus.CANDIDATE, ModelStatus.PROMOTED);
         ModelVersion promoted = versions.get(1);
