@@ -66,6 +66,7 @@ public final class TestBroker {
             broker = new TestBroker(null, null).startInJvm();
         }
         broker.createCatalogueTopics();
+        broker.awaitPartitionLeaders();
         return broker;
     }
 
@@ -109,6 +110,26 @@ public final class TestBroker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until every catalogue partition answers a ListOffsets request, which only a partition's leader
+     * serves. Right after topic creation the broker can still refuse produce requests with
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer's retry of such a first batch was seen to wedge on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER; tests start only once leadership is in place.
+     */
+    private void awaitPartitionLeaders() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Topic<?, ?> topic : Topics.all()) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.add(new TopicPartition(topic.name(), p));
+            }
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clientProperties(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.endOffsets(partitions, Duration.ofSeconds(60));
         }
     }
 
