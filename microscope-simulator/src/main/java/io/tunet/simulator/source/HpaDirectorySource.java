@@ -8,9 +8,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.tunet.core.dataset.HpaDirectory;
 import io.tunet.core.image.DecodeLimits;
 import io.tunet.core.image.ImageCodec;
 import io.tunet.core.image.ImageDecodeException;
@@ -27,8 +27,6 @@ import io.tunet.simulator.publish.EncodedImage;
  */
 public final class HpaDirectorySource {
 
-    /** Ids may not name other directories: no separators, no {@code ..}, nothing but these characters. */
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Map<Stain, String> SUFFIX = new EnumMap<>(Map.of(
             Stain.RED_MICROTUBULES, "red", Stain.GREEN_PROTEIN, "green",
             Stain.BLUE_NUCLEUS, "blue", Stain.YELLOW_ER, "yellow"));
@@ -172,7 +170,8 @@ public final class HpaDirectorySource {
     }
 
     private static void requireSafe(String id, String what) throws SourceException {
-        if (!SAFE_ID.matcher(id).matches() || id.contains("..")) {
+        // the same rule the training side applies, so an id publishable here is loadable there
+        if (!HpaDirectory.isSafeId(id)) {
             throw new SourceException(what + " '" + id + "' is not a safe sample id (letters, digits, '.', '_', '-')");
         }
     }
