@@ -14,12 +14,10 @@ import io.tunet.core.augment.Augmenter;
 import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.loss.TunetLoss;
 import io.tunet.core.masks.GroundTruthMasks;
-import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import io.tunet.core.onnx.OnnxExporter;
 import io.tunet.core.onnx.OnnxModelMetadata;
-import io.tunet.core.onnx.TunetPrediction;
 import io.tunet.core.thresholds.ThresholdFitter;
 import io.tunet.core.training.CosineWarmRestarts;
 import io.tunet.core.training.Evaluation;
@@ -126,7 +124,7 @@ public final class RunTrainer {
             int step = 0;
             for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                List<TrainingData.Sample> order = shuffled(data.train(), rng);
+                List<TrainingData.Sample> order = TrainingStep.shuffled(data.train(), rng);
                 double lossSum = 0;
                 List<float[]> trainProbabilities = new ArrayList<>();
                 List<boolean[]> trainTruth = new ArrayList<>();
@@ -158,7 +156,7 @@ public final class RunTrainer {
                 trainedSamples += order.size();
                 double[] validation = validate(trainer, spec, data, batchSize);
                 TrainingResult.EpochStats stats = new TrainingResult.EpochStats(epoch, lossSum / order.size(),
-                        macroF1AtHalf(trainProbabilities.toArray(float[][]::new), trainTruth.toArray(boolean[][]::new)),
+                        Evaluation.macroF1AtHalf(trainProbabilities.toArray(float[][]::new), trainTruth.toArray(boolean[][]::new)),
                         validation[0], validation[1], schedule.getNewValue(step), (System.nanoTime() - epochStart) / 1e9);
                 history.add(stats);
                 listener.epoch(stats);
@@ -179,7 +177,7 @@ public final class RunTrainer {
             listener.phase("fitting thresholds and exporting");
             Path checkpoint = saveCheckpoint(model, spec, bestEpoch, out);
             Evaluation.Scores scores = Evaluation.score(data.validation(), data.size(), batchSize,
-                    images -> predict(trainer, spec, images));
+                    images -> TrainingStep.predict(trainer, spec, images));
             float[] thresholds = ThresholdFitter.maxF1(scores.probabilities(), scores.truth());
             Evaluation.Report report = Evaluation.report(scores, thresholds);
             OnnxModelMetadata metadata = OnnxModelMetadata.untuned(modelName, Long.toString(version), spec.inputSize())
@@ -258,46 +256,7 @@ public final class RunTrainer {
                 }
             }
         }
-        return new double[] {lossSum / samples.size(), macroF1AtHalf(probabilities, truth)};
-    }
-
-    private static double macroF1AtHalf(float[][] probabilities, boolean[][] truth) {
-        return MultiLabelMetrics.compute(truth, ThresholdFitter.apply(probabilities, Evaluation.halfThresholds()))
-                .macroF1();
-    }
-
-    private static TunetPrediction predict(Trainer trainer, NetworkSpec spec, float[][] images) {
-        int size = spec.inputSize();
-        float[] flat = new float[images.length * 4 * size * size];
-        for (int i = 0; i < images.length; i++) {
-            System.arraycopy(images[i], 0, flat, i * images[i].length, images[i].length);
-        }
-        try (NDManager manager = trainer.getManager().newSubManager()) {
-            NDList out = trainer.evaluate(new NDList(manager.create(flat, new Shape(images.length, 4, size, size))));
-            float[][] probabilities = rows(Activation.sigmoid(out.get(0)).toFloatArray(), images.length);
-            float[][] masks = spec.hasMasks() ? rows(out.get(1).toFloatArray(), images.length) : null;
-            return new TunetPrediction(probabilities, masks, size);
-        }
-    }
-
-    private static float[][] rows(float[] values, int rows) {
-        int length = values.length / rows;
-        float[][] result = new float[rows][];
-        for (int i = 0; i < rows; i++) {
-            result[i] = Arrays.copyOfRange(values, i * length, (i + 1) * length);
-        }
-        return result;
-    }
-
-    private static List<TrainingData.Sample> shuffled(List<TrainingData.Sample> samples, SplittableRandom rng) {
-        List<TrainingData.Sample> order = new ArrayList<>(samples);
-        for (int i = order.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            TrainingData.Sample swap = order.get(i);
-            order.set(i, order.get(j));
-            order.set(j, swap);
-        }
-        return order;
+        return new double[] {lossSum / samples.size(), Evaluation.macroF1AtHalf(probabilities, truth)};
     }
 
     private static Map<String, float[]> snapshot(Model model) {

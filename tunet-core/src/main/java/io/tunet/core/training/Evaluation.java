@@ -88,6 +88,11 @@ public final class Evaluation {
         return new Report(metrics, thresholds.clone(), scores.meanDice(), scores.probabilities().length);
     }
 
+    /** Macro-F1 with every class decided at 0.5: the per-epoch figure, before thresholds are fitted. */
+    public static double macroF1AtHalf(float[][] probabilities, boolean[][] truth) {
+        return MultiLabelMetrics.compute(truth, ThresholdFitter.apply(probabilities, halfThresholds())).macroF1();
+    }
+
     /** Thresholds of 0.5 for every class (before fitting). */
     public static float[] halfThresholds() {
         float[] half = new float[HpaClasses.COUNT];

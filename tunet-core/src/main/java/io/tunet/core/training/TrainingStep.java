@@ -3,6 +3,8 @@ package io.tunet.core.training;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -15,6 +17,11 @@ import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.loss.TunetLoss;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
+import io.tunet.core.onnx.TunetPrediction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 
 /** One optimisation step, and the trainer it runs on: Adam with a learning-rate schedule. */
 public final class TrainingStep {
@@ -69,5 +76,41 @@ public final class TrainingStep {
         }
         trainer.step();
         return new Outcome(loss, probabilities);
+    }
+
+    /** Runs a batch through the trainer's network in evaluation mode: sigmoid probabilities and masks. */
+    public static TunetPrediction predict(Trainer trainer, NetworkSpec spec, float[][] images) {
+        int size = spec.inputSize();
+        float[] flat = new float[images.length * 4 * size * size];
+        for (int i = 0; i < images.length; i++) {
+            System.arraycopy(images[i], 0, flat, i * images[i].length, images[i].length);
+        }
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDList out = trainer.evaluate(new NDList(manager.create(flat, new Shape(images.length, 4, size, size))));
+            float[][] probabilities = rows(Activation.sigmoid(out.get(0)).toFloatArray(), images.length);
+            float[][] masks = spec.hasMasks() ? rows(out.get(1).toFloatArray(), images.length) : null;
+            return new TunetPrediction(probabilities, masks, size);
+        }
+    }
+
+    /** A Fisher-Yates shuffled copy, driven by the caller's seeded generator so epochs are repeatable. */
+    public static List<TrainingData.Sample> shuffled(List<TrainingData.Sample> samples, SplittableRandom rng) {
+        List<TrainingData.Sample> order = new ArrayList<>(samples);
+        for (int i = order.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            TrainingData.Sample swap = order.get(i);
+            order.set(i, order.get(j));
+            order.set(j, swap);
+        }
+        return order;
+    }
+
+    private static float[][] rows(float[] values, int rows) {
+        int length = values.length / rows;
+        float[][] result = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            result[i] = Arrays.copyOfRange(values, i * length, (i + 1) * length);
+        }
+        return result;
     }
 }

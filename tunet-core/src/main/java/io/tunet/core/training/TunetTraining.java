@@ -6,14 +6,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
 import io.tunet.core.augment.Augmenter;
 import io.tunet.core.loss.FocalLoss;
-import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import io.tunet.core.onnx.OnnxExporter;
@@ -109,7 +107,7 @@ public final class TunetTraining {
             int step = 0;
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                List<TrainingData.Sample> order = shuffled(data.train(), rng);
+                List<TrainingData.Sample> order = TrainingStep.shuffled(data.train(), rng);
                 double lossSum = 0;
                 List<float[]> trainProbabilities = new ArrayList<>();
                 List<boolean[]> trainTruth = new ArrayList<>();
@@ -146,7 +144,7 @@ public final class TunetTraining {
                     throw new NonFiniteLossException(String.format(Locale.ROOT,
                             "training stopped: validation loss is %s after epoch %d", validation.loss(), epoch));
                 }
-                double trainF1 = macroF1AtHalf(trainProbabilities.toArray(float[][]::new),
+                double trainF1 = Evaluation.macroF1AtHalf(trainProbabilities.toArray(float[][]::new),
                         trainTruth.toArray(boolean[][]::new));
                 TrainingResult.EpochStats stats = new TrainingResult.EpochStats(epoch, lossSum / order.size(),
                         trainF1, validation.loss(), validation.macroF1AtHalf(), schedule.getNewValue(step),
@@ -168,7 +166,7 @@ public final class TunetTraining {
             boolean stoppedEarly = history.size() < options.epochs();
             Path checkpoint = saveCheckpoint(model, spec, bestEpoch, options.outputDirectory());
 
-            Evaluation.BatchModel pytorch = images -> predict(trainer, spec, images);
+            Evaluation.BatchModel pytorch = images -> TrainingStep.predict(trainer, spec, images);
             Evaluation.Scores scores = Evaluation.score(data.validation(), data.size(), batchSize, pytorch);
             float[] thresholds = options.thresholdStrategy() == TrainingOptions.ThresholdStrategy.MAX_F1
                     ? ThresholdFitter.maxF1(scores.probabilities(), scores.truth())
@@ -222,36 +220,7 @@ public final class TunetTraining {
                 }
             }
         }
-        return new Validation(lossSum / samples.size(), macroF1AtHalf(probabilities, truth));
-    }
-
-    private static double macroF1AtHalf(float[][] probabilities, boolean[][] truth) {
-        MultiLabelMetrics metrics = MultiLabelMetrics.compute(truth,
-                ThresholdFitter.apply(probabilities, Evaluation.halfThresholds()));
-        return metrics.macroF1();
-    }
-
-    private static TunetPrediction predict(Trainer trainer, NetworkSpec spec, float[][] images) {
-        int size = spec.inputSize();
-        float[] flat = new float[images.length * 4 * size * size];
-        for (int i = 0; i < images.length; i++) {
-            System.arraycopy(images[i], 0, flat, i * images[i].length, images[i].length);
-        }
-        try (NDManager manager = trainer.getManager().newSubManager()) {
-            NDList out = trainer.evaluate(new NDList(manager.create(flat, new Shape(images.length, 4, size, size))));
-            float[][] probabilities = split(Activation.sigmoid(out.get(0)).toFloatArray(), images.length);
-            float[][] masks = spec.hasMasks() ? split(out.get(1).toFloatArray(), images.length) : null;
-            return new TunetPrediction(probabilities, masks, size);
-        }
-    }
-
-    private static float[][] split(float[] values, int rows) {
-        int length = values.length / rows;
-        float[][] result = new float[rows][];
-        for (int i = 0; i < rows; i++) {
-            result[i] = Arrays.copyOfRange(values, i * length, (i + 1) * length);
-        }
-        return result;
+        return new Validation(lossSum / samples.size(), Evaluation.macroF1AtHalf(probabilities, truth));
     }
 
     private static double onnxDifference(Path onnx, List<TrainingData.Sample> samples, int batchSize,
@@ -277,17 +246,6 @@ public final class TunetTraining {
             }
         }
         return max;
-    }
-
-    private static List<TrainingData.Sample> shuffled(List<TrainingData.Sample> samples, SplittableRandom rng) {
-        List<TrainingData.Sample> order = new ArrayList<>(samples);
-        for (int i = order.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            TrainingData.Sample swap = order.get(i);
-            order.set(i, order.get(j));
-            order.set(j, swap);
-        }
-        return order;
     }
 
     private static ProgressBar progressBar(TrainingOptions options, String task, int samples) {
