@@ -14,11 +14,14 @@ import java.util.SplittableRandom;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.tunet.schemas.Acquisition;
 import io.tunet.schemas.FeedbackSource;
 import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.serde.RecordDecodingException.Reason;
 
@@ -69,6 +73,20 @@ class AvroSerdeTest {
         assertThat(decoded.getLabelledAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
         assertThat(decoded.getSource()).as("added field takes its default").isEqualTo(FeedbackSource.OTHER);
         assertThat(decoded.getComment()).isNull();
+    }
+
+    @Test
+    void shouldReadAModelVersionWrittenBeforeTheCheckpointField() throws IOException {
+        Schema v1 = parse("/io/tunet/schemas/history/ModelVersion-v1.avsc");
+        ModelVersion current = Records.all().stream().filter(ModelVersion.class::isInstance)
+                .map(ModelVersion.class::cast).findFirst().orElseThrow();
+        GenericRecord old = asWrittenBy(v1, ModelVersion.newBuilder(current).setCheckpoint(null).build());
+
+        ModelVersion decoded = AvroSerdes.of(ModelVersion.class).decode("models", singleObject(v1, old));
+
+        assertThat(decoded.getVersion()).isEqualTo(current.getVersion());
+        assertThat(decoded.getOnnx()).isEqualTo(current.getOnnx());
+        assertThat(decoded.getCheckpoint()).as("added field takes its default").isNull();
     }
 
     @Test
@@ -205,6 +223,16 @@ class AvroSerdeTest {
         try (InputStream in = AvroSerdeTest.class.getResourceAsStream(resource)) {
             return new Schema.Parser().parse(in);
         }
+    }
+
+    /** The record as an older writer with {@code schema} held it (fields it lacks are dropped). */
+    private static GenericRecord asWrittenBy(Schema schema, SpecificRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        return new GenericDatumReader<GenericRecord>(record.getSchema(), schema)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
     }
 
     private static byte[] singleObject(Schema schema, GenericRecord record) throws IOException {

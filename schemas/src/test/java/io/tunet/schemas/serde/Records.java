@@ -87,7 +87,8 @@ final class Records {
                 .setArchitecture("tunet-cpu").setOnnx(blobRef()).setInputSize(128).setThresholds(boxed(filled(0.3f)))
                 .setMetrics(ModelMetrics.newBuilder().setMacroF1(0.61).setMicroF1(0.72).setPrecision(0.7).setRecall(0.6)
                         .setPerClassF1(java.util.Collections.nCopies(28, 0.61)).setDice(0.55).setValidationSize(1000).build())
-                .setTrainingSetSize(8000).setSnapshotId("snap-2026-11-25").setParentVersion(3L).setCreatedAt(T0).build();
+                .setTrainingSetSize(8000).setSnapshotId("snap-2026-11-25").setParentVersion(3L).setCreatedAt(T0)
+                .setCheckpoint(blobRef()).build();
         return List.of(acquisition, sample, incomplete, deadLetter, classification, mask, feedback, model);
     }
 
