@@ -170,7 +170,7 @@ public final class OfflineTrainer implements Runnable {
             var baseline = PromotionGate.baseline(train.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new),
                     validation.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new));
             Path report = TrainingReport.write(out, new ReportData(modelName, 1, "offline", "offline: " + data,
-                    "directory " + data.toAbsolutePath().normalize(), spec, trained,
+                    "directory " + data.toAbsolutePath().normalize(), spec, trained, "trained from scratch",
                     train.stream().map(TrainingData.Sample::labels).toList(), validation.size(), null, null, baseline, null));
             Path thresholds = out.resolve("thresholds.csv");
             StringBuilder csv = new StringBuilder("class,name,threshold\n");

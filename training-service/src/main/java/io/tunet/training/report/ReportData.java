@@ -16,6 +16,7 @@ import java.util.List;
  * @param snapshotId the data snapshot
  * @param network the network trained
  * @param trained history, validation scores, thresholds
+ * @param start where the weights started (warm start from which champion, or from scratch and why)
  * @param trainingLabels label sets of the training split (for the dataset figures)
  * @param validationSize validation samples
  * @param championVersion the champion compared with, or null
@@ -24,6 +25,6 @@ import java.util.List;
  * @param decision the promotion gate's verdict, or null (offline training has no gate)
  */
 public record ReportData(String modelName, long version, String runId, String trigger, String snapshotId,
-        NetworkSpec network, TrainedModel trained, List<int[]> trainingLabels, int validationSize,
+        NetworkSpec network, TrainedModel trained, String start, List<int[]> trainingLabels, int validationSize,
         Long championVersion, MultiLabelMetrics champion, MultiLabelMetrics baseline, GateDecision decision) {
 }

@@ -203,7 +203,7 @@ public final class TrainingReport {
                     + "hash of the sample id)%n", data.snapshotId(), data.trainingLabels().size(), data.validationSize()));
             md.append(String.format(Locale.ROOT, "- network: %s, %s; %s; peak learning rate %.2e; %.1f training "
                             + "samples/s%n", data.network().architecture().id(), data.network().config(),
-                    data.trained().warmStarted() ? "warm start from the champion" : "trained from scratch",
+                    data.start(),
                     data.trained().learningRate(), data.trained().trainingSamplesPerSecond()));
             md.append(String.format(Locale.ROOT, "- kept epoch %d of %d (lowest validation loss)%n",
                     data.trained().bestEpoch(), data.trained().history().size()));

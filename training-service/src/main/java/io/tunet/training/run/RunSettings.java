@@ -10,12 +10,12 @@ import io.tunet.training.promotion.GateSettings;
  * @param network the network trained
  * @param trainer epochs, batch, rate, patience, augmentation, seed
  * @param validationFraction share of samples in the validation split (by a hash of the sample id)
- * @param warmStart start from the champion's weights when they are available and of the same network
+ * @param warmStart whether to start from the champion's published checkpoint, and what to do without it
  * @param gate the promotion rules
  * @param minTrainingSamples fewer labelled training samples than this and the run does not start
  */
 public record RunSettings(String modelName, NetworkSpec network, TrainerSettings trainer, double validationFraction,
-        boolean warmStart, GateSettings gate, int minTrainingSamples) {
+        WarmStart warmStart, GateSettings gate, int minTrainingSamples) {
 
     public RunSettings {
         if (modelName == null || modelName.isBlank()) {
@@ -23,6 +23,9 @@ public record RunSettings(String modelName, NetworkSpec network, TrainerSettings
         }
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be in (0, 1): " + validationFraction);
+        }
+        if (warmStart == null) {
+            throw new IllegalArgumentException("warm start must be given (OFF, PREFERRED or REQUIRED)");
         }
         if (minTrainingSamples < 1) {
             throw new IllegalArgumentException("minimum training samples must be positive: " + minTrainingSamples);
@@ -34,8 +37,8 @@ public record RunSettings(String modelName, NetworkSpec network, TrainerSettings
         return new RunSettings(modelName, network, other, validationFraction, warmStart, gate, minTrainingSamples);
     }
 
-    /** The same settings with warm start on or off. */
-    public RunSettings withWarmStart(boolean other) {
+    /** The same settings with another warm-start policy. */
+    public RunSettings withWarmStart(WarmStart other) {
         return new RunSettings(modelName, network, trainer, validationFraction, other, gate, minTrainingSamples);
     }
 }

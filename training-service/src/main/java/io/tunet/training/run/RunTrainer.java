@@ -184,7 +184,7 @@ public final class RunTrainer {
                     .withThresholds(thresholds);
             Path onnx = OnnxExporter.export(model.getBlock(), metadata, out.resolve(modelName + "-" + version + ".onnx"));
             return new TrainedModel(history, bestEpoch, peakRate, report, onnx, checkpoint,
-                    trainedSamples / Math.max(1e-9, trainingNanos / 1e9), initialWeights != null);
+                    trainedSamples / Math.max(1e-9, trainingNanos / 1e9));
         }
     }
 

@@ -15,11 +15,9 @@ import java.util.List;
  * @param onnx the exported ONNX file (thresholds in its metadata)
  * @param checkpoint the DJL parameter file of the kept weights ({@code network.properties} beside it)
  * @param trainingSamplesPerSecond training throughput
- * @param warmStarted whether training started from the champion's weights
  */
 public record TrainedModel(List<TrainingResult.EpochStats> history, int bestEpoch, float learningRate,
-        Evaluation.Report validation, Path onnx, Path checkpoint, double trainingSamplesPerSecond,
-        boolean warmStarted) {
+        Evaluation.Report validation, Path onnx, Path checkpoint, double trainingSamplesPerSecond) {
 
     public TrainedModel {
         history = List.copyOf(history);

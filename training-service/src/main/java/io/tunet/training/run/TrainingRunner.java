@@ -8,6 +8,7 @@ import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.Evaluation;
 import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TunetTraining;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.ModelMetrics;
 import io.tunet.schemas.ModelStatus;
@@ -17,6 +18,7 @@ import io.tunet.training.dataset.DatasetSnapshot;
 import io.tunet.training.dataset.SampleTensors;
 import io.tunet.training.promotion.GateDecision;
 import io.tunet.training.promotion.PromotionGate;
+import io.tunet.training.registry.CheckpointArchive;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelRegistryView;
 import io.tunet.training.report.ReportData;
@@ -26,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,19 +44,24 @@ import org.jboss.logging.Logger;
  * One retraining run from start to publication: snapshot the labelled data, decode it, split it by a hash
  * of the sample id, train (warm from the champion or from scratch), fit thresholds, score the champion (or
  * the class-frequency baseline) on the same validation samples, decide with the {@link PromotionGate},
- * store the ONNX file in the blob store, write the report, and publish CANDIDATE plus the verdict in one
- * transaction.
+ * store the ONNX file and the checkpoint in the blob store, write the report, and publish CANDIDATE plus the
+ * verdict in one transaction.
+ *
+ * <p>Warm start needs nothing local: every published version carries its checkpoint in the shared blob store
+ * ({@code ModelVersion.checkpoint}, a {@link CheckpointArchive}), so any instance, also a fresh one with an empty
+ * data folder, starts from the champion's weights; the blob store verifies the archive's SHA-256.
  *
  * <p>Crash safety: each run works in {@code <data-dir>/runs/<run-id>/} marked {@value #RUNNING_MARKER} until
- * it is published. {@link #cleanUpAbandonedRuns()} (called on start) deletes the folders and ONNX blobs of
- * runs that died before publishing; since publication is one transaction, such a run left nothing on
+ * it is published. {@link #cleanUpAbandonedRuns()} (called on start) deletes the folders and blobs of runs
+ * that died before publishing; since publication is one transaction, such a run left nothing on
  * {@code models}.
  */
 public final class TrainingRunner {
 
     /** File marking a run folder whose run has not published yet. */
     public static final String RUNNING_MARKER = "RUNNING";
-    private static final String ONNX_REF = "onnx-blob.txt";
+    /** File in a run folder listing the blobs the run stored, one {@code uri sha256 size} per line. */
+    static final String STORED_BLOBS = "stored-blobs.txt";
     private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
 
     private final Path dataDirectory;
@@ -90,11 +98,8 @@ public final class TrainingRunner {
         }
         try (Stream<Path> runs = Files.list(runsDirectory())) {
             for (Path run : runs.filter(r -> Files.exists(r.resolve(RUNNING_MARKER))).toList()) {
-                Path ref = run.resolve(ONNX_REF);
-                if (Files.exists(ref)) {
-                    String[] parts = Files.readString(ref, StandardCharsets.UTF_8).strip().split(" ");
-                    blobs.delete(BlobRef.newBuilder().setUri(parts[0]).setSha256(parts[1])
-                            .setSize(Long.parseLong(parts[2])).build());
+                for (BlobRef stored : storedBlobs(run)) {
+                    blobs.delete(stored);
                 }
                 deleteRecursively(run);
                 cleaned.add(run.getFileName().toString());
@@ -120,7 +125,7 @@ public final class TrainingRunner {
             BooleanSupplier cancelled) throws InterruptedException {
         long started = System.nanoTime();
         Path workspace = runsDirectory().resolve(runId);
-        BlobRef stored = null;
+        List<BlobRef> stored = new ArrayList<>();
         boolean published = false;
         try {
             Files.createDirectories(workspace);
@@ -135,12 +140,11 @@ public final class TrainingRunner {
 
             Optional<ModelVersion> champion = registry.champion();
             long version = registry.newestVersion() + 1;
-            Map<String, float[]> initial = settings.warmStart() ? championWeights(champion, spec) : null;
+            Start start = startingPoint(runId, champion, spec, settings.warmStart(), workspace);
             LOG.infof("run %s (%s): snapshot %s, %d training / %d validation samples, version %d, %s", runId, trigger,
-                    snapshot.id(), data.train().size(), data.validation().size(), version,
-                    initial != null ? "warm start from v" + champion.orElseThrow().getVersion() : "from scratch");
-            TrainedModel trained = RunTrainer.train(spec, data, settings.trainer(), initial, settings.modelName(),
-                    version, workspace, listener, cancelled);
+                    snapshot.id(), data.train().size(), data.validation().size(), version, start.description());
+            TrainedModel trained = RunTrainer.train(spec, data, settings.trainer(), start.weights(),
+                    settings.modelName(), version, workspace, listener, cancelled);
             checkCancelled(cancelled);
 
             listener.phase("scoring the champion");
@@ -159,11 +163,9 @@ public final class TrainingRunner {
             checkCancelled(cancelled);
 
             listener.phase("publishing");
-            byte[] onnxBytes = Files.readAllBytes(trained.onnx());
-            stored = blobs.put(onnxBytes);
-            Files.writeString(workspace.resolve(ONNX_REF), stored.getUri() + " " + stored.getSha256() + " "
-                    + stored.getSize() + "\n", StandardCharsets.UTF_8);
-            ModelVersion candidate = modelVersion(settings, version, stored, trained, snapshot, data,
+            BlobRef onnx = store(Files.readAllBytes(trained.onnx()), workspace, stored);
+            BlobRef checkpoint = store(CheckpointArchive.pack(trained.checkpoint()), workspace, stored);
+            ModelVersion candidate = modelVersion(settings, version, onnx, checkpoint, trained, snapshot, data,
                     champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null);
             ModelVersion verdict = ModelVersion.newBuilder(candidate)
                     .setStatus(decision.promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED)
@@ -171,16 +173,13 @@ public final class TrainingRunner {
                     .setCreatedAt(clock.instant())
                     .build();
             Path report = TrainingReport.write(workspace, new ReportData(settings.modelName(), version, runId, trigger,
-                    snapshot.id(), spec, trained, data.train().stream().map(TrainingData.Sample::labels).toList(),
+                    snapshot.id(), spec, trained, start.description(), data.train().stream().map(TrainingData.Sample::labels).toList(),
                     data.validation().size(), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
                     baseline, decision));
             checkCancelled(cancelled);
             publisher.publish(List.of(candidate, verdict));
             published = true;
             registry.observe(verdict);
-            if (decision.promoted()) {
-                keepCheckpoint(trained.checkpoint(), version);
-            }
             Files.delete(workspace.resolve(RUNNING_MARKER));
             LOG.infof("run %s: v%d %s: %s", runId, version, verdict.getStatus(), decision.summary());
             return new RunOutcome(runId, trigger, verdict, report, (System.nanoTime() - started) / 1e9);
@@ -201,10 +200,35 @@ public final class TrainingRunner {
         }
     }
 
-    private void abandon(Path workspace, BlobRef stored) {
+    /** Stores bytes in the blob store and lists the reference in the run folder, for the clean-up of a dead run. */
+    private BlobRef store(byte[] bytes, Path workspace, List<BlobRef> stored) throws IOException, BlobStoreException {
+        BlobRef ref = blobs.put(bytes);
+        stored.add(ref);
+        Files.writeString(workspace.resolve(STORED_BLOBS), ref.getUri() + " " + ref.getSha256() + " " + ref.getSize()
+                + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return ref;
+    }
+
+    private static List<BlobRef> storedBlobs(Path run) throws IOException {
+        Path file = run.resolve(STORED_BLOBS);
+        List<BlobRef> refs = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return refs;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] parts = line.strip().split(" ");
+            if (parts.length == 3) {
+                refs.add(BlobRef.newBuilder().setUri(parts[0]).setSha256(parts[1]).setSize(Long.parseLong(parts[2]))
+                        .build());
+            }
+        }
+        return refs;
+    }
+
+    private void abandon(Path workspace, List<BlobRef> stored) {
         try {
-            if (stored != null) {
-                blobs.delete(stored);
+            for (BlobRef ref : stored) {
+                blobs.delete(ref);
             }
             deleteRecursively(workspace);
         } catch (IOException | BlobStoreException e) {
@@ -227,40 +251,49 @@ public final class TrainingRunner {
         return new TrainingData(train, validation, settings.network().inputSize());
     }
 
-    private Map<String, float[]> championWeights(Optional<ModelVersion> champion, NetworkSpec spec) throws IOException {
+    /**
+     * Where this run's weights start, and why. The champion's checkpoint comes from the shared blob store, verified
+     * by its SHA-256; a champion of another network means a deliberate change of network, so training starts
+     * from scratch.
+     *
+     * @throws WarmStartUnavailableException if the checkpoint cannot be had and {@link WarmStart#REQUIRED}
+     */
+    private Start startingPoint(String runId, Optional<ModelVersion> champion, NetworkSpec spec, WarmStart policy,
+            Path workspace) {
+        if (policy == WarmStart.OFF) {
+            return new Start(null, "trained from scratch (warm start is off)");
+        }
         if (champion.isEmpty()) {
-            return null;
+            return new Start(null, "trained from scratch (no champion yet)");
         }
-        Path directory = checkpointDirectory(champion.get().getVersion());
-        if (!Files.isDirectory(directory)) {
-            LOG.infof("no local checkpoint of champion v%d: training from scratch", champion.get().getVersion());
-            return null;
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            Optional<Path> params = files.filter(f -> f.toString().endsWith(".params")).max(Comparator.naturalOrder());
-            if (params.isEmpty()) {
-                return null;
+        long version = champion.get().getVersion();
+        BlobRef ref = champion.get().getCheckpoint();
+        try {
+            if (ref == null) {
+                throw new IOException("its record carries no checkpoint (published before checkpoints were shared)");
             }
-            Map<String, float[]> weights = RunTrainer.readWeights(params.get(), spec);
-            if (weights == null) {
-                LOG.infof("champion v%d is another network: training from scratch", champion.get().getVersion());
+            Path params = CheckpointArchive.unpack(blobs.get(ref), workspace.resolve("champion-v" + version));
+            NetworkSpec trained = TunetTraining.checkpointSpec(params);
+            if (!trained.equals(spec)) {
+                LOG.infof("run %s trains from scratch: champion v%d is another network (%s)", runId, version, trained);
+                return new Start(null, "trained from scratch (champion v" + version + " is another network: "
+                        + trained + ")");
             }
-            return weights;
+            return new Start(RunTrainer.readWeights(params, spec), "warm start from champion v" + version
+                    + " (checkpoint sha256 " + ref.getSha256().substring(0, 12) + "…)");
+        } catch (IOException | BlobStoreException e) {
+            String why = "the checkpoint of champion v" + version + " cannot be used: " + e.getMessage();
+            if (policy == WarmStart.REQUIRED) {
+                throw new WarmStartUnavailableException("run " + runId + " stops: " + why
+                        + " (warm start is required)", e);
+            }
+            LOG.warnf("run %s trains from scratch: %s", runId, why);
+            return new Start(null, "trained from scratch: " + why);
         }
     }
 
-    private Path checkpointDirectory(long version) {
-        return dataDirectory.resolve("models").resolve("v" + version);
-    }
-
-    private void keepCheckpoint(Path checkpoint, long version) throws IOException {
-        Path target = checkpointDirectory(version);
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(checkpoint.getParent())) {
-            for (Path file : files.toList()) {
-                Files.copy(file, target.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+    /** A run's initial weights (null: fresh) and a line for the log and the report. */
+    private record Start(Map<String, float[]> weights, String description) {
     }
 
     private MultiLabelMetrics scoreChampion(ModelVersion champion, DatasetSnapshot snapshot, TrainingData data,
@@ -296,7 +329,8 @@ public final class TrainingRunner {
         return samples.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new);
     }
 
-    private ModelVersion modelVersion(RunSettings settings, long version, BlobRef onnx, TrainedModel trained,
+    private ModelVersion modelVersion(RunSettings settings, long version, BlobRef onnx, BlobRef checkpoint,
+            TrainedModel trained,
             DatasetSnapshot snapshot, TrainingData data, Long parent, ModelStatus status, String reason) {
         MultiLabelMetrics m = trained.validation().metrics();
         double dice = trained.validation().meanDice();
@@ -313,6 +347,7 @@ public final class TrainingRunner {
                 .setArchitecture(spec.architecture().id() + "/in" + spec.inputSize() + "-w" + spec.config().baseWidth()
                         + "-d" + spec.config().depth())
                 .setOnnx(onnx)
+                .setCheckpoint(checkpoint)
                 .setInputSize(spec.inputSize())
                 .setThresholds(thresholds)
                 .setMetrics(ModelMetrics.newBuilder()

@@ -88,9 +88,16 @@ public interface TrainingConfig {
         @WithDefault("0.1")
         double validationFraction();
 
-        /** Start from the champion's weights (when this instance kept its checkpoint) instead of from scratch. */
+        /** Start from the champion's published checkpoint (in the shared blob store) instead of from scratch. */
         @WithDefault("true")
         boolean warmStart();
+
+        /**
+         * With warm start on: fail the run (publishing nothing) when the champion's checkpoint cannot be had,
+         * instead of training from scratch with a warning.
+         */
+        @WithDefault("false")
+        boolean warmStartRequired();
 
         /** A run needs at least this many labelled training samples. */
         @WithDefault("16")

@@ -22,6 +22,7 @@ import io.tunet.training.run.RunProgress;
 import io.tunet.training.run.RunSettings;
 import io.tunet.training.run.TrainerSettings;
 import io.tunet.training.run.TrainingRunner;
+import io.tunet.training.run.WarmStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -146,7 +147,8 @@ public class TrainingService {
         NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(m.architecture()), network);
         return new RunSettings(m.name(), spec, new TrainerSettings(m.epochs(), m.batchSize(),
                 m.learningRate().orElse(Float.NaN), m.patience(), m.augment(), m.seed()), m.validationFraction(),
-                m.warmStart(), new GateSettings(config.gate().minMacroF1Gain(), config.gate().maxClassF1Drop()),
+                !m.warmStart() ? WarmStart.OFF : m.warmStartRequired() ? WarmStart.REQUIRED : WarmStart.PREFERRED,
+                new GateSettings(config.gate().minMacroF1Gain(), config.gate().maxClassF1Drop()),
                 m.minTrainingSamples());
     }
 

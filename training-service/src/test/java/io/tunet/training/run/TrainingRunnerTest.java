@@ -2,12 +2,14 @@ package io.tunet.training.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.onnx.TunetPrediction;
+import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
@@ -67,19 +69,24 @@ class TrainingRunnerTest {
         broker = testBroker;
         index = DatasetIndex.open(dir.resolve("data"));
         blobs = new LocalDirectoryBlobStore(dir.resolve("blobs"));
-        FeedbackIntake intake = new FeedbackIntake(index, blobs, Duration.ofMinutes(5), Clock.systemUTC());
+        fill(index);
+        Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        registry = ModelRegistryView.load(MODEL, client, Duration.ofSeconds(30));
+        publisher = new ModelPublisher(client, "training-runner-test-" + MODEL);
+        runner = new TrainingRunner(dir.resolve("data"), index, blobs, registry, publisher, Clock.systemUTC());
+        settings = new RunSettings(MODEL, NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f)),
+                new TrainerSettings(6, 4, 3e-3f, 6, false, 3), 0.3, WarmStart.PREFERRED, new GateSettings(0.005, 0.05), 8);
+    }
+
+    /** The labelled fields every instance consumes from {@code samples} and {@code feedback}. */
+    private static void fill(DatasetIndex target) throws Exception {
+        FeedbackIntake intake = new FeedbackIntake(target, blobs, Duration.ofMinutes(5), Clock.systemUTC());
         for (int n = 0; n < FIELDS; n++) {
             String id = "runner-" + n;
             intake.onSample(EasyFields.sample(id, n, 7));
             intake.onFeedback(EasyFields.feedback("f-" + n, id, EasyFields.labels(n)),
                     new FeedbackIntake.Source(Topics.FEEDBACK.name(), 0, n, id, null));
         }
-        Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        registry = ModelRegistryView.load(MODEL, client, Duration.ofSeconds(30));
-        publisher = new ModelPublisher(client, "training-runner-test-" + MODEL);
-        runner = new TrainingRunner(dir.resolve("data"), index, blobs, registry, publisher, Clock.systemUTC());
-        settings = new RunSettings(MODEL, NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f)),
-                new TrainerSettings(6, 4, 3e-3f, 6, false, 3), 0.3, true, new GateSettings(0.005, 0.05), 8);
     }
 
     @AfterAll
@@ -139,7 +146,7 @@ class TrainingRunnerTest {
     void shouldRejectAWorseChallengerWithTheReasonsInTheRecord() throws Exception {
         long champion = registry.champion().orElseThrow().getVersion();
         // an (almost) untrained network: one epoch at a negligible rate, from scratch
-        RunSettings worse = settings.withTrainer(new TrainerSettings(1, 4, 1e-7f, 1, false, 11)).withWarmStart(false);
+        RunSettings worse = settings.withTrainer(new TrainerSettings(1, 4, 1e-7f, 1, false, 11)).withWarmStart(WarmStart.OFF);
 
         RunOutcome outcome = runner.run("worse", "test", worse, ProgressListener.NONE, () -> false);
 
@@ -156,6 +163,7 @@ class TrainingRunnerTest {
     @Test
     @Order(3)
     void shouldWarmStartFromTheChampionsCheckpoint() throws Exception {
+        long champion = registry.champion().orElseThrow().getVersion();
         List<String> lines = new java.util.ArrayList<>();
         RunOutcome outcome = runner.run("warm", "test", settings.withTrainer(new TrainerSettings(1, 4, 1e-3f, 1, false, 5)),
                 new ProgressListener() {
@@ -165,12 +173,68 @@ class TrainingRunnerTest {
                     }
                 }, () -> false);
 
-        assertThat(Files.readString(outcome.report())).contains("warm start from the champion");
+        assertThat(Files.readString(outcome.report())).contains("warm start from champion v" + champion);
         assertThat(lines).contains("loading data", "training", "scoring the champion", "publishing");
     }
 
     @Test
     @Order(4)
+    void shouldWarmStartAFreshInstanceWithAnEmptyDataFolderFromTheChampionAnotherPublished() throws Exception {
+        ModelVersion champion = registry.champion().orElseThrow();
+        assertThat(champion.getCheckpoint()).as("published with its checkpoint").isNotNull();
+        Path data = dir.resolve("fresh-instance");
+        Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (DatasetIndex freshIndex = DatasetIndex.open(data);
+                ModelPublisher freshPublisher = new ModelPublisher(client, "training-runner-test-fresh-" + MODEL)) {
+            fill(freshIndex);
+            TrainingRunner fresh = new TrainingRunner(data, freshIndex, blobs,
+                    ModelRegistryView.load(MODEL, client, Duration.ofSeconds(30)), freshPublisher, Clock.systemUTC());
+            // a negligible rate: what the run ends with is what it started from
+            RunSettings frozen = settings.withTrainer(new TrainerSettings(1, 4, 1e-7f, 1, false, 5));
+
+            RunOutcome outcome = fresh.run("fresh-warm", "test", frozen, ProgressListener.NONE, () -> false);
+
+            assertThat(Files.readString(outcome.report())).contains("warm start from champion v" + champion.getVersion());
+            assertThat(outcome.candidate().getMetrics().getMacroF1()).as("scores like the champion, not like an "
+                    + "untrained network").isCloseTo(champion.getMetrics().getMacroF1(), within(0.05));
+            registry.observe(outcome.candidate());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void shouldFailOrTrainFromScratchPerConfigWhenTheChampionsCheckpointCannotBeHad() throws Exception {
+        ModelVersion champion = registry.champion().orElseThrow();
+        BlobRef checkpoint = champion.getCheckpoint();
+        byte[] archive = blobs.get(checkpoint);
+        int before = published(100, Duration.ofSeconds(3)).size();
+        RunSettings oneEpoch = settings.withTrainer(new TrainerSettings(1, 4, 1e-7f, 1, false, 5));
+        try {
+            Path stored;
+            try (Stream<Path> files = Files.walk(blobs.root())) {
+                stored = files.filter(f -> f.getFileName().toString().contains(checkpoint.getSha256())).findFirst()
+                        .orElseThrow();
+            }
+            Files.write(stored, new byte[archive.length]);
+            assertThatThrownBy(() -> runner.run("required", "test", oneEpoch.withWarmStart(WarmStart.REQUIRED),
+                    ProgressListener.NONE, () -> false))
+                    .isInstanceOf(WarmStartUnavailableException.class)
+                    .hasMessageContaining("champion v" + champion.getVersion()).hasMessageContaining("sha256");
+            assertThat(published(before + 1, Duration.ofSeconds(3))).hasSize(before);
+            assertThat(runner.runsDirectory().resolve("required")).doesNotExist();
+
+            blobs.delete(checkpoint);
+            RunOutcome outcome = runner.run("preferred", "test", oneEpoch, ProgressListener.NONE, () -> false);
+
+            assertThat(Files.readString(outcome.report())).contains("trained from scratch: the checkpoint of champion v"
+                    + champion.getVersion() + " cannot be used: no blob");
+        } finally {
+            blobs.put(archive);
+        }
+    }
+
+    @Test
+    @Order(6)
     void shouldPublishNothingWhenARunStopsMidwayOrJustBeforePublishing() throws Exception {
         int before = published(100, Duration.ofSeconds(3)).size();
         long blobsBefore = countBlobs();
@@ -202,14 +266,14 @@ class TrainingRunnerTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void shouldCleanUpWhatAKilledRunLeftBehindOnTheNextStart() throws Exception {
         // what a process killed with SIGKILL between storing its ONNX file and publishing leaves on disk
         Path run = runner.runsDirectory().resolve("killed-hard");
         Files.createDirectories(run.resolve("checkpoints"));
         Files.writeString(run.resolve(TrainingRunner.RUNNING_MARKER), "test\n");
         var orphan = blobs.put("an ONNX file nobody published".getBytes(StandardCharsets.UTF_8));
-        Files.writeString(run.resolve("onnx-blob.txt"), orphan.getUri() + " " + orphan.getSha256() + " "
+        Files.writeString(run.resolve(TrainingRunner.STORED_BLOBS), orphan.getUri() + " " + orphan.getSha256() + " "
                 + orphan.getSize() + "\n");
 
         TrainingRunner restarted = new TrainingRunner(dir.resolve("data"), index, blobs, registry, publisher,
