@@ -13,15 +13,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The training dataset's index: which samples have stored images, their latest labels, and feedback still
  * waiting for its sample. It is an append-only JSON-lines file ({@code index.jsonl}) replayed on open, so it
  * survives restarts and a crash loses at most the line being written (a torn last line is skipped on replay).
- * The latest label of a sample wins (by labelled-at time; a tie goes to the one received last). Thread-safe.
+ * The latest label of a sample wins (by labelled-at time; a tie goes to the one received last). Feedback is
+ * taken once per feedback id: the same record consumed again (after a restart or a rebalance) changes nothing.
+ * Thread-safe.
  */
 public final class DatasetIndex implements AutoCloseable {
 
@@ -29,6 +33,18 @@ public final class DatasetIndex implements AutoCloseable {
     public static final String FILE = "index.jsonl";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a label did to the dataset. */
+    public enum LabelOutcome {
+        /** It became the sample's label and differs from the one stored before (or is its first). */
+        CHANGED,
+        /** It was recorded, but the sample's labels stay as they were (older, or the same classes again). */
+        UNCHANGED,
+        /** It waits for its sample's images. */
+        WAITING,
+        /** Its feedback id was taken before (a replay): nothing was recorded. */
+        DUPLICATE
+    }
 
     /** Feedback for a sample whose images have not arrived. */
     public record Pending(String sampleId, String feedbackId, int[] labels, long labelledAt, long receivedAt,
@@ -41,7 +57,8 @@ public final class DatasetIndex implements AutoCloseable {
     private final Map<String, List<StoredImage>> images = new HashMap<>();
     private final Map<String, IndexLine> labels = new HashMap<>();
     private final Map<String, List<IndexLine>> pending = new LinkedHashMap<>();
-    private long acceptedLabels;
+    private final Set<String> feedbackIds = new HashSet<>();
+    private long labelChanges;
 
     private DatasetIndex(Path file) throws IOException {
         this.file = file;
@@ -89,17 +106,24 @@ public final class DatasetIndex implements AutoCloseable {
     }
 
     /**
-     * Records labels for a sample. If its images are stored they become its labels (when newer than the
-     * current ones); otherwise they wait for the sample.
+     * Records labels for a sample, once per feedback id. If its images are stored they become its labels (when
+     * not older than the current ones); otherwise they wait for the sample.
      *
-     * @return whether the sample's images were already stored
+     * @return what the label did to the dataset
      */
-    public synchronized boolean addLabel(String sampleId, String feedbackId, int[] classes, long labelledAt,
+    public synchronized LabelOutcome addLabel(String sampleId, String feedbackId, int[] classes, long labelledAt,
             long receivedAt, String labelledBy) {
+        if (feedbackIds.contains(feedbackId)) {
+            return LabelOutcome.DUPLICATE;
+        }
+        long changesBefore = labelChanges;
         int[] sorted = Arrays.stream(classes).sorted().distinct().toArray();
         append(new IndexLine(IndexLine.Kind.LABEL, sampleId, feedbackId, sorted, labelledAt, receivedAt, labelledBy,
                 null, null));
-        return images.containsKey(sampleId);
+        if (!images.containsKey(sampleId)) {
+            return LabelOutcome.WAITING;
+        }
+        return labelChanges > changesBefore ? LabelOutcome.CHANGED : LabelOutcome.UNCHANGED;
     }
 
     /** Gives up feedback that waited too long for its sample. */
@@ -128,6 +152,10 @@ public final class DatasetIndex implements AutoCloseable {
                 }
             }
             case LABEL -> {
+                // index files written before feedback ids were deduplicated may hold the same feedback twice
+                if (!feedbackIds.add(line.feedbackId())) {
+                    return;
+                }
                 if (images.containsKey(line.sampleId())) {
                     acceptLabel(line);
                 } else {
@@ -147,10 +175,12 @@ public final class DatasetIndex implements AutoCloseable {
     }
 
     private void acceptLabel(IndexLine line) {
-        acceptedLabels++;
         IndexLine current = labels.get(line.sampleId());
         if (current == null || line.labelledAt() >= current.labelledAt()) {
             labels.put(line.sampleId(), line);
+            if (current == null || !Arrays.equals(current.labels(), line.labels())) {
+                labelChanges++;
+            }
         }
     }
 
@@ -169,9 +199,13 @@ public final class DatasetIndex implements AutoCloseable {
         return images.containsKey(sampleId);
     }
 
-    /** Labels accepted so far (every label of a stored sample counts, also one replacing an older label). */
-    public synchronized long acceptedLabels() {
-        return acceptedLabels;
+    /**
+     * How many labels changed the dataset so far: a sample's first label, or a label set different from the one
+     * it replaced. Feedback consumed again, an older label and the same classes again do not count. Derived
+     * from the index file, so a restart yields the same number.
+     */
+    public synchronized long labelChanges() {
+        return labelChanges;
     }
 
     /** Feedback still waiting for its sample, oldest first. */

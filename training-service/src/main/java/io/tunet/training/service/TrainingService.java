@@ -90,7 +90,8 @@ public class TrainingService {
         publisher = new ModelPublisher(client, config.kafka().transactionalId());
         runner = new TrainingRunner(dataDirectory, index, blobs, registry, publisher, clock);
         runner.cleanUpAbandonedRuns();
-        labelsAtLastRun = readTriggerState();
+        // a data folder from before replays stopped counting holds a larger count: start from the index's own
+        labelsAtLastRun = Math.min(readTriggerState(), index.labelChanges());
         lastRunAt = clock.instant();
         runs = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-run"));
         intake = new IntakeLoop(new FeedbackIntake(index, blobs, config.sampleWait(), clock), index, client,
@@ -117,8 +118,8 @@ public class TrainingService {
                 });
         intakeThread = new Thread(intake, "training-intake");
         intakeThread.start();
-        LOG.infof("training %s (%s) from %s; %d labels in the index", settings.modelName(), settings.network(),
-                dataDirectory, index.acceptedLabels());
+        LOG.infof("training %s (%s) from %s; %d label changes in the index", settings.modelName(), settings.network(),
+                dataDirectory, index.labelChanges());
     }
 
     void stop(@Observes ShutdownEvent event) throws IOException, InterruptedException {
@@ -165,7 +166,7 @@ public class TrainingService {
                 + UUID.randomUUID().toString().substring(0, 8);
         RunProgress progress = new RunProgress(runId, trigger, clock);
         current.set(progress);
-        long labels = index.acceptedLabels();
+        long labels = index.labelChanges();
         runs.submit(() -> execute(progress, runId, trigger, labels));
         return Optional.of(runId);
     }
@@ -217,7 +218,7 @@ public class TrainingService {
         if (index == null || current.get() != null) {
             return;
         }
-        long fresh = index.acceptedLabels() - labelsAtLastRun;
+        long fresh = index.labelChanges() - labelsAtLastRun;
         int threshold = config.trigger().newLabels();
         if (threshold > 0 && fresh >= threshold) {
             requestRun(fresh + " new labels");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.training.EasyFields;
 import io.tunet.training.dataset.DatasetIndex;
@@ -124,6 +125,39 @@ class FeedbackIntakeTest {
         relabel.setLabelledAt(Instant.now().plusSeconds(5));
         new FeedbackIntake(index, blobs, Duration.ofMinutes(5), clock).onFeedback(relabel, source("s1"));
         assertThat(index.snapshot().id()).isNotEqualTo(before);
+    }
+
+    @Test
+    void shouldCountOnlyLabelsThatChangeTheDatasetAlsoWhenFeedbackIsConsumedAgainAfterARestart() throws Exception {
+        intake.onSample(EasyFields.sample("s1", 0, 1));
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        var first = labelled("f1", "s1", t, 0);
+        var sameClassesAgain = labelled("f2", "s1", t.plusSeconds(10), 0);
+        var different = labelled("f3", "s1", t.plusSeconds(20), 0, 25);
+        var older = labelled("f4", "s1", t.minusSeconds(60), 7);
+        var waiting = labelled("f5", "s2", t, 3);
+        List<LabelFeedback> all = List.of(first, sameClassesAgain, different, older, waiting);
+        all.forEach(f -> intake.onFeedback(f, source(f.getSampleId())));
+        assertThat(index.labelChanges()).as("f1 and f3 change s1; f5 waits").isEqualTo(2);
+
+        index.close();
+        index = DatasetIndex.open(dir.resolve("data"));
+        intake = new FeedbackIntake(index, blobs, Duration.ofMinutes(5), clock);
+        assertThat(index.labelChanges()).isEqualTo(2);
+        all.forEach(f -> intake.onFeedback(f, source(f.getSampleId())));
+        assertThat(index.labelChanges()).as("the same records consumed again after a restart").isEqualTo(2);
+        assertThat(index.pending()).extracting(DatasetIndex.Pending::feedbackId).containsExactly("f5");
+
+        intake.onSample(EasyFields.sample("s2", 1, 1));
+        assertThat(index.labelChanges()).as("f5 labels s2 once its sample arrives").isEqualTo(3);
+        assertThat(index.snapshot().samples()).extracting(LabelledSample::labels)
+                .containsExactlyInAnyOrder(new int[] {0, 25}, new int[] {3});
+    }
+
+    private static LabelFeedback labelled(String feedbackId, String sampleId, Instant at, int... labels) {
+        LabelFeedback feedback = EasyFields.feedback(feedbackId, sampleId, labels);
+        feedback.setLabelledAt(at);
+        return feedback;
     }
 
     /** A clock the test moves by hand. */
