@@ -49,7 +49,11 @@ public record LearningRateSearch(float[] rates, float[] smoothedLosses, float ch
         return smoothedLosses.clone();
     }
 
-    /** Runs the range test on a fresh model; the real training starts from new weights afterwards. */
+    /**
+     * Runs the range test on a fresh model; the real training starts from new weights afterwards.
+     *
+     * @throws TrainingCancelledException if the options' cancellation check turns true
+     */
     public static LearningRateSearch run(NetworkSpec spec, TrainingData data, TrainingOptions options) {
         int steps = options.rangeTestSteps();
         double growth = Math.pow(MAX_RATE / MIN_RATE, 1.0 / Math.max(1, steps - 1));
@@ -69,6 +73,9 @@ public record LearningRateSearch(float[] rates, float[] smoothedLosses, float ch
             double best = Double.POSITIVE_INFINITY;
             List<TrainingData.Sample> train = data.train();
             for (int step = 0; step < steps; step++) {
+                if (options.cancellation().getAsBoolean()) {
+                    throw new TrainingCancelledException("cancelled in the learning-rate range test, step " + (step + 1));
+                }
                 List<TrainingData.Sample> chunk = new ArrayList<>(options.batchSize());
                 for (int i = 0; i < options.batchSize(); i++) {
                     chunk.add(train.get(rng.nextInt(train.size())));

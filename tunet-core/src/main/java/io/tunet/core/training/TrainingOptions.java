@@ -2,6 +2,7 @@ package io.tunet.core.training;
 
 import io.tunet.core.masks.ThresholdMethod;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 /**
  * How to train: every setting has a default except the output directory. Build with {@link #builder()}.
@@ -25,12 +26,18 @@ import java.nio.file.Path;
  * @param progress whether to show a progress bar on standard error
  * @param modelVersion version written into the exported model's metadata
  * @param initialWeights a checkpoint of the same network to start from (warm start), or null for fresh weights
+ * @param modelName name written into the exported model's metadata and its file name ({@code <name>.onnx}), or
+ *     null for the architecture's id
+ * @param listener receives phases, steps (with loss and ETA) and epochs
+ * @param cancellation checked before every optimiser step (range test included); when it turns true the
+ *     training stops with {@link TrainingCancelledException} and exports nothing
  */
 public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, float learningRate,
         float minLearningRateFactor, int restartEpochs, int patience, long seed, double validationFraction,
         float segmentationWeight, float focalGamma, float[] focalAlpha, boolean augment,
         ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps, boolean progress,
-        String modelVersion, Path initialWeights) {
+        String modelVersion, Path initialWeights, String modelName, TrainingListener listener,
+        BooleanSupplier cancellation) {
 
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
@@ -68,6 +75,14 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         }
         if (maskThreshold == null || thresholdStrategy == null) {
             throw new IllegalArgumentException("mask threshold method and threshold strategy are required");
+        }
+        if (modelName != null && !modelName.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("model name must be letters, digits, '.', '_' or '-' (it names the "
+                    + "ONNX file), was '" + modelName + "'");
+        }
+        if (listener == null || cancellation == null) {
+            throw new IllegalArgumentException("listener and cancellation check are required (use "
+                    + "TrainingListener.NONE and () -> false for none)");
         }
         focalAlpha = focalAlpha == null ? null : focalAlpha.clone();
     }
@@ -114,6 +129,9 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         private boolean progress = true;
         private String modelVersion = "1";
         private Path initialWeights;
+        private String modelName;
+        private TrainingListener listener = TrainingListener.NONE;
+        private BooleanSupplier cancellation = () -> false;
 
         private Builder() {
         }
@@ -232,6 +250,24 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return this;
         }
 
+        /** Name in the exported model's metadata and file; the architecture's id by default. */
+        public Builder optModelName(String modelName) {
+            this.modelName = modelName;
+            return this;
+        }
+
+        /** Receives progress (phases, steps with loss and ETA, epochs); none by default. */
+        public Builder optListener(TrainingListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Checked before every step; when true the training stops with {@link TrainingCancelledException}. */
+        public Builder optCancellation(BooleanSupplier cancellation) {
+            this.cancellation = cancellation;
+            return this;
+        }
+
         /**
          * Builds the options.
          *
@@ -241,7 +277,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return new TrainingOptions(outputDirectory, epochs, batchSize, learningRate, minLearningRateFactor,
                     restartEpochs, patience, seed, validationFraction, segmentationWeight, focalGamma, focalAlpha,
                     augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion,
-                    initialWeights);
+                    initialWeights, modelName, listener, cancellation);
         }
     }
 }

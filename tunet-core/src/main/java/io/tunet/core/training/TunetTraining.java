@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * early stopping on validation loss (the weights of the best epoch are kept), per-class thresholds fitted
  * on validation, and an ONNX export whose output is checked against PyTorch before it is returned.
  *
+ * <p>Hooks for a service that runs it: {@link TrainingOptions#listener()} hears every phase, step (loss, ETA)
+ * and epoch; {@link TrainingOptions#cancellation()} is checked before every step; {@link
+ * TrainingOptions#initialWeights()} starts from a checkpoint (warm start).
+ *
  * <pre>{@code
  * TrainingResult result = TunetTraining.train(NetworkSpec.tunet(TunetConfig.CPU),
  *         TrainingData.load(HpaDirectory.open(dir), 128, 0.1, ThresholdMethod.OTSU),
@@ -66,6 +70,7 @@ public final class TunetTraining {
      * Runs a training.
      *
      * @throws NonFiniteLossException at the first NaN or infinite loss, naming epoch, step and rate
+     * @throws TrainingCancelledException when the cancellation check turns true; nothing is exported
      * @throws IllegalArgumentException if the data's size differs from the network's input size
      * @throws UncheckedIOException if the output directory cannot be written or the warm-start checkpoint
      *     cannot be read
@@ -77,7 +82,9 @@ public final class TunetTraining {
         }
         LearningRateSearch search = null;
         float peakRate = options.learningRate();
+        TrainingListener listener = options.listener();
         if (options.searchLearningRate()) {
+            listener.phase("learning-rate range test");
             search = LearningRateSearch.run(spec, data, options);
             peakRate = search.chosen();
             LOG.info("learning-rate range test chose {}", String.format(Locale.ROOT, "%.2e", peakRate));
@@ -99,6 +106,9 @@ public final class TunetTraining {
             if (options.initialWeights() != null) {
                 warmStart(model, spec, options.initialWeights());
             }
+            listener.phase("training");
+            listener.started(options.epochs(), stepsPerEpoch);
+            long loopStart = System.nanoTime();
             double bestLoss = Double.POSITIVE_INFINITY;
             int bestEpoch = 0;
             Map<String, float[]> bestWeights = null;
@@ -112,7 +122,10 @@ public final class TunetTraining {
                 List<float[]> trainProbabilities = new ArrayList<>();
                 List<boolean[]> trainTruth = new ArrayList<>();
                 try (ProgressBar bar = progressBar(options, "epoch " + epoch + "/" + options.epochs(), order.size())) {
-                    for (int start = 0; start < order.size(); start += batchSize) {
+                    for (int start = 0, inEpoch = 1; start < order.size(); start += batchSize, inEpoch++) {
+                        if (options.cancellation().getAsBoolean()) {
+                            throw new TrainingCancelledException("cancelled at epoch " + epoch + ", step " + inEpoch);
+                        }
                         List<TrainingData.Sample> chunk = order.subList(start, Math.min(order.size(), start + batchSize));
                         Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), augmenter, rng);
                         TrainingStep.Outcome outcome;
@@ -122,7 +135,7 @@ public final class TunetTraining {
                             throw new NonFiniteLossException(String.format(Locale.ROOT,
                                     "training stopped: %s at epoch %d, step %d, learning rate %.3e (DESIGN §7: "
                                             + "libtorch convolution-backward NaN, or a rate too high)",
-                                    e.getMessage(), epoch, step + 1, schedule.getNewValue(step)));
+                                    e.getMessage(), epoch, inEpoch, schedule.getNewValue(step)));
                         }
                         step++;
                         lossSum += outcome.loss() * chunk.size();
@@ -135,6 +148,10 @@ public final class TunetTraining {
                             bar.stepBy(chunk.size());
                             bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", outcome.loss()));
                         }
+                        double perStep = (System.nanoTime() - loopStart) / 1e9 / step;
+                        int remaining = (options.epochs() - epoch) * stepsPerEpoch + (stepsPerEpoch - inEpoch);
+                        listener.step(new TrainingListener.StepProgress(epoch, options.epochs(), inEpoch,
+                                stepsPerEpoch, outcome.loss(), perStep * remaining));
                     }
                 }
                 trainingNanos += System.nanoTime() - epochStart;
@@ -150,6 +167,7 @@ public final class TunetTraining {
                         trainF1, validation.loss(), validation.macroF1AtHalf(), schedule.getNewValue(step),
                         (System.nanoTime() - epochStart) / 1e9);
                 history.add(stats);
+                listener.epoch(stats);
                 LOG.info(String.format(Locale.ROOT,
                         "epoch %d: train loss %.4f, macro-F1 %.3f; validation loss %.4f, macro-F1 %.3f (%.1f s)",
                         epoch, stats.trainLoss(), stats.trainMacroF1(), stats.validationLoss(),
@@ -163,6 +181,7 @@ public final class TunetTraining {
                 }
             }
             restore(model, bestWeights);
+            listener.phase("fitting thresholds and exporting");
             boolean stoppedEarly = history.size() < options.epochs();
             Path checkpoint = saveCheckpoint(model, spec, bestEpoch, options.outputDirectory());
 
@@ -173,10 +192,10 @@ public final class TunetTraining {
                     : ThresholdFitter.prevalence(scores.probabilities(), scores.truth());
             Evaluation.Report report = Evaluation.report(scores, thresholds);
 
-            OnnxModelMetadata metadata = OnnxModelMetadata.untuned(spec.architecture().id(), options.modelVersion(),
-                    spec.inputSize()).withThresholds(thresholds);
-            Path onnx = OnnxExporter.export(model.getBlock(), metadata,
-                    options.outputDirectory().resolve(spec.architecture().id() + ".onnx"));
+            String name = options.modelName() != null ? options.modelName() : spec.architecture().id();
+            OnnxModelMetadata metadata = OnnxModelMetadata.untuned(name, options.modelVersion(), spec.inputSize())
+                    .withThresholds(thresholds);
+            Path onnx = OnnxExporter.export(model.getBlock(), metadata, options.outputDirectory().resolve(name + ".onnx"));
             double parity = onnxDifference(onnx, data.validation(), batchSize, pytorch);
             return new TrainingResult(spec, search, peakRate, history, bestEpoch, stoppedEarly, report, onnx,
                     checkpoint, parity, trainedSamples / (trainingNanos / 1e9));

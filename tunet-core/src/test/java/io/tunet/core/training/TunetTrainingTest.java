@@ -17,8 +17,10 @@ import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.schemas.HpaClasses;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +86,57 @@ class TunetTrainingTest {
                 assertArrayEquals(a.predict(images).probabilities()[0], b.predict(images).probabilities()[0], 1e-6f);
             }
         }
+    }
+
+    @Test
+    void shouldReportPhasesStepsWithEtaAndEpochsAndStopWhenCancelled(@TempDir Path out) throws Exception {
+        List<String> phases = new ArrayList<>();
+        List<TrainingListener.StepProgress> steps = new ArrayList<>();
+        List<TrainingResult.EpochStats> epochs = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void phase(String phase) {
+                phases.add(phase);
+            }
+
+            @Override
+            public void step(StepProgress progress) {
+                steps.add(progress);
+            }
+
+            @Override
+            public void epoch(TrainingResult.EpochStats stats) {
+                epochs.add(stats);
+            }
+        };
+        TrainingResult result = TunetTraining.train(NetworkSpec.tunet(TINY), data, quick(out).optEpochs(2)
+                .optPatience(2).optLearningRate(1e-3f).optAugment(false).optModelName("screening")
+                .optListener(listener).build());
+
+        int stepsPerEpoch = (data.train().size() + 3) / 4;
+        assertEquals(List.of("training", "fitting thresholds and exporting"), phases);
+        assertEquals(2 * stepsPerEpoch, steps.size());
+        assertEquals(new TrainingListener.StepProgress(2, 2, stepsPerEpoch, stepsPerEpoch, steps.get(steps.size() - 1)
+                .loss(), 0), steps.get(steps.size() - 1), "the last step leaves nothing to wait for");
+        assertTrue(steps.get(0).etaSeconds() > 0 && Double.isFinite(steps.get(0).loss()), steps.get(0).toString());
+        assertEquals(result.history(), epochs);
+        assertEquals("screening.onnx", result.onnxModel().getFileName().toString());
+        try (OnnxTunet onnx = OnnxTunet.load(result.onnxModel())) {
+            assertEquals("screening", onnx.metadata().modelName());
+        }
+
+        AtomicBoolean cancel = new AtomicBoolean();
+        Path cancelled = out.resolve("cancelled");
+        TrainingCancelledException e = assertThrows(TrainingCancelledException.class, () -> TunetTraining.train(
+                NetworkSpec.tunet(TINY), data, quick(cancelled).optEpochs(2).optLearningRate(1e-3f)
+                        .optListener(new TrainingListener() {
+                            @Override
+                            public void step(StepProgress progress) {
+                                cancel.set(progress.step() == 2);
+                            }
+                        }).optCancellation(cancel::get).build()));
+        assertTrue(e.getMessage().contains("epoch 1, step 3"), e.getMessage());
+        assertFalse(Files.exists(cancelled.resolve("tunet.onnx")), "a cancelled run must not export a model");
     }
 
     @Test
