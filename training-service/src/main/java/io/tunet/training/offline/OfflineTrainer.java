@@ -9,14 +9,13 @@ import io.tunet.core.model.Networks;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.training.NonFiniteLossException;
 import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TrainingListener;
 import io.tunet.core.training.TrainingResult;
 import io.tunet.training.dataset.SampleTensors;
 import io.tunet.training.promotion.PromotionGate;
 import io.tunet.training.report.ReportData;
 import io.tunet.training.report.TrainingReport;
-import io.tunet.training.run.ProgressListener;
 import io.tunet.training.run.RunTrainer;
-import io.tunet.training.run.TrainedModel;
 import io.tunet.training.run.TrainerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -163,7 +162,7 @@ public final class OfflineTrainer implements Runnable {
             } catch (IOException e) {
                 throw new OfflineInputException("cannot create --out " + out + ": " + e.getMessage());
             }
-            TrainedModel trained;
+            TrainingResult trained;
             try (Progress progress = new Progress(!noProgress)) {
                 trained = RunTrainer.train(spec, trainingData, settings, null, modelName, 1, out, progress, () -> false);
             }
@@ -185,7 +184,7 @@ public final class OfflineTrainer implements Runnable {
                 throw new OfflineInputException("cannot write " + thresholds + ": " + e.getMessage());
             }
             System.out.printf(Locale.ROOT, "validation macro-F1 %.4f (baseline %.4f); wrote %s, %s, %s%n",
-                    trained.validation().metrics().macroF1(), baseline.macroF1(), trained.onnx(), thresholds, report);
+                    trained.validation().metrics().macroF1(), baseline.macroF1(), trained.onnxModel(), thresholds, report);
             return 0;
         }
 
@@ -244,7 +243,7 @@ public final class OfflineTrainer implements Runnable {
     }
 
     /** A progress bar per epoch on standard error. */
-    private static final class Progress implements ProgressListener, AutoCloseable {
+    private static final class Progress implements TrainingListener, AutoCloseable {
 
         private final boolean enabled;
         private ProgressBar bar;
@@ -268,17 +267,18 @@ public final class OfflineTrainer implements Runnable {
         }
 
         @Override
-        public void step(int epoch, int step, double loss) {
+        public void step(StepProgress progress) {
             if (!enabled) {
                 return;
             }
-            if (step == 1) {
+            if (progress.step() == 1) {
                 close();
-                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
-                        .setStyle(ProgressBarStyle.ASCII).showSpeed().build();
+                bar = new ProgressBarBuilder().setTaskName("epoch " + progress.epoch() + "/" + epochs)
+                        .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).showSpeed().build();
             }
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", loss));
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, training ends in %.0f s", progress.loss(),
+                    progress.etaSeconds()));
         }
 
         @Override

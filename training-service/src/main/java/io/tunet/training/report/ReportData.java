@@ -2,8 +2,8 @@ package io.tunet.training.report;
 
 import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.training.TrainingResult;
 import io.tunet.training.promotion.GateDecision;
-import io.tunet.training.run.TrainedModel;
 import java.util.List;
 
 /**
@@ -25,6 +25,6 @@ import java.util.List;
  * @param decision the promotion gate's verdict, or null (offline training has no gate)
  */
 public record ReportData(String modelName, long version, String runId, String trigger, String snapshotId,
-        NetworkSpec network, TrainedModel trained, String start, List<int[]> trainingLabels, int validationSize,
+        NetworkSpec network, TrainingResult trained, String start, List<int[]> trainingLabels, int validationSize,
         Long championVersion, MultiLabelMetrics champion, MultiLabelMetrics baseline, GateDecision decision) {
 }

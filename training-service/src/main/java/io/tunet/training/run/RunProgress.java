@@ -1,15 +1,16 @@
 package io.tunet.training.run;
 
+import io.tunet.core.training.TrainingListener;
 import java.time.Clock;
 import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
  * The progress of the current run, as a listener the trainer reports to and a snapshot the REST endpoint
- * reads. The ETA extrapolates the mean step time (validation included) over the remaining epoch budget, so
+ * reads. The ETA is tunet-core's: the mean step time (validation included) over the remaining epoch budget, so
  * early stopping can only make it shorter. Thread-safe.
  */
-public final class RunProgress implements ProgressListener {
+public final class RunProgress implements TrainingListener {
 
     private static final Logger LOG = Logger.getLogger(RunProgress.class);
 
@@ -36,8 +37,6 @@ public final class RunProgress implements ProgressListener {
     private final Clock clock;
     private final Instant startedAt;
     private volatile Status status;
-    private long trainingStartNanos;
-    private int stepsDone;
     private int logEvery = 1;
 
     public RunProgress(String runId, String trigger, Clock clock) {
@@ -63,23 +62,17 @@ public final class RunProgress implements ProgressListener {
 
     @Override
     public synchronized void started(int epochs, int stepsPerEpoch) {
-        trainingStartNanos = System.nanoTime();
-        stepsDone = 0;
         logEvery = Math.max(1, stepsPerEpoch / 4);
         status = new Status(runId, trigger, status.phase(), 1, epochs, 0, stepsPerEpoch, Double.NaN, Double.NaN, startedAt);
     }
 
     @Override
-    public synchronized void step(int epoch, int step, double loss) {
-        stepsDone++;
-        Status s = status;
-        double perStep = (System.nanoTime() - trainingStartNanos) / 1e9 / stepsDone;
-        int remaining = (s.epochs() - epoch) * s.stepsPerEpoch() + (s.stepsPerEpoch() - step);
-        status = new Status(runId, trigger, s.phase(), epoch, s.epochs(), step, s.stepsPerEpoch(), loss,
-                perStep * remaining, startedAt);
-        if (step % logEvery == 0 || step == s.stepsPerEpoch()) {
-            LOG.infof("run %s: epoch %d/%d, step %d/%d, loss %.4f, ETA %.0f s", runId, epoch, s.epochs(), step,
-                    s.stepsPerEpoch(), loss, perStep * remaining);
+    public synchronized void step(StepProgress p) {
+        status = new Status(runId, trigger, status.phase(), p.epoch(), p.epochs(), p.step(), p.stepsPerEpoch(), p.loss(),
+                p.etaSeconds(), startedAt);
+        if (p.step() % logEvery == 0 || p.step() == p.stepsPerEpoch()) {
+            LOG.infof("run %s: epoch %d/%d, step %d/%d, loss %.4f, ETA %.0f s", runId, p.epoch(), p.epochs(), p.step(),
+                    p.stepsPerEpoch(), p.loss(), p.etaSeconds());
         }
     }
 

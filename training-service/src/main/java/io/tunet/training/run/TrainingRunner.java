@@ -7,7 +7,10 @@ import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.Evaluation;
+import io.tunet.core.training.TrainingCancelledException;
 import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TrainingListener;
+import io.tunet.core.training.TrainingResult;
 import io.tunet.core.training.TunetTraining;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.ModelMetrics;
@@ -34,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -119,9 +121,9 @@ public final class TrainingRunner {
      *
      * @param trigger what started it, for the report and the log
      * @throws NotEnoughDataException if there are too few labelled samples; nothing is published
-     * @throws RunCancelledException if {@code cancelled} turned true; nothing is published
+     * @throws TrainingCancelledException if {@code cancelled} turned true; nothing is published
      */
-    public RunOutcome run(String runId, String trigger, RunSettings settings, ProgressListener listener,
+    public RunOutcome run(String runId, String trigger, RunSettings settings, TrainingListener listener,
             BooleanSupplier cancelled) throws InterruptedException {
         long started = System.nanoTime();
         Path workspace = runsDirectory().resolve(runId);
@@ -143,7 +145,7 @@ public final class TrainingRunner {
             Start start = startingPoint(runId, champion, spec, settings.warmStart(), workspace);
             LOG.infof("run %s (%s): snapshot %s, %d training / %d validation samples, version %d, %s", runId, trigger,
                     snapshot.id(), data.train().size(), data.validation().size(), version, start.description());
-            TrainedModel trained = RunTrainer.train(spec, data, settings.trainer(), start.weights(),
+            TrainingResult trained = RunTrainer.train(spec, data, settings.trainer(), start.checkpoint(),
                     settings.modelName(), version, workspace, listener, cancelled);
             checkCancelled(cancelled);
 
@@ -163,7 +165,7 @@ public final class TrainingRunner {
             checkCancelled(cancelled);
 
             listener.phase("publishing");
-            BlobRef onnx = store(Files.readAllBytes(trained.onnx()), workspace, stored);
+            BlobRef onnx = store(Files.readAllBytes(trained.onnxModel()), workspace, stored);
             BlobRef checkpoint = store(CheckpointArchive.pack(trained.checkpoint()), workspace, stored);
             ModelVersion candidate = modelVersion(settings, version, onnx, checkpoint, trained, snapshot, data,
                     champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null);
@@ -196,7 +198,7 @@ public final class TrainingRunner {
 
     private static void checkCancelled(BooleanSupplier cancelled) {
         if (cancelled.getAsBoolean()) {
-            throw new RunCancelledException("cancelled before publishing");
+            throw new TrainingCancelledException("cancelled before publishing");
         }
     }
 
@@ -279,7 +281,7 @@ public final class TrainingRunner {
                 return new Start(null, "trained from scratch (champion v" + version + " is another network: "
                         + trained + ")");
             }
-            return new Start(RunTrainer.readWeights(params, spec), "warm start from champion v" + version
+            return new Start(params, "warm start from champion v" + version
                     + " (checkpoint sha256 " + ref.getSha256().substring(0, 12) + "…)");
         } catch (IOException | BlobStoreException e) {
             String why = "the checkpoint of champion v" + version + " cannot be used: " + e.getMessage();
@@ -292,8 +294,8 @@ public final class TrainingRunner {
         }
     }
 
-    /** A run's initial weights (null: fresh) and a line for the log and the report. */
-    private record Start(Map<String, float[]> weights, String description) {
+    /** A run's initial checkpoint (null: fresh weights) and a line for the log and the report. */
+    private record Start(Path checkpoint, String description) {
     }
 
     private MultiLabelMetrics scoreChampion(ModelVersion champion, DatasetSnapshot snapshot, TrainingData data,
@@ -330,7 +332,7 @@ public final class TrainingRunner {
     }
 
     private ModelVersion modelVersion(RunSettings settings, long version, BlobRef onnx, BlobRef checkpoint,
-            TrainedModel trained,
+            TrainingResult trained,
             DatasetSnapshot snapshot, TrainingData data, Long parent, ModelStatus status, String reason) {
         MultiLabelMetrics m = trained.validation().metrics();
         double dice = trained.validation().meanDice();

@@ -8,6 +8,7 @@ import io.tunet.blob.BlobStoreException;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.TrainingCancelledException;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.training.dataset.DatasetIndex;
 import io.tunet.training.feedback.FeedbackIntake;
@@ -16,7 +17,6 @@ import io.tunet.training.promotion.GateSettings;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelRegistryView;
 import io.tunet.training.run.NotEnoughDataException;
-import io.tunet.training.run.RunCancelledException;
 import io.tunet.training.run.RunOutcome;
 import io.tunet.training.run.RunProgress;
 import io.tunet.training.run.RunSettings;
@@ -185,7 +185,7 @@ public class TrainingService {
             summary = RunSummary.unpublished(runId, trigger, outcome, e.getMessage(), progress.elapsedSeconds(),
                     clock.instant());
             LOG.infof("run %s skipped: %s", runId, e.getMessage());
-        } catch (RunCancelledException e) {
+        } catch (TrainingCancelledException e) {
             outcome = "cancelled";
             summary = RunSummary.unpublished(runId, trigger, outcome, e.getMessage(), progress.elapsedSeconds(),
                     clock.instant());

@@ -55,7 +55,7 @@ class OfflineTrainerTest {
                 "--no-progress", "--out", out.toString());
 
         assertThat(status).isZero();
-        try (OnnxTunet model = OnnxTunet.load(out.resolve("tunet-1.onnx"))) {
+        try (OnnxTunet model = OnnxTunet.load(out.resolve("tunet.onnx"))) {
             assertThat(model.metadata().inputSize()).isEqualTo(32);
             assertThat(model.metadata().thresholds()).hasSize(28);
         }

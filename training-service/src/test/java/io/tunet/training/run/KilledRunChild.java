@@ -3,6 +3,7 @@ package io.tunet.training.run;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.TrainingListener;
 import io.tunet.training.EasyFields;
 import io.tunet.training.dataset.DatasetIndex;
 import io.tunet.training.promotion.GateSettings;
@@ -32,10 +33,10 @@ public final class KilledRunChild {
                 new ModelPublisher(client, "killed-run-" + args[3]), Clock.systemUTC());
         RunSettings settings = new RunSettings(args[3], NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f)),
                 new TrainerSettings(1000, 4, 3e-3f, 1000, false, 3), 0.3, WarmStart.OFF, new GateSettings(0.005, 0.05), 4);
-        runner.run("killed-run", "test", settings, new ProgressListener() {
+        runner.run("killed-run", "test", settings, new TrainingListener() {
             @Override
-            public void step(int epoch, int step, double loss) {
-                if (epoch == 1 && step == 1) {
+            public void step(StepProgress progress) {
+                if (progress.epoch() == 1 && progress.step() == 1) {
                     System.out.println("TRAINING");
                     System.out.flush();
                 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.TrainingCancelledException;
+import io.tunet.core.training.TrainingListener;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.onnx.TunetPrediction;
 import io.tunet.schemas.BlobRef;
@@ -103,7 +105,7 @@ class TrainingRunnerTest {
     @Test
     @Order(1)
     void shouldPromoteTheFirstModelThatBeatsTheBaselineWithAnOnnxFileInferenceAccepts() throws Exception {
-        RunOutcome outcome = runner.run("first", "test", settings, ProgressListener.NONE, () -> false);
+        RunOutcome outcome = runner.run("first", "test", settings, TrainingListener.NONE, () -> false);
 
         ModelVersion version = outcome.candidate();
         assertThat(version.getStatus()).as(version.getStatusReason()).isEqualTo(ModelStatus.PROMOTED);
@@ -148,7 +150,7 @@ class TrainingRunnerTest {
         // an (almost) untrained network: one epoch at a negligible rate, from scratch
         RunSettings worse = settings.withTrainer(new TrainerSettings(1, 4, 1e-7f, 1, false, 11)).withWarmStart(WarmStart.OFF);
 
-        RunOutcome outcome = runner.run("worse", "test", worse, ProgressListener.NONE, () -> false);
+        RunOutcome outcome = runner.run("worse", "test", worse, TrainingListener.NONE, () -> false);
 
         ModelVersion version = outcome.candidate();
         assertThat(version.getStatus()).isEqualTo(ModelStatus.REJECTED);
@@ -166,7 +168,7 @@ class TrainingRunnerTest {
         long champion = registry.champion().orElseThrow().getVersion();
         List<String> lines = new java.util.ArrayList<>();
         RunOutcome outcome = runner.run("warm", "test", settings.withTrainer(new TrainerSettings(1, 4, 1e-3f, 1, false, 5)),
-                new ProgressListener() {
+                new TrainingListener() {
                     @Override
                     public void phase(String phase) {
                         lines.add(phase);
@@ -192,7 +194,7 @@ class TrainingRunnerTest {
             // a negligible rate: what the run ends with is what it started from
             RunSettings frozen = settings.withTrainer(new TrainerSettings(1, 4, 1e-7f, 1, false, 5));
 
-            RunOutcome outcome = fresh.run("fresh-warm", "test", frozen, ProgressListener.NONE, () -> false);
+            RunOutcome outcome = fresh.run("fresh-warm", "test", frozen, TrainingListener.NONE, () -> false);
 
             assertThat(Files.readString(outcome.report())).contains("warm start from champion v" + champion.getVersion());
             assertThat(outcome.candidate().getMetrics().getMacroF1()).as("scores like the champion, not like an "
@@ -217,14 +219,14 @@ class TrainingRunnerTest {
             }
             Files.write(stored, new byte[archive.length]);
             assertThatThrownBy(() -> runner.run("required", "test", oneEpoch.withWarmStart(WarmStart.REQUIRED),
-                    ProgressListener.NONE, () -> false))
+                    TrainingListener.NONE, () -> false))
                     .isInstanceOf(WarmStartUnavailableException.class)
                     .hasMessageContaining("champion v" + champion.getVersion()).hasMessageContaining("sha256");
             assertThat(published(before + 1, Duration.ofSeconds(3))).hasSize(before);
             assertThat(runner.runsDirectory().resolve("required")).doesNotExist();
 
             blobs.delete(checkpoint);
-            RunOutcome outcome = runner.run("preferred", "test", oneEpoch, ProgressListener.NONE, () -> false);
+            RunOutcome outcome = runner.run("preferred", "test", oneEpoch, TrainingListener.NONE, () -> false);
 
             assertThat(Files.readString(outcome.report())).contains("trained from scratch: the checkpoint of champion v"
                     + champion.getVersion() + " cannot be used: no blob");
@@ -239,17 +241,17 @@ class TrainingRunnerTest {
         int before = published(100, Duration.ofSeconds(3)).size();
         long blobsBefore = countBlobs();
         AtomicBoolean stop = new AtomicBoolean();
-        ProgressListener stopAtSecondStep = new ProgressListener() {
+        TrainingListener stopAtSecondStep = new TrainingListener() {
             @Override
-            public void step(int epoch, int step, double loss) {
-                stop.set(step == 2);
+            public void step(StepProgress progress) {
+                stop.set(progress.step() == 2);
             }
         };
         assertThatThrownBy(() -> runner.run("killed-in-training", "test", settings, stopAtSecondStep, stop::get))
-                .isInstanceOf(RunCancelledException.class).hasMessageContaining("epoch 1, step 3");
+                .isInstanceOf(TrainingCancelledException.class).hasMessageContaining("epoch 1, step 3");
 
         AtomicBoolean beforePublishing = new AtomicBoolean();
-        ProgressListener stopWhenPublishing = new ProgressListener() {
+        TrainingListener stopWhenPublishing = new TrainingListener() {
             @Override
             public void phase(String phase) {
                 beforePublishing.set(phase.equals("publishing"));
@@ -257,7 +259,7 @@ class TrainingRunnerTest {
         };
         RunSettings oneEpoch = settings.withTrainer(new TrainerSettings(1, 4, 1e-3f, 1, false, 5));
         assertThatThrownBy(() -> runner.run("killed-publishing", "test", oneEpoch, stopWhenPublishing,
-                beforePublishing::get)).isInstanceOf(RunCancelledException.class);
+                beforePublishing::get)).isInstanceOf(TrainingCancelledException.class);
 
         assertThat(published(before + 1, Duration.ofSeconds(3))).hasSize(before);
         assertThat(countBlobs()).as("no ONNX blob left behind").isEqualTo(blobsBefore);
