@@ -164,6 +164,16 @@ class ComposeDescriptionTest {
     }
 
     @Test
+    void shouldLetEachServiceWriteToItsVolumes() {
+        for (String name : QUARKUS_SERVICES) {
+            String runs = String.join("\n", dockerfiles.get(name).runCommands());
+            compose.service(name).mounts().stream().filter(ComposeFile.Mount::named).forEach(mount ->
+                    assertThat(runs).as(name + " image creates " + mount.target() + " owned by its user, so a fresh volume "
+                            + mount.source() + " mounted there is writable").contains("chown 185:185").contains(mount.target()));
+        }
+    }
+
+    @Test
     void shouldSetOnlyVariablesTheServicesRead() {
         Map<String, List<String>> ignored = new TreeMap<>();
         for (String service : QUARKUS_SERVICES) {

@@ -12,10 +12,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parts of a Dockerfile the checks look at: {@code ENV} variables, {@code EXPOSE}d ports and the
- * sources of {@code COPY}. Continuation lines are joined and comments dropped, as the builder does.
+ * The parts of a Dockerfile the checks look at: {@code ENV} variables, {@code EXPOSE}d ports, the sources
+ * of {@code COPY} and the {@code RUN} commands. Continuation lines are joined and comments dropped, as the
+ * builder does.
  */
-record Dockerfile(Map<String, String> environment, List<Integer> exposedPorts, List<String> copySources) {
+record Dockerfile(Map<String, String> environment, List<Integer> exposedPorts, List<String> copySources,
+                  List<String> runCommands) {
 
     private static final Pattern ENV_PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
 
@@ -23,6 +25,7 @@ record Dockerfile(Map<String, String> environment, List<Integer> exposedPorts, L
         Map<String, String> environment = new LinkedHashMap<>();
         List<Integer> ports = new ArrayList<>();
         List<String> sources = new ArrayList<>();
+        List<String> runs = new ArrayList<>();
         for (String instruction : instructions(Files.readString(file))) {
             String[] words = instruction.split("\\s+", 2);
             String keyword = words[0].toUpperCase();
@@ -45,11 +48,12 @@ record Dockerfile(Map<String, String> environment, List<Integer> exposedPorts, L
                     List<String> operands = Arrays.stream(arguments.split("\\s+")).filter(w -> !w.startsWith("--")).toList();
                     sources.addAll(operands.subList(0, operands.size() - 1));
                 }
+                case "RUN" -> runs.add(arguments);
                 default -> {
                 }
             }
         }
-        return new Dockerfile(environment, ports, sources);
+        return new Dockerfile(environment, ports, sources, runs);
     }
 
     private static List<String> instructions(String text) {
