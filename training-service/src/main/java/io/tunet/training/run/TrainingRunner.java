@@ -147,6 +147,9 @@ public final class TrainingRunner {
                     snapshot.id(), data.train().size(), data.validation().size(), version, start.description());
             TrainingResult trained = RunTrainer.train(spec, data, settings.trainer(), start.checkpoint(),
                     settings.modelName(), version, workspace, listener, cancelled);
+            if (start.checkpoint() != null) {
+                deleteRecursively(start.checkpoint().getParent());
+            }
             checkCancelled(cancelled);
 
             listener.phase("scoring the champion");
@@ -175,8 +178,8 @@ public final class TrainingRunner {
                     .setCreatedAt(clock.instant())
                     .build();
             Path report = TrainingReport.write(workspace, new ReportData(settings.modelName(), version, runId, trigger,
-                    snapshot.id(), spec, trained, start.description(), data.train().stream().map(TrainingData.Sample::labels).toList(),
-                    data.validation().size(), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
+                    snapshot.id(), spec, trained, start.description(),
+                    data.train().stream().map(TrainingData.Sample::labels).toList(), data.validation().size(), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
                     baseline, decision));
             checkCancelled(cancelled);
             publisher.publish(List.of(candidate, verdict));
