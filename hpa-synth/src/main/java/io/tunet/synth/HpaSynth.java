@@ -54,6 +54,8 @@ public final class HpaSynth {
     private final LabelMode labelMode;
     private final LabelSampler sampler;
     private final float[] blurKernel;
+    /** Per stain, {@link Imaging.Exposure#darkPixels}: fixed by the optics and bit depth. */
+    private final float[][] darkPixels = new float[4][];
 
     private HpaSynth(Builder b) {
         this.size = b.size;
@@ -65,6 +67,14 @@ public final class HpaSynth {
         this.labelMode = b.labelMode;
         this.sampler = new LabelSampler(b.table != null ? b.table : LabelSetTable.bundled(), b.labelMode);
         this.blurKernel = Imaging.kernel(optics.blurSigma() * k);
+        for (int s = 0; s < 4; s++) {
+            darkPixels[s] = Imaging.Exposure.darkPixels((float) optics.background()[s], optics.photonsAtFullScale(),
+                    optics.readNoise(), levels());
+        }
+    }
+
+    private int levels() {
+        return (1 << bitDepth) - 1;
     }
 
     /** A builder with the defaults: 512², 8-bit, default optics, real label frequencies. */
@@ -106,7 +116,39 @@ public final class HpaSynth {
 
     /** Generates field (seed, index) with a label set drawn by this generator's {@link LabelMode}. */
     public SynthField generate(long seed, long index) {
-        return render(seed, index, labels(seed, index)).field;
+        return render(seed, index, labels(seed, index), StageClock.OFF).field;
+    }
+
+    /** The stages of generating a field, in order, as timed by {@link #generateTimed}. */
+    public enum Stage {
+        /** Label set, cell count, placement and shape of the cells. */
+        LAYOUT,
+        /** Which pixel belongs to which cell and nucleus, cell boxes, outlines. */
+        RASTERISE,
+        /** Centrosomes, nucleoli, microtubules, spindles, bridges. */
+        TRACE,
+        /** The red, blue and yellow stains. */
+        LANDMARKS,
+        /** The green patterns with their true masks, and the haze. */
+        PATTERNS,
+        /** Point-spread blur of the four stains. */
+        BLUR,
+        /** Gain, background, Poisson-Gaussian noise, clipping and quantisation. */
+        NOISE
+    }
+
+    /**
+     * {@link #generate(long, long)} (the same field), also adding the CPU nanoseconds this thread spent in each
+     * {@link Stage} to {@code stageNanos[stage.ordinal()]}: for benchmarks.
+     *
+     * @throws IllegalArgumentException if {@code stageNanos} does not have one slot per stage
+     */
+    public SynthField generateTimed(long seed, long index, long[] stageNanos) {
+        if (stageNanos == null || stageNanos.length != Stage.values().length) {
+            throw new IllegalArgumentException("stageNanos needs one slot per stage (" + Stage.values().length + ")");
+        }
+        StageClock clock = StageClock.into(stageNanos);
+        return render(seed, index, labels(seed, index), clock).field;
     }
 
     /**
@@ -115,7 +157,7 @@ public final class HpaSynth {
      * @throws IllegalArgumentException if the set is empty or holds an index outside 0..27
      */
     public SynthField generate(long seed, long index, int... labels) {
-        return render(seed, index, checkLabels(labels)).field;
+        return render(seed, index, checkLabels(labels), StageClock.OFF).field;
     }
 
     private static int[] checkLabels(int[] labels) {
@@ -133,17 +175,22 @@ public final class HpaSynth {
     }
 
     Rendered render(long seed, long index, int[] labels) {
+        return render(seed, index, labels, StageClock.OFF);
+    }
+
+    private Rendered render(long seed, long index, int[] labels, StageClock clock) {
         SplittableRandom sceneRandom = stream(seed, index, SCENE_STREAM);
         double u = sceneRandom.nextGaussian();
         int count = (int) Math.round(cellsPerField * StrictMath.exp(0.42 * u));
         count = Math.max(Math.max(1, (int) Math.ceil(cellsPerField * 0.45)), Math.min((int) Math.ceil(cellsPerField * 2.8), count));
-        Scene scene = Scene.build(size, k, count, labels, sceneRandom);
+        Scene scene = Scene.build(size, k, count, labels, sceneRandom, clock);
 
         int n = size * size;
         float[][] stains = new float[4][n];
         Landmarks.drawRed(scene, stains[Stain.RED.ordinal()]);
         Landmarks.drawBlue(scene, stains[Stain.BLUE.ordinal()]);
         Landmarks.drawYellow(scene, stains[Stain.YELLOW.ordinal()]);
+        clock.lap(Stage.LANDMARKS);
 
         float[] green = stains[Stain.GREEN.ordinal()];
         Map<Integer, BinaryMask> masks = new LinkedHashMap<>();
@@ -163,24 +210,27 @@ public final class HpaSynth {
             masks.put(c, BinaryMask.wrap(size, bits));
         }
         Patterns.haze(scene, green, sceneRandom);
+        clock.lap(Stage.PATTERNS);
+
+        if (blurKernel != null) {
+            for (float[] stain : stains) {
+                Imaging.blur(stain, layer, size, blurKernel);
+            }
+        }
+        clock.lap(Stage.BLUR);
 
         SplittableRandom noiseRandom = stream(seed, index, NOISE_STREAM);
         double[] gain = optics.gain();
         double[] background = optics.background();
-        int levels = (1 << bitDepth) - 1;
-        float[] scratch = blurKernel == null ? null : layer;
         for (int s = 0; s < 4; s++) {
             float jitter = (float) (1 + optics.gainJitter() * (2 * noiseRandom.nextDouble() - 1));
             Imaging.Exposure exposure = new Imaging.Exposure((float) gain[s] * jitter, (float) background[s],
-                    optics.photonsAtFullScale(), optics.readNoise(), levels, noiseRandom);
-            if (blurKernel != null) {
-                Imaging.blur(stains[s], scratch, size, blurKernel, exposure);
-            } else {
-                for (int y = 0; y < size; y++) {
-                    exposure.apply(stains[s], y * size, size);
-                }
+                    optics.photonsAtFullScale(), optics.readNoise(), levels(), darkPixels[s], noiseRandom);
+            for (int y = 0; y < size; y++) {
+                exposure.apply(stains[s], y * size, size);
             }
         }
+        clock.lap(Stage.NOISE);
         return new Rendered(new SynthField(id(seed, index), size, bitDepth, labels, stains, masks), scene);
     }
 

@@ -32,93 +32,55 @@ final class Imaging {
 
     /**
      * Blurs {@code img} (size², row-major) in place with the symmetric separable {@code kernel}, using
-     * {@code scratch} (same length) as working memory. Empty rows, which are most of a sparse HPA field,
-     * cost almost nothing; symmetric taps are paired so each pass does radius + 1 multiplications.
+     * {@code scratch} (same length) as working memory; pixels beyond the border repeat the edge pixel.
+     * Symmetric taps are paired, so each pass does radius + 1 multiplications per pixel, and each tap is
+     * one sweep over a row with nothing but array arithmetic in it, which the JIT compiles to tight
+     * (partly vector) loops: a per-pixel loop over the taps runs several times slower.
      */
     static void blur(float[] img, float[] scratch, int size, float[] kernel) {
-        blur(img, scratch, size, kernel, null);
-    }
-
-    /** {@link #blur}, then {@code exposure} applied to each output row while it is still in cache (null: none). */
-    static void blur(float[] img, float[] scratch, int size, float[] kernel, Exposure exposure) {
         int rad = kernel.length / 2;
-        int[] rowFrom = new int[size];
-        int[] rowTo = new int[size];
+        float k0 = kernel[rad];
+        // Columns whose whole horizontal window lies inside the row; the others clamp at the edge.
+        int innerFrom = Math.min(rad, size), innerTo = Math.max(innerFrom, size - rad);
+        for (int row = 0; row < size * size; row += size) {
+            for (int p = row + innerFrom; p < row + innerTo; p++) {
+                scratch[p] = k0 * img[p];
+            }
+            for (int i = 1; i <= rad; i++) {
+                float w = kernel[rad + i];
+                for (int p = row + innerFrom; p < row + innerTo; p++) {
+                    scratch[p] += w * (img[p - i] + img[p + i]);
+                }
+            }
+            for (int x = 0; x < innerFrom; x++) {
+                scratch[row + x] = atEdge(img, row, x, size, kernel);
+            }
+            for (int x = innerTo; x < size; x++) {
+                scratch[row + x] = atEdge(img, row, x, size, kernel);
+            }
+        }
         for (int y = 0; y < size; y++) {
             int row = y * size;
-            int first = -1, last = -1;
-            for (int x = 0; x < size; x++) {
-                if (img[row + x] != 0) {
-                    if (first < 0) {
-                        first = x;
-                    }
-                    last = x;
-                }
-            }
-            java.util.Arrays.fill(scratch, row, row + size, 0f);
-            rowTo[y] = -1;
-            if (first < 0) {
-                continue;
-            }
-            int from = Math.max(0, first - rad), to = Math.min(size - 1, last + rad);
-            rowFrom[y] = from;
-            rowTo[y] = to;
-            int innerFrom = Math.max(from, rad), innerTo = Math.min(to, size - 1 - rad);
-            float k0 = kernel[rad];
-            for (int x = innerFrom; x <= innerTo; x++) {
-                scratch[row + x] = k0 * img[row + x];
+            for (int p = row; p < row + size; p++) {
+                img[p] = k0 * scratch[p];
             }
             for (int i = 1; i <= rad; i++) {
                 float w = kernel[rad + i];
-                for (int x = innerFrom; x <= innerTo; x++) {
-                    scratch[row + x] += w * (img[row + x - i] + img[row + x + i]);
+                int up = Math.max(0, y - i) * size - row, down = Math.min(size - 1, y + i) * size - row;
+                for (int p = row; p < row + size; p++) {
+                    img[p] += w * (scratch[p + up] + scratch[p + down]);
                 }
-            }
-            for (int x = from; x <= to; x++) {
-                if (x >= innerFrom && x <= innerTo) {
-                    continue;
-                }
-                float acc = 0;
-                for (int i = -rad; i <= rad; i++) {
-                    int xx = Math.min(size - 1, Math.max(0, x + i));
-                    acc += kernel[i + rad] * img[row + xx];
-                }
-                scratch[row + x] = acc;
             }
         }
-        for (int y = 0; y < size; y++) {
-            int dst = y * size;
-            int from = size, to = -1;
-            for (int i = -rad; i <= rad; i++) {
-                int yy = Math.min(size - 1, Math.max(0, y + i));
-                if (rowTo[yy] >= 0) {
-                    from = Math.min(from, rowFrom[yy]);
-                    to = Math.max(to, rowTo[yy]);
-                }
-            }
-            java.util.Arrays.fill(img, dst, dst + size, 0f);
-            if (to < 0) {
-                if (exposure != null) {
-                    exposure.apply(img, dst, size);
-                }
-                continue;
-            }
-            int c = y * size;
-            float k0 = kernel[rad];
-            for (int x = from; x <= to; x++) {
-                img[dst + x] = k0 * scratch[c + x];
-            }
-            for (int i = 1; i <= rad; i++) {
-                float w = kernel[rad + i];
-                int up = Math.max(0, y - i) * size, down = Math.min(size - 1, y + i) * size;
-                for (int x = from; x <= to; x++) {
-                    img[dst + x] += w * (scratch[up + x] + scratch[down + x]);
-                }
-            }
-            if (exposure != null) {
-                exposure.apply(img, dst, size);
-            }
+    }
+
+    private static float atEdge(float[] img, int row, int x, int size, float[] kernel) {
+        int rad = kernel.length / 2;
+        float acc = 0;
+        for (int i = -rad; i <= rad; i++) {
+            acc += kernel[i + rad] * img[row + Math.min(size - 1, Math.max(0, x + i))];
         }
+        return acc;
     }
 
     /**
@@ -129,58 +91,89 @@ final class Imaging {
      */
     static void expose(float[] img, int size, float gain, float background, double photons, double readNoise,
                        int levels, java.util.SplittableRandom noise) {
-        Exposure e = new Exposure(gain, background, photons, readNoise, levels, noise);
+        Exposure e = new Exposure(gain, background, photons, readNoise, levels,
+                Exposure.darkPixels(background, photons, readNoise, levels), noise);
         for (int y = 0; y < size; y++) {
             e.apply(img, y * size, size);
         }
     }
 
-    /** The per-stain exposure of {@link #expose}, applicable row by row (so blur can hand over hot rows). */
+    /** The per-stain exposure of {@link #expose}, applied row by row. */
     static final class Exposure {
         private static final int STEPS = 4096;
         private final float gain;
         private final float background;
-        private final float bgSigma;
-        private final float q;
-        private final float invQ;
         private final float toIndex;
+        private final int levels;
+        private final float invQ;
         private final float[] sdTable = new float[STEPS + 1];
+        private final float[] darkPixels;
         private final java.util.SplittableRandom noise;
 
-        Exposure(float gain, float background, double photons, double readNoise, int levels, java.util.SplittableRandom noise) {
+        /**
+         * @param darkPixels {@link #darkPixels} of the same background, photons, read noise and levels: it
+         *                   depends on nothing that changes from field to field, so a generator makes it once
+         */
+        Exposure(float gain, float background, double photons, double readNoise, int levels, float[] darkPixels,
+                 java.util.SplittableRandom noise) {
             this.gain = gain;
             this.background = background;
+            this.levels = levels;
+            this.invQ = 1f / levels;
             float invPhotons = (float) (1 / photons);
             float read2 = (float) (readNoise * readNoise);
-            this.bgSigma = (float) Math.sqrt(background * invPhotons + read2);
-            this.q = levels;
-            this.invQ = 1f / levels;
             // Noise standard deviation by expected value, tabulated: one lookup instead of a square root per pixel.
             this.toIndex = (STEPS - 1) / (1.25f * gain + background);
             for (int i = 0; i <= STEPS; i++) {
                 sdTable[i] = (float) Math.sqrt(i / toIndex * invPhotons + read2);
             }
+            this.darkPixels = darkPixels;
             this.noise = noise;
+        }
+
+        /**
+         * The exposed value of an unstained pixel (signal 0) for each entry of {@link Textures#GAUSS}: such a
+         * pixel is background plus noise only, so most of a sparse field becomes a copy from this table.
+         */
+        static float[] darkPixels(float background, double photons, double readNoise, int levels) {
+            float bgSigma = (float) Math.sqrt(background * (float) (1 / photons) + (float) (readNoise * readNoise));
+            float[] gauss = Textures.GAUSS;
+            float[] out = new float[gauss.length];
+            float q = levels, invQ = 1f / levels;
+            for (int i = 0; i < gauss.length; i++) {
+                float v = Math.min(1f, Math.max(0f, background + bgSigma * gauss[i]));
+                out[i] = (int) (v * q + 0.5f) * invQ;
+            }
+            return out;
         }
 
         /** Exposes pixels {@code row .. row + width - 1}; rows must be applied in order for determinism. */
         void apply(float[] img, int row, int width) {
+            // Each row reads its normal deviates from a random offset of the table, wrapping at its end.
+            int offset = noise.nextInt(Textures.GAUSS.length);
+            int first = Math.min(width, Textures.GAUSS.length - offset);
+            apply(img, row, first, offset);
+            apply(img, row + first, width - first, 0);
+        }
+
+        private void apply(float[] img, int from, int count, int gaussFrom) {
             float[] gauss = Textures.GAUSS;
-            int gaussMask = gauss.length - 1;
-            int offset = noise.nextInt(gauss.length);
-            for (int x = 0; x < width; x++) {
-                int p = row + x;
+            float[] dark = darkPixels;
+            float[] sd = sdTable;
+            float gain = this.gain, background = this.background, toIndex = this.toIndex, q = levels, invQ = this.invQ;
+            int levels = this.levels;
+            int shift = gaussFrom - from;
+            for (int p = from; p < from + count; p++) {
                 float s = img[p];
-                float g = gauss[(offset + x) & gaussMask];
-                float v;
                 if (s == 0) {
-                    v = background + bgSigma * g;
-                } else {
-                    float e = s * gain + background;
-                    v = e + sdTable[Math.min(STEPS, (int) (e * toIndex + 0.5f))] * g;
+                    img[p] = dark[p + shift];
+                    continue;
                 }
-                v = Math.min(1f, Math.max(0f, v));
-                img[p] = (int) (v * q + 0.5f) * invQ;
+                float e = s * gain + background;
+                float v = e + sd[Math.min(STEPS, (int) (e * toIndex + 0.5f))] * gauss[p + shift];
+                // Clipping to 0..1 after rounding to a level gives the same value as before it, and integer
+                // min/max compile to conditional moves where float ones do not.
+                img[p] = Math.max(0, Math.min(levels, (int) (v * q + 0.5f))) * invQ;
             }
         }
     }

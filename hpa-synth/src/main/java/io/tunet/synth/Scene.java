@@ -52,12 +52,14 @@ final class Scene {
      * @param labels the field's label set: mitotic cells, dividing pairs and touching cells are guaranteed
      *               when the labels need them
      */
-    static Scene build(int size, float k, int count, int[] labels, SplittableRandom r) {
+    static Scene build(int size, float k, int count, int[] labels, SplittableRandom r, StageClock clock) {
         Scene s = new Scene(size, k);
         s.layout(count, labels, r);
+        clock.lap(HpaSynth.Stage.LAYOUT);
         s.rasterise();
         s.tightenBoxes();
         s.findBorders();
+        clock.lap(HpaSynth.Stage.RASTERISE);
         for (Cell c : s.cells) {
             s.placeCentrosome(c, r);
             s.placeNucleoli(c, r);
@@ -74,6 +76,7 @@ final class Scene {
                 s.traceBridge(c, s.cell(c.partner));
             }
         }
+        clock.lap(HpaSynth.Stage.TRACE);
         return s;
     }
 
@@ -242,26 +245,32 @@ final class Scene {
     }
 
     private void rasterise() {
-        float[] best = new float[size * size];
-        Arrays.fill(best, Float.MAX_VALUE);
         // Nuclei first: a nucleus pixel belongs to its cell whatever the neighbouring bodies claim.
         for (Cell c : cells) {
             if (!c.hasNucleus()) {
                 continue;
             }
-            float reach = Math.max(c.na, c.nb) * max(c.nshape) + 1;
+            float shapeMax = max(c.nshape);
+            float reach = Math.max(c.na, c.nb) * shapeMax + 1;
+            // With a little slack for rounding, no pixel beyond the largest outline radius is inside.
+            float outside2 = shapeMax * shapeMax * 1.001f;
             int x0 = clamp((int) (c.nx - reach)), x1 = clamp((int) (c.nx + reach) + 1);
             int y0 = clamp((int) (c.ny - reach)), y1 = clamp((int) (c.ny + reach) + 1);
             for (int y = y0; y < y1; y++) {
                 float py = y + 0.5f;
                 for (int x = x0; x < x1; x++) {
+                    float dx = x + 0.5f - c.nx, dy = py - c.ny;
+                    float u = (dx * c.ncos + dy * c.nsin) / c.na;
+                    float v = (-dx * c.nsin + dy * c.ncos) / c.nb;
+                    if (u * u + v * v >= outside2) {
+                        continue;
+                    }
                     float nd = c.nucleusDistance(x + 0.5f, py);
                     if (nd < 1) {
                         int p = y * size + x;
                         owner[p] = c.id;
                         nucleus[p] = 1;
                         nucleusDistance[p] = nd;
-                        best[p] = -1;
                     }
                 }
             }
@@ -269,6 +278,8 @@ final class Scene {
         for (Cell c : cells) {
             float shapeMax = max(c.shape);
             float shapeMax2 = shapeMax * shapeMax;
+            float shapeMin = min(c.shape);
+            float shapeMin2 = shapeMin * shapeMin;
             // Scan only the rows and row spans of the ellipse that bounds the wobbly outline.
             float iax2 = 1 / (c.ax * c.ax), iay2 = 1 / (c.ay * c.ay);
             float qa = c.cos * c.cos * iax2 + c.sin * c.sin * iay2;
@@ -290,7 +301,7 @@ final class Scene {
                 int row = y * size;
                 for (int x = xs; x < xe; x++) {
                     int p = row + x;
-                    if (best[p] < 0) {
+                    if (nucleus[p] != 0) {
                         continue;
                     }
                     float dx = x + 0.5f - c.cx;
@@ -300,21 +311,26 @@ final class Scene {
                     if (rho2 >= shapeMax2) {
                         continue;
                     }
-                    float sh = c.shape[Textures.angleBin(v, u)];
-                    if (rho2 >= sh * sh) {
+                    // Inside the smallest outline radius the pixel is surely in the body; the outline's
+                    // angle only matters near the edge, or where another cell claims the pixel too.
+                    if (rho2 >= shapeMin2) {
+                        float sh = c.shape[Textures.angleBin(v, u)];
+                        if (rho2 >= sh * sh) {
+                            continue;
+                        }
+                    }
+                    // Touching cells split the space: the pixel goes to the cell it is relatively deeper in.
+                    int o = owner[p];
+                    if (o != 0 && !(c.cellDistance(x + 0.5f, py) < cell(o).cellDistance(x + 0.5f, py))) {
                         continue;
                     }
-                    float d = (float) Math.sqrt(rho2) / sh;
-                    if (d < best[p]) {
-                        best[p] = d;
-                        owner[p] = c.id;
-                        // Outside the nucleus its plain ellipse distance is close enough (the outline
-                        // wobbles by a few per cent) and saves a table lookup per pixel.
-                        float nx = x + 0.5f - c.nx, ny = dy + c.cy - c.ny;
-                        float nu = (nx * c.ncos + ny * c.nsin) / c.na;
-                        float nv = (-nx * c.nsin + ny * c.ncos) / c.nb;
-                        nucleusDistance[p] = (float) Math.sqrt(nu * nu + nv * nv);
-                    }
+                    owner[p] = c.id;
+                    // Outside the nucleus its plain ellipse distance is close enough (the outline
+                    // wobbles by a few per cent) and saves a table lookup per pixel.
+                    float nx = x + 0.5f - c.nx, ny = dy + c.cy - c.ny;
+                    float nu = (nx * c.ncos + ny * c.nsin) / c.na;
+                    float nv = (-nx * c.nsin + ny * c.ncos) / c.nb;
+                    nucleusDistance[p] = (float) Math.sqrt(nu * nu + nv * nv);
                 }
             }
         }
@@ -356,6 +372,14 @@ final class Scene {
         float m = 0;
         for (float v : t) {
             m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    private static float min(float[] t) {
+        float m = Float.MAX_VALUE;
+        for (float v : t) {
+            m = Math.min(m, v);
         }
         return m;
     }
