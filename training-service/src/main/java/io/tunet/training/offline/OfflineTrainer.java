@@ -277,7 +277,7 @@ public final class OfflineTrainer implements Runnable {
                         .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).showSpeed().build();
             }
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, training ends in %.0f s", progress.loss(),
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, ETA %.0f s", progress.loss(),
                     progress.etaSeconds()));
         }
 
