@@ -74,6 +74,7 @@ class StackIT {
 
     @BeforeAll
     void startTheLine() throws Exception {
+        Stack.killLeftovers(home.resolve("stack"));
         deleteRecursively(home);
         Files.createDirectories(home);
         Path model = ServingModel.export(Files.createDirectories(home.resolve("model")), SIZE);

@@ -77,6 +77,7 @@ public final class ServiceProcess implements AutoCloseable {
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
             builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
             process = builder.start();
+            Files.writeString(workDir.resolve(module + ".pid"), Long.toString(process.pid()));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + module, e);
         }

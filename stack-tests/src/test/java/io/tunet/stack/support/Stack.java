@@ -1,5 +1,7 @@
 package io.tunet.stack.support;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +81,30 @@ public final class Stack implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             stack.close();
             throw e;
+        }
+    }
+
+    /**
+     * Kills what an earlier stack in {@code home} left running (a test JVM killed before its cleanup ran), found
+     * through the PID files of the services, the broker and PostgreSQL, so that its folder can be reused.
+     */
+    public static void killLeftovers(Path home) throws IOException {
+        if (!Files.isDirectory(home)) {
+            return;
+        }
+        List<Path> pidFiles;
+        try (var files = Files.walk(home, 3)) {
+            pidFiles = files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList();
+        }
+        for (Path pidFile : pidFiles) {
+            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+            if (!first.matches("\\d+")) {
+                continue;
+            }
+            ProcessHandle.of(Long.parseLong(first))
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("quarkus-run.jar")
+                            || c.contains(home.toString()) || c.contains("postgres")).orElse(false))
+                    .ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
