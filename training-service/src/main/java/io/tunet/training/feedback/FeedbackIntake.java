@@ -30,6 +30,24 @@ public final class FeedbackIntake {
     /** The service name written into dead letters. */
     public static final String SERVICE = "training-service";
 
+    /**
+     * What became of a feedback record: refused with a dead letter, or taken with what it did to the dataset.
+     *
+     * @param deadLetter the dead letter of a refused record, or null
+     * @param outcome what a taken record did to the dataset, or null when refused
+     */
+    public record Taken(DeadLetter deadLetter, DatasetIndex.LabelOutcome outcome) {
+
+        static Taken refused(DeadLetter deadLetter) {
+            return new Taken(deadLetter, null);
+        }
+
+        /** The dead letter, if the record was refused. */
+        public Optional<DeadLetter> refused() {
+            return Optional.ofNullable(deadLetter);
+        }
+    }
+
     /** Where a consumed record came from, for the dead letter. */
     public record Source(String topic, int partition, long offset, String key, byte[] payload) {
     }
@@ -55,26 +73,26 @@ public final class FeedbackIntake {
     /**
      * Takes a curator's labels.
      *
-     * @return a dead letter if the feedback is refused; empty if it was stored (as labels, or waiting)
+     * @return the dead letter if the feedback is refused, else what it did to the dataset (changed its labels,
+     *     left them as they were, waits for its sample, or was taken before)
      */
-    public Optional<DeadLetter> onFeedback(LabelFeedback feedback, Source source) {
+    public Taken onFeedback(LabelFeedback feedback, Source source) {
         List<Integer> labels = feedback.getLabels();
         if (labels.isEmpty()) {
-            return Optional.of(deadLetter(DeadLetterReason.INVALID_FIELD, "feedback " + feedback.getFeedbackId()
+            return Taken.refused(deadLetter(DeadLetterReason.INVALID_FIELD, "feedback " + feedback.getFeedbackId()
                     + " for sample " + feedback.getSampleId() + " has no labels (every HPA sample has at least one)",
                     source));
         }
         for (int label : labels) {
             if (!HpaClasses.isValid(label)) {
-                return Optional.of(deadLetter(DeadLetterReason.INVALID_FIELD, "feedback " + feedback.getFeedbackId()
+                return Taken.refused(deadLetter(DeadLetterReason.INVALID_FIELD, "feedback " + feedback.getFeedbackId()
                         + " for sample " + feedback.getSampleId() + " has label " + label + ", outside 0.."
                         + (HpaClasses.COUNT - 1), source));
             }
         }
-        index.addLabel(feedback.getSampleId(), feedback.getFeedbackId(),
+        return new Taken(null, index.addLabel(feedback.getSampleId(), feedback.getFeedbackId(),
                 labels.stream().mapToInt(Integer::intValue).toArray(), feedback.getLabelledAt().toEpochMilli(),
-                clock.millis(), feedback.getLabelledBy());
-        return Optional.empty();
+                clock.millis(), feedback.getLabelledBy()));
     }
 
     /**

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,14 +29,15 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@code feedback} and {@code samples} on its own thread and hands each record to the
  * {@link FeedbackIntake}; dead letters go to {@code feedback-dlq}. Offsets are committed only after the index
- * is on disk and the dead letters are acknowledged (at-least-once; replaying a record stores the same blob and
- * the same label again, which changes nothing but the count of labels).
+ * is on disk and the dead letters are acknowledged (at-least-once; a replayed sample stores the same blob again,
+ * and replayed feedback is recognised by its id and ignored, so a replay changes nothing).
  */
 public final class IntakeLoop implements Runnable, AutoCloseable {
 
     /** What the loop reports, for metrics. */
     public interface Listener {
-        void feedbackAccepted();
+        /** Feedback was taken; {@code outcome} says what it did to the dataset. */
+        void feedbackAccepted(DatasetIndex.LabelOutcome outcome);
 
         void sampleStored();
 
@@ -122,8 +122,8 @@ public final class IntakeLoop implements Runnable, AutoCloseable {
                 send(intake.deadLetter(DeadLetterReason.UNDECODABLE_RECORD, "feedback record without a value", source));
                 return;
             }
-            Optional<DeadLetter> refused = intake.onFeedback(feedback, source);
-            refused.ifPresentOrElse(this::send, listener::feedbackAccepted);
+            FeedbackIntake.Taken taken = intake.onFeedback(feedback, source);
+            taken.refused().ifPresentOrElse(this::send, () -> listener.feedbackAccepted(taken.outcome()));
             return;
         }
         Sample sample;

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tunet.schemas.DeadLetterReason;
+import io.tunet.training.dataset.DatasetIndex;
 import java.time.Duration;
+import java.util.Locale;
 
 /** The service's Prometheus metrics. */
 public final class TrainingMetrics {
@@ -29,10 +31,10 @@ public final class TrainingMetrics {
                 .tag("status", status).register(registry).increment();
     }
 
-    /** Feedback was accepted (as labels or waiting for its sample). */
-    public void feedbackAccepted() {
-        Counter.builder("training.feedback.accepted").description("Feedback records accepted").register(registry)
-                .increment();
+    /** Feedback was accepted; the tag says what it did: changed, unchanged, waiting, duplicate (a replay). */
+    public void feedbackAccepted(DatasetIndex.LabelOutcome outcome) {
+        Counter.builder("training.feedback.accepted").description("Feedback records accepted, by what they did")
+                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry).increment();
     }
 
     /** A sample's images were stored. */

@@ -97,8 +97,8 @@ public class TrainingService {
         intake = new IntakeLoop(new FeedbackIntake(index, blobs, config.sampleWait(), clock), index, client,
                 config.kafka().groupId(), new IntakeLoop.Listener() {
                     @Override
-                    public void feedbackAccepted() {
-                        metrics.feedbackAccepted();
+                    public void feedbackAccepted(DatasetIndex.LabelOutcome outcome) {
+                        metrics.feedbackAccepted(outcome);
                     }
 
                     @Override

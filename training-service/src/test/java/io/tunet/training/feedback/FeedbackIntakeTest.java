@@ -9,6 +9,7 @@ import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.training.EasyFields;
 import io.tunet.training.dataset.DatasetIndex;
+import io.tunet.training.dataset.DatasetIndex.LabelOutcome;
 import io.tunet.training.dataset.DatasetSnapshot;
 import io.tunet.training.dataset.LabelledSample;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class FeedbackIntakeTest {
 
     @Test
     void shouldRefuseLabelOutsideTheClassRangeWithReason() {
-        Optional<DeadLetter> letter = intake.onFeedback(EasyFields.feedback("f1", "s1", 0, 28), source("s1"));
+        Optional<DeadLetter> letter = intake.onFeedback(EasyFields.feedback("f1", "s1", 0, 28), source("s1")).refused();
 
         assertThat(letter).isPresent();
         assertThat(letter.get().getReason()).isEqualTo(DeadLetterReason.INVALID_FIELD);
@@ -63,13 +64,13 @@ class FeedbackIntakeTest {
 
     @Test
     void shouldRefuseFeedbackWithoutLabels() {
-        assertThat(intake.onFeedback(EasyFields.feedback("f1", "s1"), source("s1")))
+        assertThat(intake.onFeedback(EasyFields.feedback("f1", "s1"), source("s1")).refused())
                 .hasValueSatisfying(l -> assertThat(l.getDetail()).contains("has no labels"));
     }
 
     @Test
     void shouldDeadLetterFeedbackWhoseSampleDoesNotArriveInTime() {
-        assertThat(intake.onFeedback(EasyFields.feedback("f1", "ghost", 3), source("ghost"))).isEmpty();
+        assertThat(intake.onFeedback(EasyFields.feedback("f1", "ghost", 3), source("ghost")).refused()).isEmpty();
         clock.advance(Duration.ofMinutes(4));
         assertThat(intake.expire()).isEmpty();
 
@@ -137,15 +138,18 @@ class FeedbackIntakeTest {
         var older = labelled("f4", "s1", t.minusSeconds(60), 7);
         var waiting = labelled("f5", "s2", t, 3);
         List<LabelFeedback> all = List.of(first, sameClassesAgain, different, older, waiting);
-        all.forEach(f -> intake.onFeedback(f, source(f.getSampleId())));
-        assertThat(index.labelChanges()).as("f1 and f3 change s1; f5 waits").isEqualTo(2);
+        assertThat(all).extracting(f -> intake.onFeedback(f, source(f.getSampleId())).outcome()).containsExactly(
+                LabelOutcome.CHANGED, LabelOutcome.UNCHANGED, LabelOutcome.CHANGED, LabelOutcome.UNCHANGED,
+                LabelOutcome.WAITING);
+        assertThat(index.labelChanges()).isEqualTo(2);
 
         index.close();
         index = DatasetIndex.open(dir.resolve("data"));
         intake = new FeedbackIntake(index, blobs, Duration.ofMinutes(5), clock);
         assertThat(index.labelChanges()).isEqualTo(2);
-        all.forEach(f -> intake.onFeedback(f, source(f.getSampleId())));
-        assertThat(index.labelChanges()).as("the same records consumed again after a restart").isEqualTo(2);
+        assertThat(all).extracting(f -> intake.onFeedback(f, source(f.getSampleId())).outcome())
+                .as("the same records consumed again after a restart").containsOnly(LabelOutcome.DUPLICATE);
+        assertThat(index.labelChanges()).isEqualTo(2);
         assertThat(index.pending()).extracting(DatasetIndex.Pending::feedbackId).containsExactly("f5");
 
         intake.onSample(EasyFields.sample("s2", 1, 1));

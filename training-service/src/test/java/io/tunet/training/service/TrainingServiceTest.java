@@ -96,6 +96,7 @@ class TrainingServiceTest {
         assertThat(metrics).contains("training_runs_total{outcome=\"promoted\"")
                 .contains("training_dead_letters_total{reason=\"UNKNOWN_SAMPLE\"")
                 .contains("training_dead_letters_total{reason=\"INVALID_FIELD\"")
+                .contains("training_feedback_accepted_total{outcome=\"waiting\"")
                 .contains("training_run_duration_seconds_count");
         given().get("/q/health/ready").then().statusCode(200);
     }
