@@ -275,6 +275,14 @@ final class Scene {
                 }
             }
         }
+        // Per row span, the divisions and square roots are done first in plain array loops, which the JIT
+        // turns into vector instructions; the branchy decisions then only read the results.
+        float[] centre = new float[size];
+        for (int x = 0; x < size; x++) {
+            centre[x] = x + 0.5f;
+        }
+        float[] us = new float[size], vs = new float[size], rho2s = new float[size], octants = new float[size];
+        float[] nds = new float[size];
         for (Cell c : cells) {
             float shapeMax = max(c.shape);
             float shapeMax2 = shapeMax * shapeMax;
@@ -298,23 +306,22 @@ final class Scene {
                 float root = (float) Math.sqrt(disc);
                 int xs = clamp((int) Math.floor(c.cx + (-b - root) / (2 * qa) - 0.5f));
                 int xe = clamp((int) Math.ceil(c.cx + (-b + root) / (2 * qa) + 0.5f));
+                cellFrame(c, centre, dy, xs, xe, us, vs, rho2s, octants);
+                // Outside the nucleus its plain ellipse distance is close enough (the outline wobbles by a
+                // few per cent) and saves a table lookup per pixel.
+                plainNucleusDistance(c, centre, dy + c.cy - c.ny, xs, xe, nds);
                 int row = y * size;
                 for (int x = xs; x < xe; x++) {
                     int p = row + x;
-                    if (nucleus[p] != 0) {
-                        continue;
-                    }
-                    float dx = x + 0.5f - c.cx;
-                    float u = (dx * c.cos + dy * c.sin) / c.ax;
-                    float v = (-dx * c.sin + dy * c.cos) / c.ay;
-                    float rho2 = u * u + v * v;
-                    if (rho2 >= shapeMax2) {
+                    float rho2 = rho2s[x];
+                    if (nucleus[p] != 0 || rho2 >= shapeMax2) {
                         continue;
                     }
                     // Inside the smallest outline radius the pixel is surely in the body; the outline's
                     // angle only matters near the edge, or where another cell claims the pixel too.
                     if (rho2 >= shapeMin2) {
-                        float sh = c.shape[Textures.angleBin(v, u)];
+                        // rho2 > 0 here, so the point is not the centre.
+                        float sh = c.shape[Textures.angleBin(vs[x], us[x], octants[x])];
                         if (rho2 >= sh * sh) {
                             continue;
                         }
@@ -325,14 +332,39 @@ final class Scene {
                         continue;
                     }
                     owner[p] = c.id;
-                    // Outside the nucleus its plain ellipse distance is close enough (the outline
-                    // wobbles by a few per cent) and saves a table lookup per pixel.
-                    float nx = x + 0.5f - c.nx, ny = dy + c.cy - c.ny;
-                    float nu = (nx * c.ncos + ny * c.nsin) / c.na;
-                    float nv = (-nx * c.nsin + ny * c.ncos) / c.nb;
-                    nucleusDistance[p] = (float) Math.sqrt(nu * nu + nv * nv);
+                    nucleusDistance[p] = nds[x];
                 }
             }
+        }
+    }
+
+    /**
+     * Pixels {@code xs..xe-1} of a row {@code dy} below the cell centre in the cell's axis-normalised frame (as
+     * {@link Cell#cellDistance}): coordinates, squared radius and {@link Textures#octantAngle}.
+     */
+    private static void cellFrame(Cell c, float[] centre, float dy, int xs, int xe, float[] us, float[] vs, float[] rho2s,
+                                  float[] octants) {
+        float cos = c.cos, sin = c.sin, ax = c.ax, ay = c.ay, cx = c.cx;
+        for (int x = xs; x < xe; x++) {
+            float dx = centre[x] - cx;
+            float u = (dx * cos + dy * sin) / ax;
+            float v = (-dx * sin + dy * cos) / ay;
+            us[x] = u;
+            vs[x] = v;
+            rho2s[x] = u * u + v * v;
+            float au = Math.abs(u), av = Math.abs(v);
+            octants[x] = Textures.octantAngle(Math.min(au, av) / Math.max(au, av));
+        }
+    }
+
+    /** The nucleus's ellipse distance, without its outline, of pixels {@code xs..xe-1} of a row {@code ny} below the nucleus centre. */
+    private static void plainNucleusDistance(Cell c, float[] centre, float ny, int xs, int xe, float[] nds) {
+        float ncos = c.ncos, nsin = c.nsin, na = c.na, nb = c.nb, cnx = c.nx;
+        for (int x = xs; x < xe; x++) {
+            float nx = centre[x] - cnx;
+            float nu = (nx * ncos + ny * nsin) / na;
+            float nv = (-nx * nsin + ny * ncos) / nb;
+            nds[x] = (float) Math.sqrt(nu * nu + nv * nv);
         }
     }
 

@@ -101,14 +101,28 @@ final class Textures {
     static int angleBin(float y, float x) {
         float ax = Math.abs(x);
         float ay = Math.abs(y);
-        float mx = Math.max(ax, ay);
+        // Plain comparisons: the float Math.max / Math.min also order NaN and -0.0, which cannot occur here, and cost more.
+        float mx = ax > ay ? ax : ay;
         if (mx == 0) {
             return 0;
         }
-        float a = Math.min(ax, ay) / mx;
-        float s = a * a;
-        float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
-        if (ay > ax) {
+        return angleBin(y, x, octantAngle((ax < ay ? ax : ay) / mx));
+    }
+
+    /**
+     * The first, branch-free half of {@link #angleBin(float, float)}: the angle in 0..π/4 whose tangent is
+     * {@code ratio} = min(|x|, |y|) / max(|x|, |y|). Loops over many pixels compute it in bulk, where the JIT
+     * can use vector instructions, and finish each pixel with {@link #angleBin(float, float, float)}.
+     */
+    static float octantAngle(float ratio) {
+        float s = ratio * ratio;
+        return ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * ratio + ratio;
+    }
+
+    /** {@link #angleBin(float, float)} of a point not at the origin, given its {@link #octantAngle}. */
+    static int angleBin(float y, float x, float octantAngle) {
+        float r = octantAngle;
+        if (Math.abs(y) > Math.abs(x)) {
             r = 1.57079637f - r;
         }
         if (x < 0) {
