@@ -57,8 +57,7 @@ final class Scene {
         s.layout(count, labels, r);
         clock.lap(HpaSynth.Stage.LAYOUT);
         s.rasterise();
-        s.tightenBoxes();
-        s.findBorders();
+        s.findBoxesAndBorders();
         clock.lap(HpaSynth.Stage.RASTERISE);
         for (Cell c : s.cells) {
             s.placeCentrosome(c, r);
@@ -245,6 +244,14 @@ final class Scene {
     }
 
     private void rasterise() {
+        // Per row span, the divisions and square roots are done first in plain array loops, which the JIT
+        // turns into vector instructions; the branchy decisions then only read the results.
+        float[] centre = new float[size];
+        for (int x = 0; x < size; x++) {
+            centre[x] = x + 0.5f;
+        }
+        float[] us = new float[size], vs = new float[size], rho2s = new float[size], octants = new float[size];
+        float[] nds = new float[size];
         // Nuclei first: a nucleus pixel belongs to its cell whatever the neighbouring bodies claim.
         for (Cell c : cells) {
             if (!c.hasNucleus()) {
@@ -252,20 +259,19 @@ final class Scene {
             }
             float shapeMax = max(c.nshape);
             float reach = Math.max(c.na, c.nb) * shapeMax + 1;
-            // With a little slack for rounding, no pixel beyond the largest outline radius is inside.
-            float outside2 = shapeMax * shapeMax * 1.001f;
+            float shapeMax2 = shapeMax * shapeMax;
             int x0 = clamp((int) (c.nx - reach)), x1 = clamp((int) (c.nx + reach) + 1);
             int y0 = clamp((int) (c.ny - reach)), y1 = clamp((int) (c.ny + reach) + 1);
             for (int y = y0; y < y1; y++) {
                 float py = y + 0.5f;
+                nucleusFrame(c, centre, py - c.ny, x0, x1, us, vs, rho2s, octants);
                 for (int x = x0; x < x1; x++) {
-                    float dx = x + 0.5f - c.nx, dy = py - c.ny;
-                    float u = (dx * c.ncos + dy * c.nsin) / c.na;
-                    float v = (-dx * c.nsin + dy * c.ncos) / c.nb;
-                    if (u * u + v * v >= outside2) {
+                    float rho2 = rho2s[x];
+                    if (rho2 >= shapeMax2) {
                         continue;
                     }
-                    float nd = c.nucleusDistance(x + 0.5f, py);
+                    // As Cell.nucleusDistance, from the same coordinates.
+                    float nd = (float) Math.sqrt(rho2) / c.nshape[rho2 == 0 ? 0 : Textures.angleBin(vs[x], us[x], octants[x])];
                     if (nd < 1) {
                         int p = y * size + x;
                         owner[p] = c.id;
@@ -275,14 +281,6 @@ final class Scene {
                 }
             }
         }
-        // Per row span, the divisions and square roots are done first in plain array loops, which the JIT
-        // turns into vector instructions; the branchy decisions then only read the results.
-        float[] centre = new float[size];
-        for (int x = 0; x < size; x++) {
-            centre[x] = x + 0.5f;
-        }
-        float[] us = new float[size], vs = new float[size], rho2s = new float[size], octants = new float[size];
-        float[] nds = new float[size];
         for (Cell c : cells) {
             float shapeMax = max(c.shape);
             float shapeMax2 = shapeMax * shapeMax;
@@ -357,6 +355,22 @@ final class Scene {
         }
     }
 
+    /** As {@link #cellFrame}, in the frame of the nucleus, for a row {@code dy} below its centre. */
+    private static void nucleusFrame(Cell c, float[] centre, float dy, int xs, int xe, float[] us, float[] vs, float[] rho2s,
+                                     float[] octants) {
+        float cos = c.ncos, sin = c.nsin, a = c.na, b = c.nb, cx = c.nx;
+        for (int x = xs; x < xe; x++) {
+            float dx = centre[x] - cx;
+            float u = (dx * cos + dy * sin) / a;
+            float v = (-dx * sin + dy * cos) / b;
+            us[x] = u;
+            vs[x] = v;
+            rho2s[x] = u * u + v * v;
+            float au = Math.abs(u), av = Math.abs(v);
+            octants[x] = Textures.octantAngle(Math.min(au, av) / Math.max(au, av));
+        }
+    }
+
     /** The nucleus's ellipse distance, without its outline, of pixels {@code xs..xe-1} of a row {@code ny} below the nucleus centre. */
     private static void plainNucleusDistance(Cell c, float[] centre, float ny, int xs, int xe, float[] nds) {
         float ncos = c.ncos, nsin = c.nsin, na = c.na, nb = c.nb, cnx = c.nx;
@@ -365,38 +379,6 @@ final class Scene {
             float nu = (nx * ncos + ny * nsin) / na;
             float nv = (-nx * nsin + ny * ncos) / nb;
             nds[x] = (float) Math.sqrt(nu * nu + nv * nv);
-        }
-    }
-
-    /** Shrinks each cell's box to the pixels it actually owns, so later passes skip the empty margin. */
-    private void tightenBoxes() {
-        int n = cells.size();
-        int[] x0 = new int[n + 1], y0 = new int[n + 1], x1 = new int[n + 1], y1 = new int[n + 1];
-        Arrays.fill(x0, size);
-        Arrays.fill(y0, size);
-        for (int y = 0; y < size; y++) {
-            int row = y * size;
-            for (int x = 0; x < size; x++) {
-                int o = owner[row + x];
-                if (o != 0) {
-                    if (x < x0[o]) {
-                        x0[o] = x;
-                    }
-                    if (x >= x1[o]) {
-                        x1[o] = x + 1;
-                    }
-                    if (y < y0[o]) {
-                        y0[o] = y;
-                    }
-                    y1[o] = y + 1;
-                }
-            }
-        }
-        for (Cell c : cells) {
-            c.x0 = Math.min(x0[c.id], x1[c.id]);
-            c.x1 = x1[c.id];
-            c.y0 = Math.min(y0[c.id], y1[c.id]);
-            c.y1 = y1[c.id];
         }
     }
 
@@ -416,7 +398,15 @@ final class Scene {
         return m;
     }
 
-    private void findBorders() {
+    /**
+     * Shrinks each cell's box to the pixels it actually owns, so later passes skip the empty margin, and
+     * flags the outline pixels ({@link #border}).
+     */
+    private void findBoxesAndBorders() {
+        int n = cells.size();
+        int[] x0 = new int[n + 1], y0 = new int[n + 1], x1 = new int[n + 1], y1 = new int[n + 1];
+        Arrays.fill(x0, size);
+        Arrays.fill(y0, size);
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 int p = y * size + x;
@@ -424,6 +414,16 @@ final class Scene {
                 if (o == 0) {
                     continue;
                 }
+                if (x < x0[o]) {
+                    x0[o] = x;
+                }
+                if (x >= x1[o]) {
+                    x1[o] = x + 1;
+                }
+                if (y < y0[o]) {
+                    y0[o] = y;
+                }
+                y1[o] = y + 1;
                 byte f = 0;
                 if (x > 0) {
                     f |= flag(o, owner[p - 1]);
@@ -439,6 +439,12 @@ final class Scene {
                 }
                 border[p] = f;
             }
+        }
+        for (Cell c : cells) {
+            c.x0 = Math.min(x0[c.id], x1[c.id]);
+            c.x1 = x1[c.id];
+            c.y0 = Math.min(y0[c.id], y1[c.id]);
+            c.y1 = y1[c.id];
         }
         // At high magnification an outline is more than one pixel wide: grow it inwards.
         int extra = Math.round(k) - 1;
