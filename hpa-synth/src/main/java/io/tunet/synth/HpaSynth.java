@@ -212,25 +212,23 @@ public final class HpaSynth {
         Patterns.haze(scene, green, sceneRandom);
         clock.lap(Stage.PATTERNS);
 
-        if (blurKernel != null) {
-            for (float[] stain : stains) {
-                Imaging.blur(stain, layer, size, blurKernel);
-            }
-        }
-        clock.lap(Stage.BLUR);
-
         SplittableRandom noiseRandom = stream(seed, index, NOISE_STREAM);
         double[] gain = optics.gain();
         double[] background = optics.background();
+        // Stain by stain, so that the exposure finds much of the blurred stain still in cache.
         for (int s = 0; s < 4; s++) {
+            if (blurKernel != null) {
+                Imaging.blur(stains[s], layer, size, blurKernel);
+            }
+            clock.lap(Stage.BLUR);
             float jitter = (float) (1 + optics.gainJitter() * (2 * noiseRandom.nextDouble() - 1));
             Imaging.Exposure exposure = new Imaging.Exposure((float) gain[s] * jitter, (float) background[s],
                     optics.photonsAtFullScale(), optics.readNoise(), levels(), darkPixels[s], noiseRandom);
             for (int y = 0; y < size; y++) {
                 exposure.apply(stains[s], y * size, size);
             }
+            clock.lap(Stage.NOISE);
         }
-        clock.lap(Stage.NOISE);
         return new Rendered(new SynthField(id(seed, index), size, bitDepth, labels, stains, masks), scene);
     }
 
