@@ -308,31 +308,38 @@ final class Scene {
                 // Outside the nucleus its plain ellipse distance is close enough (the outline wobbles by a
                 // few per cent) and saves a table lookup per pixel.
                 plainNucleusDistance(c, centre, dy + c.cy - c.ny, xs, xe, nds);
-                int row = y * size;
-                for (int x = xs; x < xe; x++) {
-                    int p = row + x;
-                    float rho2 = rho2s[x];
-                    if (nucleus[p] != 0 || rho2 >= shapeMax2) {
-                        continue;
-                    }
-                    // Inside the smallest outline radius the pixel is surely in the body; the outline's
-                    // angle only matters near the edge, or where another cell claims the pixel too.
-                    if (rho2 >= shapeMin2) {
-                        // rho2 > 0 here, so the point is not the centre.
-                        float sh = c.shape[Textures.angleBin(vs[x], us[x], octants[x])];
-                        if (rho2 >= sh * sh) {
-                            continue;
-                        }
-                    }
-                    // Touching cells split the space: the pixel goes to the cell it is relatively deeper in.
-                    int o = owner[p];
-                    if (o != 0 && !(c.cellDistance(x + 0.5f, py) < cell(o).cellDistance(x + 0.5f, py))) {
-                        continue;
-                    }
-                    owner[p] = c.id;
-                    nucleusDistance[p] = nds[x];
+                claimSpan(c, y, xs, xe, shapeMin2, shapeMax2, us, vs, rho2s, octants, nds);
+            }
+        }
+    }
+
+    /** Gives cell {@code c} the pixels {@code xs..xe-1} of row {@code y} that lie in its body, from their frame. */
+    private void claimSpan(Cell c, int y, int xs, int xe, float shapeMin2, float shapeMax2, float[] us, float[] vs,
+                           float[] rho2s, float[] octants, float[] nds) {
+        int row = y * size;
+        float py = y + 0.5f;
+        for (int x = xs; x < xe; x++) {
+            int p = row + x;
+            float rho2 = rho2s[x];
+            if (nucleus[p] != 0 || rho2 >= shapeMax2) {
+                continue;
+            }
+            // Inside the smallest outline radius the pixel is surely in the body; the outline's
+            // angle only matters near the edge, or where another cell claims the pixel too.
+            if (rho2 >= shapeMin2) {
+                // rho2 > 0 here, so the point is not the centre.
+                float sh = c.shape[Textures.angleBin(vs[x], us[x], octants[x])];
+                if (rho2 >= sh * sh) {
+                    continue;
                 }
             }
+            // Touching cells split the space: the pixel goes to the cell it is relatively deeper in.
+            int o = owner[p];
+            if (o != 0 && !(c.cellDistance(x + 0.5f, py) < cell(o).cellDistance(x + 0.5f, py))) {
+                continue;
+            }
+            owner[p] = c.id;
+            nucleusDistance[p] = nds[x];
         }
     }
 
