@@ -60,18 +60,20 @@ public final class IntakeLoop implements Runnable, AutoCloseable {
         this.intake = intake;
         this.index = index;
         this.listener = listener;
-        Map<String, Object> consumerProps = new HashMap<>(clientProperties);
+        Map<String, Object> consumerProps = new HashMap<>();
+        consumerProps.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SAMPLES.maxMessageBytes());
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        consumerProps.putAll(clientProperties);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SAMPLES.maxMessageBytes());
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
         consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> producerProps = new HashMap<>(clientProperties);
+        Map<String, Object> producerProps = new HashMap<>();
+        producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.FEEDBACK_DLQ.maxMessageBytes());
+        producerProps.putAll(clientProperties);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.FEEDBACK_DLQ.maxMessageBytes());
         deadLetters = new KafkaProducer<>(producerProps, Topics.FEEDBACK_DLQ.keySerde().serializer(),
                 Topics.FEEDBACK_DLQ.valueSerde().serializer());
     }

@@ -23,15 +23,16 @@ public final class ModelPublisher implements AutoCloseable {
     private final KafkaProducer<String, ModelVersion> producer;
 
     /**
-     * @param clientProperties at least the bootstrap servers
+     * @param clientProperties at least the bootstrap servers; they override the defaults, not the settings its guarantees need
      * @param transactionalId stable per service instance
      */
     public ModelPublisher(Map<String, Object> clientProperties, String transactionalId) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODELS.maxMessageBytes());
+        props.putAll(clientProperties);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODELS.maxMessageBytes());
         producer = new KafkaProducer<>(props, Topics.MODELS.keySerde().serializer(),
                 Topics.MODELS.valueSerde().serializer());
         producer.initTransactions();

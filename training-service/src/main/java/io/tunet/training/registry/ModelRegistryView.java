@@ -39,7 +39,7 @@ public final class ModelRegistryView {
     /**
      * Reads the whole {@code models} topic up to its current end.
      *
-     * @param clientProperties at least the bootstrap servers
+     * @param clientProperties at least the bootstrap servers (group, commits and isolation are its own)
      * @param timeout how long to wait for the broker
      */
     public static ModelRegistryView load(String modelName, Map<String, Object> clientProperties, Duration timeout) {

@@ -3,6 +3,7 @@ package io.tunet.training.service;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The training service's configuration ({@code training.*}). */
@@ -42,6 +43,12 @@ public interface TrainingConfig {
         /** Transactional id of the model publisher; stable per instance so a restarted instance fences the old one. */
         @WithDefault("training-service-models")
         String transactionalId();
+
+        /**
+         * Further client properties for every client (security settings, for example), after the service's
+         * defaults; keys in {@link KafkaClientProperties#RESERVED} are refused at startup.
+         */
+        Map<String, String> properties();
     }
 
     interface Model {

@@ -43,7 +43,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.jboss.logging.Logger;
 
 /**
@@ -85,7 +84,8 @@ public class TrainingService {
         settings = settings(config);
         LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(Path.of(config.blobStoreRoot()));
         index = DatasetIndex.open(dataDirectory);
-        Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        Map<String, Object> client = KafkaClientProperties.of(config.kafka().bootstrapServers(),
+                config.kafka().properties());
         ModelRegistryView registry = ModelRegistryView.load(settings.modelName(), client, Duration.ofSeconds(60));
         publisher = new ModelPublisher(client, config.kafka().transactionalId());
         runner = new TrainingRunner(dataDirectory, index, blobs, registry, publisher, clock);

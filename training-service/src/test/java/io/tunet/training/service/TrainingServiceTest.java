@@ -16,11 +16,14 @@ import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.KafkaBrokerTestResource;
 import io.tunet.testkit.TestBroker;
 import io.tunet.training.EasyFields;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,6 +40,9 @@ class TrainingServiceTest {
 
     private static final String MODEL = "tunet-app-test";
     private static final int FIELDS = 33;
+
+    @Inject
+    TrainingConfig config;
 
     @Test
     void shouldRetrainFromFeedbackPromoteAVersionAndDeadLetterBadFeedback() throws Exception {
@@ -99,6 +105,13 @@ class TrainingServiceTest {
                 .contains("training_feedback_accepted_total{outcome=\"waiting\"")
                 .contains("training_run_duration_seconds_count");
         given().get("/q/health/ready").then().statusCode(200);
+
+        // training.kafka.properties.* reached the clients: the intake consumer carries the configured client id
+        try (Admin admin = broker.admin()) {
+            assertThat(admin.describeConsumerGroups(List.of(config.kafka().groupId())).all().get()
+                    .get(config.kafka().groupId()).members()).extracting(MemberDescription::clientId)
+                    .containsExactly("training-app-test-client");
+        }
     }
 
     private static void awaitNoRun() throws InterruptedException {
