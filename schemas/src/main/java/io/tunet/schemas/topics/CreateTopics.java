@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Command line: creates the catalogue's missing topics on a broker.
@@ -40,11 +41,12 @@ public final class CreateTopics {
     }
 
     /**
-     * Creates the missing topics and prints one line per catalogue topic.
+     * Creates the missing topics and prints one line per catalogue topic; {@link #main} without the exit, for
+     * callers in a running JVM.
      *
      * @return the process exit code (0 done, 1 the cluster failed, 2 bad arguments)
      */
-    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+    public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         Invocation invocation;
         try {
             invocation = Invocation.parse(args);
@@ -53,7 +55,15 @@ public final class CreateTopics {
             err.println(USAGE);
             return 2;
         }
-        try (Admin admin = Admin.create(invocation.adminProperties())) {
+        Admin admin;
+        try {
+            admin = Admin.create(invocation.adminProperties());
+        } catch (KafkaException e) {
+            err.println("the admin client settings are not valid: "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+            return 2;
+        }
+        try (admin) {
             Set<String> created = Topics.createMissing(admin, invocation.replicationFactor());
             for (Topic<?, ?> topic : Topics.all()) {
                 out.printf("%-20s %2d partitions%s%s%n", topic.name(), topic.partitions(),

@@ -80,6 +80,14 @@ class CreateTopicsTest {
         assertThat(exit()).contains("bootstrap servers are required");
     }
 
+    @Test
+    void shouldExitWithTheClientsComplaintWhenTheCommandConfigIsNotAValidClientConfiguration() throws Exception {
+        Path config = Files.writeString(dir.resolve("client.properties"), "default.api.timeout.ms=1000\n");
+
+        assertThat(exit("localhost:9092", "--command-config", config.toString()))
+                .contains("admin client settings are not valid", "default.api.timeout.ms");
+    }
+
     private static String exit(String... args) throws InterruptedException {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = CreateTopics.run(args, new PrintStream(OutputStream.nullOutputStream()),
