@@ -2,6 +2,7 @@ package io.tunet.results;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -44,6 +45,13 @@ public interface ResultsConfig {
         /** How often a paused consumer checks whether the database is back. */
         @WithDefault("PT1S")
         Duration databaseRetryInterval();
+
+        /**
+         * Further client properties for the consumer and the feedback producer (security settings, for
+         * example), after the service's defaults; keys in {@link KafkaClientProperties#RESERVED} are refused
+         * at startup.
+         */
+        Map<String, String> properties();
     }
 
     interface Database {

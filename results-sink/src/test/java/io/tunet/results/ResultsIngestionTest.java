@@ -11,6 +11,8 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,6 +62,9 @@ class ResultsIngestionTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    ResultsConfig config;
 
     @Test
     @Order(1)
@@ -111,6 +116,17 @@ class ResultsIngestionTest {
 
         assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_versions WHERE version = 1 AND status = 'PROMOTED'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void shouldGiveTheConsumerTheConfiguredClientProperties() throws Exception {
+        // application.properties sets results.kafka.properties.client.id in the test profile
+        try (Admin admin = TestBroker.shared().admin()) {
+            assertThat(admin.describeConsumerGroups(List.of(config.kafka().groupId())).all().get()
+                    .get(config.kafka().groupId()).members()).extracting(MemberDescription::clientId)
+                    .containsExactly("results-sink-test-client");
+        }
     }
 
     private Map<String, List<String>> snapshot() throws Exception {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import io.tunet.results.KafkaClientProperties;
 import io.tunet.results.ResultsConfig;
 import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.topics.Topics;
@@ -30,13 +31,13 @@ public class FeedbackPublisher {
     @Inject
     public FeedbackPublisher(ResultsConfig config) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis() / 2);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ACK_TIMEOUT.toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "results-sink-feedback-" + ProcessHandle.current().pid());
+        props.putAll(KafkaClientProperties.of(config.kafka().bootstrapServers(), config.kafka().properties()));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producer = new KafkaProducer<>(props, Topics.FEEDBACK.keySerde().serializer(),
                 Topics.FEEDBACK.valueSerde().serializer());
     }

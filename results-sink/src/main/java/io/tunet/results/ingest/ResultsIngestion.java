@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.results.KafkaClientProperties;
 import io.tunet.results.ResultsConfig;
 import io.tunet.results.live.LiveEvents;
 import io.tunet.schemas.topics.Topics;
@@ -71,18 +72,18 @@ public class ResultsIngestion {
 
     private Map<String, Object> consumerProperties() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().groupId());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.kafka().maxPollRecords());
         // a poll of full-size samples means decoding four large PNGs per record for the thumbnails: give a
         // batch ten minutes before the group evicts this member (a storing batch never polls in between)
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
         // a samples record may carry four inline images
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.largestMessageBytes());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "results-sink-" + ProcessHandle.current().pid());
+        props.putAll(KafkaClientProperties.of(config.kafka().bootstrapServers(), config.kafka().properties()));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.kafka().maxPollRecords());
         return props;
     }
 }
