@@ -78,8 +78,7 @@ final class Landmarks {
 
     /** ER density against nucleus-normalised distance: highest at the nuclear envelope. */
     static float erDensity(float nucleusDistance) {
-        float d = Math.max(0, nucleusDistance - 1);
-        return 0.12f + 0.88f * Textures.expNeg(2.2f * d);
+        return 0.12f + 0.88f * Textures.expNeg(2.2f * (nucleusDistance - 1));
     }
 
     static void drawRed(Scene s, float[] red) {
@@ -93,8 +92,7 @@ final class Landmarks {
                     if (s.owner[p] != c.id || s.nucleus[p] != 0) {
                         continue;
                     }
-                    float d = Math.max(0, s.nucleusDistance[p] - 1);
-                    red[p] = level * (0.05f + 0.1f * Textures.expNeg(d));
+                    red[p] = level * (0.05f + 0.1f * Textures.expNeg(s.nucleusDistance[p] - 1));
                 }
             }
         }

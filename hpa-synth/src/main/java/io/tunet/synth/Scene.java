@@ -244,14 +244,15 @@ final class Scene {
     }
 
     private void rasterise() {
-        // Per row span, the divisions and square roots are done first in plain array loops, which the JIT
-        // turns into vector instructions; the branchy decisions then only read the results.
+        // Per row span, the divisions are done first in plain array loops, which the JIT turns into vector
+        // instructions; the branchy per-pixel decisions then read the results. Float min/max and square
+        // roots stay out of those loops: they keep the JIT from vectorising them.
         float[] centre = new float[size];
         for (int x = 0; x < size; x++) {
             centre[x] = x + 0.5f;
         }
-        float[] us = new float[size], vs = new float[size], rho2s = new float[size], octants = new float[size];
-        float[] nds = new float[size];
+        float[] us = new float[size], vs = new float[size], rho2s = new float[size];
+        float[] nus = new float[size], nvs = new float[size], nrho2s = new float[size];
         // Nuclei first: a nucleus pixel belongs to its cell whatever the neighbouring bodies claim.
         for (Cell c : cells) {
             if (!c.hasNucleus()) {
@@ -263,15 +264,14 @@ final class Scene {
             int x0 = clamp((int) (c.nx - reach)), x1 = clamp((int) (c.nx + reach) + 1);
             int y0 = clamp((int) (c.ny - reach)), y1 = clamp((int) (c.ny + reach) + 1);
             for (int y = y0; y < y1; y++) {
-                float py = y + 0.5f;
-                nucleusFrame(c, centre, py - c.ny, x0, x1, us, vs, rho2s, octants);
+                frame(c.ncos, c.nsin, c.na, c.nb, c.nx, centre, y + 0.5f - c.ny, x0, x1, us, vs, rho2s);
                 for (int x = x0; x < x1; x++) {
                     float rho2 = rho2s[x];
                     if (rho2 >= shapeMax2) {
                         continue;
                     }
-                    // As Cell.nucleusDistance, from the same coordinates.
-                    float nd = (float) Math.sqrt(rho2) / c.nshape[rho2 == 0 ? 0 : Textures.angleBin(vs[x], us[x], octants[x])];
+                    // Cell.nucleusDistance, from the same coordinates.
+                    float nd = (float) Math.sqrt(rho2) / c.nshape[Textures.angleBin(vs[x], us[x])];
                     if (nd < 1) {
                         int p = y * size + x;
                         owner[p] = c.id;
@@ -304,18 +304,19 @@ final class Scene {
                 float root = (float) Math.sqrt(disc);
                 int xs = clamp((int) Math.floor(c.cx + (-b - root) / (2 * qa) - 0.5f));
                 int xe = clamp((int) Math.ceil(c.cx + (-b + root) / (2 * qa) + 0.5f));
-                cellFrame(c, centre, dy, xs, xe, us, vs, rho2s, octants);
-                // Outside the nucleus its plain ellipse distance is close enough (the outline wobbles by a
-                // few per cent) and saves a table lookup per pixel.
-                plainNucleusDistance(c, centre, dy + c.cy - c.ny, xs, xe, nds);
-                claimSpan(c, y, xs, xe, shapeMin2, shapeMax2, us, vs, rho2s, octants, nds);
+                frame(c.cos, c.sin, c.ax, c.ay, c.cx, centre, dy, xs, xe, us, vs, rho2s);
+                frame(c.ncos, c.nsin, c.na, c.nb, c.nx, centre, dy + c.cy - c.ny, xs, xe, nus, nvs, nrho2s);
+                claimSpan(c, y, xs, xe, shapeMin2, shapeMax2, us, vs, rho2s, nrho2s);
             }
         }
     }
 
-    /** Gives cell {@code c} the pixels {@code xs..xe-1} of row {@code y} that lie in its body, from their frame. */
+    /**
+     * Gives cell {@code c} the pixels {@code xs..xe-1} of row {@code y} that lie in its body, from their
+     * coordinates in the cell's frame and their squared radius in the nucleus's.
+     */
     private void claimSpan(Cell c, int y, int xs, int xe, float shapeMin2, float shapeMax2, float[] us, float[] vs,
-                           float[] rho2s, float[] octants, float[] nds) {
+                           float[] rho2s, float[] nucleusRho2s) {
         int row = y * size;
         float py = y + 0.5f;
         for (int x = xs; x < xe; x++) {
@@ -327,8 +328,7 @@ final class Scene {
             // Inside the smallest outline radius the pixel is surely in the body; the outline's
             // angle only matters near the edge, or where another cell claims the pixel too.
             if (rho2 >= shapeMin2) {
-                // rho2 > 0 here, so the point is not the centre.
-                float sh = c.shape[Textures.angleBin(vs[x], us[x], octants[x])];
+                float sh = c.shape[Textures.angleBin(vs[x], us[x])];
                 if (rho2 >= sh * sh) {
                     continue;
                 }
@@ -339,33 +339,19 @@ final class Scene {
                 continue;
             }
             owner[p] = c.id;
-            nucleusDistance[p] = nds[x];
+            // Outside the nucleus its plain ellipse distance is close enough (the outline wobbles by a
+            // few per cent) and saves a table lookup per pixel.
+            nucleusDistance[p] = (float) Math.sqrt(nucleusRho2s[x]);
         }
     }
 
     /**
-     * Pixels {@code xs..xe-1} of a row {@code dy} below the cell centre in the cell's axis-normalised frame (as
-     * {@link Cell#cellDistance}): coordinates, squared radius and {@link Textures#octantAngle}.
+     * Pixels {@code xs..xe-1} of a row {@code dy} below the centre {@code (cx, ·)} of an ellipse with axes
+     * {@code a, b} turned by (cos, sin), in the ellipse's axis-normalised frame (as {@link Cell#cellDistance}
+     * and {@link Cell#nucleusDistance} compute it): coordinates and squared radius.
      */
-    private static void cellFrame(Cell c, float[] centre, float dy, int xs, int xe, float[] us, float[] vs, float[] rho2s,
-                                  float[] octants) {
-        float cos = c.cos, sin = c.sin, ax = c.ax, ay = c.ay, cx = c.cx;
-        for (int x = xs; x < xe; x++) {
-            float dx = centre[x] - cx;
-            float u = (dx * cos + dy * sin) / ax;
-            float v = (-dx * sin + dy * cos) / ay;
-            us[x] = u;
-            vs[x] = v;
-            rho2s[x] = u * u + v * v;
-            float au = Math.abs(u), av = Math.abs(v);
-            octants[x] = Textures.octantAngle(Math.min(au, av) / Math.max(au, av));
-        }
-    }
-
-    /** As {@link #cellFrame}, in the frame of the nucleus, for a row {@code dy} below its centre. */
-    private static void nucleusFrame(Cell c, float[] centre, float dy, int xs, int xe, float[] us, float[] vs, float[] rho2s,
-                                     float[] octants) {
-        float cos = c.ncos, sin = c.nsin, a = c.na, b = c.nb, cx = c.nx;
+    private static void frame(float cos, float sin, float a, float b, float cx, float[] centre, float dy, int xs, int xe,
+                              float[] us, float[] vs, float[] rho2s) {
         for (int x = xs; x < xe; x++) {
             float dx = centre[x] - cx;
             float u = (dx * cos + dy * sin) / a;
@@ -373,19 +359,6 @@ final class Scene {
             us[x] = u;
             vs[x] = v;
             rho2s[x] = u * u + v * v;
-            float au = Math.abs(u), av = Math.abs(v);
-            octants[x] = Textures.octantAngle(Math.min(au, av) / Math.max(au, av));
-        }
-    }
-
-    /** The nucleus's ellipse distance, without its outline, of pixels {@code xs..xe-1} of a row {@code ny} below the nucleus centre. */
-    private static void plainNucleusDistance(Cell c, float[] centre, float ny, int xs, int xe, float[] nds) {
-        float ncos = c.ncos, nsin = c.nsin, na = c.na, nb = c.nb, cnx = c.nx;
-        for (int x = xs; x < xe; x++) {
-            float nx = centre[x] - cnx;
-            float nu = (nx * ncos + ny * nsin) / na;
-            float nv = (-nx * nsin + ny * ncos) / nb;
-            nds[x] = (float) Math.sqrt(nu * nu + nv * nv);
         }
     }
 

@@ -44,7 +44,7 @@ final class Textures {
         }
     }
 
-    /** {@code exp(-x)} for x ≥ 0 from a table (1/64 steps, 0 beyond 16): for per-pixel falloffs. */
+    /** {@code exp(-x)} for x ≥ 0 from a table (1/64 steps, 0 beyond 16), 1 for x < 0: for per-pixel falloffs. */
     static float expNeg(float x) {
         int i = (int) (x * EXP_STEPS);
         return i < 0 ? 1 : i >= EXP_NEG.length ? 0 : EXP_NEG[i];
@@ -106,23 +106,10 @@ final class Textures {
         if (mx == 0) {
             return 0;
         }
-        return angleBin(y, x, octantAngle((ax < ay ? ax : ay) / mx));
-    }
-
-    /**
-     * The first, branch-free half of {@link #angleBin(float, float)}: the angle in 0..π/4 whose tangent is
-     * {@code ratio} = min(|x|, |y|) / max(|x|, |y|). Loops over many pixels compute it in bulk, where the JIT
-     * can use vector instructions, and finish each pixel with {@link #angleBin(float, float, float)}.
-     */
-    static float octantAngle(float ratio) {
-        float s = ratio * ratio;
-        return ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * ratio + ratio;
-    }
-
-    /** {@link #angleBin(float, float)} of a point not at the origin, given its {@link #octantAngle}. */
-    static int angleBin(float y, float x, float octantAngle) {
-        float r = octantAngle;
-        if (Math.abs(y) > Math.abs(x)) {
+        float a = (ax < ay ? ax : ay) / mx;
+        float s = a * a;
+        float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
+        if (ay > ax) {
             r = 1.57079637f - r;
         }
         if (x < 0) {
