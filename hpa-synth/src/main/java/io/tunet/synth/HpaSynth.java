@@ -215,10 +215,11 @@ public final class HpaSynth {
         SplittableRandom noiseRandom = stream(seed, index, NOISE_STREAM);
         double[] gain = optics.gain();
         double[] background = optics.background();
+        float[][] rows = blurKernel == null ? null : new float[size][size];
         // Stain by stain, so that the exposure finds much of the blurred stain still in cache.
         for (int s = 0; s < 4; s++) {
             if (blurKernel != null) {
-                Imaging.blur(stains[s], layer, size, blurKernel);
+                Imaging.blur(stains[s], size, blurKernel, rows);
             }
             clock.lap(Stage.BLUR);
             float jitter = (float) (1 + optics.gainJitter() * (2 * noiseRandom.nextDouble() - 1));

@@ -32,45 +32,56 @@ final class Imaging {
 
     /**
      * Blurs {@code img} (size², row-major) in place with the symmetric separable {@code kernel}, using
-     * {@code scratch} (same length) as working memory; pixels beyond the border repeat the edge pixel.
-     * Symmetric taps are paired, so each pass does radius + 1 multiplications per pixel, and each tap is
-     * one sweep over a row with nothing but array arithmetic in it, which the JIT compiles to tight
-     * (partly vector) loops: a per-pixel loop over the taps runs several times slower.
+     * {@code rows} ({@code size} rows of {@code size}) as working memory; pixels beyond the border repeat the
+     * edge pixel. Symmetric taps are paired, so each pass does radius + 1 multiplications per pixel.
+     *
+     * <p>Every arithmetic loop reads and writes its arrays at the same index, the one form the JIT turns
+     * into vector instructions (a loop reading {@code a[i - 1]} and {@code a[i + 1]} stays scalar): the
+     * horizontal pass works on shifted copies of the row, the vertical pass on separate row arrays.
      */
-    static void blur(float[] img, float[] scratch, int size, float[] kernel) {
+    static void blur(float[] img, int size, float[] kernel, float[][] rows) {
         int rad = kernel.length / 2;
         float k0 = kernel[rad];
         // Columns whose whole horizontal window lies inside the row; the others clamp at the edge.
         int innerFrom = Math.min(rad, size), innerTo = Math.max(innerFrom, size - rad);
-        for (int row = 0; row < size * size; row += size) {
-            for (int p = row + innerFrom; p < row + innerTo; p++) {
-                scratch[p] = k0 * img[p];
+        int inner = innerTo - innerFrom;
+        float[] acc = new float[size], left = new float[size], right = new float[size];
+        for (int y = 0; y < size; y++) {
+            int row = y * size;
+            float[] out = rows[y];
+            System.arraycopy(img, row + innerFrom, left, 0, inner);
+            for (int j = 0; j < inner; j++) {
+                acc[j] = k0 * left[j];
             }
             for (int i = 1; i <= rad; i++) {
                 float w = kernel[rad + i];
-                for (int p = row + innerFrom; p < row + innerTo; p++) {
-                    scratch[p] += w * (img[p - i] + img[p + i]);
+                System.arraycopy(img, row + innerFrom - i, left, 0, inner);
+                System.arraycopy(img, row + innerFrom + i, right, 0, inner);
+                for (int j = 0; j < inner; j++) {
+                    acc[j] += w * (left[j] + right[j]);
                 }
             }
+            System.arraycopy(acc, 0, out, innerFrom, inner);
             for (int x = 0; x < innerFrom; x++) {
-                scratch[row + x] = atEdge(img, row, x, size, kernel);
+                out[x] = atEdge(img, row, x, size, kernel);
             }
             for (int x = innerTo; x < size; x++) {
-                scratch[row + x] = atEdge(img, row, x, size, kernel);
+                out[x] = atEdge(img, row, x, size, kernel);
             }
         }
         for (int y = 0; y < size; y++) {
-            int row = y * size;
-            for (int p = row; p < row + size; p++) {
-                img[p] = k0 * scratch[p];
+            float[] centre = rows[y];
+            for (int x = 0; x < size; x++) {
+                acc[x] = k0 * centre[x];
             }
             for (int i = 1; i <= rad; i++) {
                 float w = kernel[rad + i];
-                int up = Math.max(0, y - i) * size - row, down = Math.min(size - 1, y + i) * size - row;
-                for (int p = row; p < row + size; p++) {
-                    img[p] += w * (scratch[p + up] + scratch[p + down]);
+                float[] up = rows[Math.max(0, y - i)], down = rows[Math.min(size - 1, y + i)];
+                for (int x = 0; x < size; x++) {
+                    acc[x] += w * (up[x] + down[x]);
                 }
             }
+            System.arraycopy(acc, 0, img, y * size, size);
         }
     }
 

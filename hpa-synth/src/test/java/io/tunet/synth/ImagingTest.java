@@ -32,7 +32,7 @@ class ImagingTest {
                 expected[y * n + x] = (float) acc;
             }
         }
-        Imaging.blur(img, new float[n * n], n, k);
+        Imaging.blur(img, n, k, new float[n][n]);
         for (int p = 0; p < n * n; p++) {
             assertEquals(expected[p], img[p], 1e-5, "pixel " + p);
         }
