@@ -253,6 +253,7 @@ final class Scene {
         }
         float[] us = new float[size], vs = new float[size], rho2s = new float[size];
         float[] nus = new float[size], nvs = new float[size], nrho2s = new float[size];
+        float[] uOverV = new float[size], vOverU = new float[size];
         // Nuclei first: a nucleus pixel belongs to its cell whatever the neighbouring bodies claim.
         for (Cell c : cells) {
             if (!c.hasNucleus()) {
@@ -265,13 +266,14 @@ final class Scene {
             int y0 = clamp((int) (c.ny - reach)), y1 = clamp((int) (c.ny + reach) + 1);
             for (int y = y0; y < y1; y++) {
                 frame(c.ncos, c.nsin, c.na, c.nb, c.nx, centre, y + 0.5f - c.ny, x0, x1, us, vs, rho2s);
+                octantAngles(x0, x1, us, vs, uOverV, vOverU);
                 for (int x = x0; x < x1; x++) {
                     float rho2 = rho2s[x];
                     if (rho2 >= shapeMax2) {
                         continue;
                     }
-                    // Cell.nucleusDistance, from the same coordinates.
-                    float nd = (float) Math.sqrt(rho2) / c.nshape[Textures.angleBin(vs[x], us[x])];
+                    // Cell.nucleusDistance, from the same coordinates (at the centre any bin gives 0).
+                    float nd = (float) Math.sqrt(rho2) / c.nshape[rho2 == 0 ? 0 : angle(x, us, vs, uOverV, vOverU)];
                     if (nd < 1) {
                         int p = y * size + x;
                         owner[p] = c.id;
@@ -306,7 +308,8 @@ final class Scene {
                 int xe = clamp((int) Math.ceil(c.cx + (-b + root) / (2 * qa) + 0.5f));
                 frame(c.cos, c.sin, c.ax, c.ay, c.cx, centre, dy, xs, xe, us, vs, rho2s);
                 frame(c.ncos, c.nsin, c.na, c.nb, c.nx, centre, dy + c.cy - c.ny, xs, xe, nus, nvs, nrho2s);
-                claimSpan(c, y, xs, xe, shapeMin2, shapeMax2, us, vs, rho2s, nrho2s);
+                octantAngles(xs, xe, us, vs, uOverV, vOverU);
+                claimSpan(c, y, xs, xe, shapeMin2, shapeMax2, us, vs, rho2s, uOverV, vOverU, nrho2s);
             }
         }
     }
@@ -316,7 +319,7 @@ final class Scene {
      * coordinates in the cell's frame and their squared radius in the nucleus's.
      */
     private void claimSpan(Cell c, int y, int xs, int xe, float shapeMin2, float shapeMax2, float[] us, float[] vs,
-                           float[] rho2s, float[] nucleusRho2s) {
+                           float[] rho2s, float[] uOverV, float[] vOverU, float[] nucleusRho2s) {
         int row = y * size;
         float py = y + 0.5f;
         for (int x = xs; x < xe; x++) {
@@ -328,7 +331,8 @@ final class Scene {
             // Inside the smallest outline radius the pixel is surely in the body; the outline's
             // angle only matters near the edge, or where another cell claims the pixel too.
             if (rho2 >= shapeMin2) {
-                float sh = c.shape[Textures.angleBin(vs[x], us[x])];
+                // rho2 > 0 here: the pixel is not at the centre.
+                float sh = c.shape[angle(x, us, vs, uOverV, vOverU)];
                 if (rho2 >= sh * sh) {
                     continue;
                 }
@@ -360,6 +364,24 @@ final class Scene {
             vs[x] = v;
             rho2s[x] = u * u + v * v;
         }
+    }
+
+    /**
+     * For pixels {@code xs..xe-1} with frame coordinates {@code us, vs}: the {@link Textures#octantAngle} of
+     * |u| / |v| and of |v| / |u|; {@link #angle} picks the one that {@link Textures#angleBin(float, float)} uses.
+     */
+    private static void octantAngles(int xs, int xe, float[] us, float[] vs, float[] uOverV, float[] vOverU) {
+        for (int x = xs; x < xe; x++) {
+            float au = Math.abs(us[x]), av = Math.abs(vs[x]);
+            uOverV[x] = Textures.octantAngle(au / av);
+            vOverU[x] = Textures.octantAngle(av / au);
+        }
+    }
+
+    /** {@link Textures#angleBin(float, float)} of pixel {@code x} (not at the frame's origin) from {@link #octantAngles}. */
+    private static int angle(int x, float[] us, float[] vs, float[] uOverV, float[] vOverU) {
+        float u = us[x], v = vs[x];
+        return Textures.angleBin(v, u, Math.abs(u) < Math.abs(v) ? uOverV[x] : vOverU[x]);
     }
 
     private static float max(float[] t) {

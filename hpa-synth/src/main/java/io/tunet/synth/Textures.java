@@ -106,10 +106,23 @@ final class Textures {
         if (mx == 0) {
             return 0;
         }
-        float a = (ax < ay ? ax : ay) / mx;
-        float s = a * a;
-        float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
-        if (ay > ax) {
+        return angleBin(y, x, octantAngle((ax < ay ? ax : ay) / mx));
+    }
+
+    /**
+     * The arctangent, in 0..π/4, of a ratio {@code min(|x|, |y|) / max(|x|, |y|)} in 0..1: the branch-free
+     * half of {@link #angleBin(float, float)}, which row loops compute in bulk for both ratios
+     * {@code |x| / |y|} and {@code |y| / |x|} (the JIT vectorises that; it does not vectorise a choice).
+     */
+    static float octantAngle(float ratio) {
+        float s = ratio * ratio;
+        return ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * ratio + ratio;
+    }
+
+    /** {@link #angleBin(float, float)} of a point not at the origin, from the {@link #octantAngle} of its ratio. */
+    static int angleBin(float y, float x, float octantAngle) {
+        float r = octantAngle;
+        if (Math.abs(y) > Math.abs(x)) {
             r = 1.57079637f - r;
         }
         if (x < 0) {
