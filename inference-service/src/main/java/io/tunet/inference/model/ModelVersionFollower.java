@@ -46,10 +46,11 @@ public final class ModelVersionFollower implements AutoCloseable {
      */
     public ModelVersionFollower(ModelRegistry registry, Map<String, Object> clientProperties) {
         this.registry = registry;
-        Map<String, Object> props = new HashMap<>(clientProperties);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODELS.maxMessageBytes());
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODELS.maxMessageBytes());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "model-follower");

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -95,6 +97,7 @@ public final class InferencePipeline implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean joined = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
     /** A polled record and when it was polled. */
     private record Pending(TopicPartition partition, long offset, String key, byte[] value, long polledAt) {
@@ -132,29 +135,37 @@ public final class InferencePipeline implements AutoCloseable {
         metrics.inFlight(() -> settings.maxInFlight() - inFlight.availablePermits());
     }
 
-    /** The Kafka consumer configuration: manual commits, bounded polls, records up to the topic's limit. */
+    /**
+     * The Kafka consumer configuration: records up to the topic's limit unless the client properties say
+     * otherwise; manual commits, bounded polls and committed reads whatever they say.
+     */
     static Map<String, Object> consumerProperties(PipelineSettings settings) {
-        Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SAMPLES.maxMessageBytes());
+        props.putAll(settings.clientProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.SAMPLES.maxMessageBytes());
         // ingest writes samples in transactions: never classify a sample whose transaction aborted
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;
     }
 
-    /** The Kafka producer configuration: acknowledged by every in-sync replica, idempotent retries. */
+    /**
+     * The Kafka producer configuration: a short linger and requests as large as the largest output unless the
+     * client properties say otherwise; acknowledged by every in-sync replica, idempotent retries whatever they say.
+     */
     static Map<String, Object> producerProperties(PipelineSettings settings) {
-        Map<String, Object> props = new HashMap<>(settings.clientProperties());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(Topics.SAMPLES_DLQ.maxMessageBytes(),
                 Math.max(Topics.CLASSIFICATIONS.maxMessageBytes(), Topics.MASKS.maxMessageBytes())));
+        props.putAll(settings.clientProperties());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return props;
     }
 
@@ -172,6 +183,14 @@ public final class InferencePipeline implements AutoCloseable {
     /** The error that stopped the pipeline, if any (it then consumes nothing more and commits nothing more). */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
+    }
+
+    /**
+     * Completes, once, with the error that stopped the pipeline (on the thread that hit it); never completes when
+     * the pipeline only closes.
+     */
+    public CompletionStage<Throwable> failed() {
+        return failed.minimalCompletionStage();
     }
 
     /** Samples polled and not yet acknowledged. */
@@ -476,6 +495,7 @@ public final class InferencePipeline implements AutoCloseable {
         if (failure.compareAndSet(null, error)) {
             LOG.error("{}: the pipeline stops consuming and committing; restart to resume from the last commit",
                     what, error);
+            failed.complete(error);
         }
     }
 

@@ -72,6 +72,13 @@ public interface InferenceConfig {
         /** Decoded samples waiting for a batch, at most. */
         @WithDefault("32")
         int queueCapacity();
+
+        /**
+         * Whether the process exits (status 1) once the pipeline stopped on an error, so that a supervisor
+         * (Docker's restart policy, systemd, Kubernetes) restarts it; otherwise it stays up with liveness DOWN.
+         */
+        @WithDefault("true")
+        boolean exitOnFailure();
     }
 
     /** Kafka clients. */
@@ -95,7 +102,10 @@ public interface InferenceConfig {
         @WithDefault("500ms")
         Duration commitInterval();
 
-        /** Further client properties for every client (security settings, for example). */
+        /**
+         * Further client properties for every client (security settings, for example), after the service's
+         * defaults; keys in {@link KafkaClientProperties#RESERVED} are refused at startup.
+         */
         Map<String, String> properties();
     }
 

@@ -18,10 +18,8 @@ import io.tunet.inference.pipeline.PipelineSettings;
 import io.tunet.inference.pipeline.SampleDecoder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,20 +32,27 @@ public class InferenceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
 
+    /** The process exit status after the pipeline stopped on an error. */
+    public static final int EXIT_PIPELINE_FAILED = 1;
+
     private final InferenceConfig config;
     private final InferenceMetrics metrics;
+    private final ServiceExit exit;
     private ModelRegistry registry;
     private ModelVersionFollower follower;
     private InferencePipeline pipeline;
 
-    InferenceService(InferenceConfig config, MeterRegistry meters) {
+    InferenceService(InferenceConfig config, MeterRegistry meters, ServiceExit exit) {
         this.config = config;
         this.metrics = new InferenceMetrics(meters);
+        this.exit = exit;
     }
 
     void start(@Observes StartupEvent event) throws BlobStoreException, ModelRefusedException {
         Devices.Selection device = Devices.detect();
         metrics.device(device.device(), device.fallback());
+        Map<String, Object> client = KafkaClientProperties.of(config.kafka().bootstrapServers(),
+                config.kafka().properties());
         PipelineSettings settings = settings(config);
         LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(config.blobStoreRoot());
         registry = new ModelRegistry(config.model().name(),
@@ -55,9 +60,10 @@ public class InferenceService {
         if (config.model().path().isPresent()) {
             registry.loadFile(config.model().path().get(), config.model().version());
         }
-        follower = new ModelVersionFollower(registry, clientProperties(config));
+        follower = new ModelVersionFollower(registry, client);
         follower.start();
         pipeline = new InferencePipeline(settings, registry, new SampleDecoder(blobs, DecodeLimits.defaults()), metrics);
+        pipeline.failed().thenAccept(error -> pipelineFailed(error, config.pipeline().exitOnFailure(), exit));
         pipeline.start();
         LOG.info("inference service started: batches of up to {} within {}, {} worker(s)", settings.batchMaxSize(),
                 settings.batchMaxWait(), settings.workers());
@@ -102,9 +108,19 @@ public class InferenceService {
                 config.pipeline().maxInFlight(), config.pipeline().queueCapacity(), masks.build());
     }
 
-    private static Map<String, Object> clientProperties(InferenceConfig config) {
-        Map<String, Object> props = new HashMap<>(config.kafka().properties());
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        return props;
+    /**
+     * After the pipeline stopped on an error nothing more is consumed or committed; the uncommitted samples are
+     * replayed by whichever process consumes next, so exiting loses nothing.
+     */
+    static void pipelineFailed(Throwable error, boolean exitOnFailure, ServiceExit exit) {
+        if (exitOnFailure) {
+            LOG.error("the pipeline stopped ({}): exiting with status {} so that the supervisor restarts the service; "
+                    + "it resumes from the last committed offset (inference.pipeline.exit-on-failure=true)", error.toString(),
+                    EXIT_PIPELINE_FAILED);
+            exit.exit(EXIT_PIPELINE_FAILED);
+        } else {
+            LOG.error("the pipeline stopped ({}): liveness is DOWN and nothing is consumed until the service is "
+                    + "restarted (inference.pipeline.exit-on-failure=false)", error.toString());
+        }
     }
 }
