@@ -32,6 +32,16 @@ class HpaSynthTest {
     }
 
     @Test
+    void timedGenerationShouldGiveTheSameFieldAndChargeEveryStage() {
+        long[] nanos = new long[HpaSynth.Stage.values().length];
+        SynthField timed = SYNTH.generateTimed(5, 3, nanos);
+        assertSameField(SYNTH.generate(5, 3), timed);
+        assertTrue(java.util.Arrays.stream(nanos).sum() > 0, "no time charged at all");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SYNTH.generateTimed(5, 3, new long[2]));
+        assertTrue(e.getMessage().contains("one slot per stage (7)"), e.getMessage());
+    }
+
+    @Test
     void shouldGiveDifferentFieldsForDifferentIndicesOrSeeds() {
         SynthField a = SYNTH.generate(5, 3);
         assertFalse(java.util.Arrays.equals(a.stain(Stain.BLUE), SYNTH.generate(5, 4).stain(Stain.BLUE)));
