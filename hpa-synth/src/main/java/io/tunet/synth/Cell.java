@@ -50,15 +50,6 @@ final class Cell {
         return (float) Math.sqrt(u * u + v * v) / shape[Textures.angleBin(v, u)];
     }
 
-    /** Nucleus-normalised distance of a point from the nucleus centre: 1 on the nuclear outline. */
-    float nucleusDistance(float px, float py) {
-        float dx = px - nx;
-        float dy = py - ny;
-        float u = (dx * ncos + dy * nsin) / na;
-        float v = (-dx * nsin + dy * ncos) / nb;
-        return (float) Math.sqrt(u * u + v * v) / nshape[Textures.angleBin(v, u)];
-    }
-
     /** Distance in pixels from the nucleus centre to its outline in the direction of unit vector (dx, dy). */
     float nucleusRadiusToward(float dx, float dy) {
         float u = (dx * ncos + dy * nsin) / na;

@@ -216,7 +216,6 @@ public final class HpaSynth {
         double[] gain = optics.gain();
         double[] background = optics.background();
         float[][] rows = blurKernel == null ? null : new float[size][size];
-        // Stain by stain, so that the exposure finds much of the blurred stain still in cache.
         for (int s = 0; s < 4; s++) {
             if (blurKernel != null) {
                 Imaging.blur(stains[s], size, blurKernel, rows);

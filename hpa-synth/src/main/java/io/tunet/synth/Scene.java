@@ -272,7 +272,7 @@ final class Scene {
                     if (rho2 >= shapeMax2) {
                         continue;
                     }
-                    // Cell.nucleusDistance, from the same coordinates (at the centre any bin gives 0).
+                    // Nucleus-normalised distance, 1 on the wobbly outline (at the centre any bin gives 0).
                     float nd = (float) Math.sqrt(rho2) / c.nshape[rho2 == 0 ? 0 : angle(x, us, vs, uOverV, vOverU)];
                     if (nd < 1) {
                         int p = y * size + x;
@@ -352,7 +352,7 @@ final class Scene {
     /**
      * Pixels {@code xs..xe-1} of a row {@code dy} below the centre {@code (cx, ·)} of an ellipse with axes
      * {@code a, b} turned by (cos, sin), in the ellipse's axis-normalised frame (as {@link Cell#cellDistance}
-     * and {@link Cell#nucleusDistance} compute it): coordinates and squared radius.
+     * computes it): coordinates and squared radius.
      */
     private static void frame(float cos, float sin, float a, float b, float cx, float[] centre, float dy, int xs, int xe,
                               float[] us, float[] vs, float[] rho2s) {
