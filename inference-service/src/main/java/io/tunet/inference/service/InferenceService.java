@@ -115,8 +115,8 @@ public class InferenceService {
     static void pipelineFailed(Throwable error, boolean exitOnFailure, ServiceExit exit) {
         if (exitOnFailure) {
             LOG.error("the pipeline stopped ({}): exiting with status {} so that the supervisor restarts the service; "
-                    + "it resumes from the last committed offset (inference.pipeline.exit-on-failure=true)", error.toString(),
-                    EXIT_PIPELINE_FAILED);
+                    + "it resumes from the last committed offset (inference.pipeline.exit-on-failure=true)",
+                    error.toString(), EXIT_PIPELINE_FAILED);
             exit.exit(EXIT_PIPELINE_FAILED);
         } else {
             LOG.error("the pipeline stopped ({}): liveness is DOWN and nothing is consumed until the service is "

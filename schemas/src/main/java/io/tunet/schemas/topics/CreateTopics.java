@@ -20,7 +20,8 @@ import org.apache.kafka.common.KafkaException;
  * Command line: creates the catalogue's missing topics on a broker.
  *
  * <pre>
- * java -cp … io.tunet.schemas.topics.CreateTopics &lt;bootstrap-servers&gt; [replication-factor] [--command-config &lt;file&gt;]
+ * java -cp … io.tunet.schemas.topics.CreateTopics &lt;bootstrap-servers&gt; [replication-factor] \
+ *     [--command-config &lt;file&gt;]
  * </pre>
  *
  * <p>{@code --command-config} names a Java properties file of admin client settings, as Kafka's own tools take
@@ -30,7 +31,8 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class CreateTopics {
 
-    static final String USAGE = "usage: CreateTopics <bootstrap-servers> [replication-factor] [--command-config <file>]";
+    static final String USAGE =
+            "usage: CreateTopics <bootstrap-servers> [replication-factor] [--command-config <file>]";
     private static final String COMMAND_CONFIG = "--command-config";
 
     private CreateTopics() {
@@ -71,7 +73,8 @@ public final class CreateTopics {
             }
             return 0;
         } catch (ExecutionException e) {
-            err.println("could not create topics on " + invocation.bootstrapServers() + ": " + e.getCause().getMessage());
+            err.println("could not create topics on " + invocation.bootstrapServers() + ": "
+                    + e.getCause().getMessage());
             return 1;
         }
     }
@@ -146,7 +149,8 @@ public final class CreateTopics {
             }
             if (properties.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
                 throw new IllegalArgumentException("the command config " + file + " sets "
-                        + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG + ": give the bootstrap servers as the first argument");
+                        + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG
+                        + ": give the bootstrap servers as the first argument");
             }
             Map<String, String> settings = new HashMap<>();
             properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name)));

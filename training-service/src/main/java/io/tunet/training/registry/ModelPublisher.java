@@ -23,7 +23,8 @@ public final class ModelPublisher implements AutoCloseable {
     private final KafkaProducer<String, ModelVersion> producer;
 
     /**
-     * @param clientProperties at least the bootstrap servers; they override the defaults, not the settings its guarantees need
+     * @param clientProperties at least the bootstrap servers; they override the defaults, not the settings its
+     *     guarantees need
      * @param transactionalId stable per service instance
      */
     public ModelPublisher(Map<String, Object> clientProperties, String transactionalId) {

@@ -29,7 +29,7 @@ public final class KafkaClientProperties {
             Map.entry(CommonClientConfigs.GROUP_ID_CONFIG, "set training.kafka.group-id instead"),
             Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "set training.kafka.transactional-id instead"),
             Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    "the model publisher is transactional and dead letters are written exactly once per retry"),
+                    "the model publisher is transactional, and a retried dead letter must not be written twice"),
             Map.entry(ProducerConfig.ACKS_CONFIG, "idempotent producers need acks=all"),
             Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                     "read_committed: samples and model versions from aborted transactions must not be read"),
