@@ -204,6 +204,15 @@ class ComposeDescriptionTest {
         assertThat(configurations.get("results-sink").reads("KAFKA_BOOTSTRAP_SERVERS"))
                 .as("a name a @WithDefault expression refers to").isTrue();
         assertThat(configurations.get("results-sink").reads("RESULTS_AUTH_VIEWER_TOKENS")).isFalse();
+        assertThat(configurations.get("training-service").reads("TRAINING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
+                .as("every Java service takes Kafka client properties the same way").isTrue();
+        assertThat(configurations.get("results-sink").reads("RESULTS_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).isTrue();
+        assertThat(inference.reads("INFERENCE_PIPELINE_EXIT_ON_FAILURE")).isTrue();
+        assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_NUM_STREAM_THREADS"))
+                .as("a kafka-streams.* name application.properties holds").isTrue();
+        assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_REPLICATION_FACTOR")).isTrue();
+        assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_COMMIT_INTERVAL_MS"))
+                .as("a kafka-streams.* name it does not hold is ignored at run time").isFalse();
     }
 
     @Test
