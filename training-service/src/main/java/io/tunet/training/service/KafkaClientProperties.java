@@ -1,13 +1,13 @@
 package io.tunet.training.service;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+
+import io.tunet.schemas.topics.ClientOverrides;
 
 /**
  * The operator's extra Kafka client settings ({@code training.kafka.properties.*}, e.g.
@@ -15,8 +15,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *
  * <p>They go into every client the service creates (feedback/sample consumer, dead-letter producer, model
  * publisher, registry reader) after the service's tunable defaults, so they may change those (fetch and
- * request sizes, timeouts). They may not name a setting in {@link #RESERVED}: the delivery guarantees rest
- * on those, or they have their own property; startup fails naming the key instead of silently ignoring it.
+ * request sizes, timeouts). They may not name a setting in {@link #RESERVED}
+ * (which includes {@link ClientOverrides#ALWAYS_RESERVED}): the delivery guarantees rest on those, or
+ * they have their own property; startup fails naming the key instead of silently ignoring it.
  */
 public final class KafkaClientProperties {
 
@@ -24,23 +25,18 @@ public final class KafkaClientProperties {
     public static final String PREFIX = "training.kafka.properties.";
 
     /** Client settings the operator cannot set, each with the reason startup reports. */
-    public static final Map<String, String> RESERVED = Map.ofEntries(
+    public static final Map<String, String> RESERVED = ClientOverrides.reserved(Map.ofEntries(
             Map.entry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "set training.kafka.bootstrap-servers instead"),
             Map.entry(CommonClientConfigs.GROUP_ID_CONFIG, "set training.kafka.group-id instead"),
             Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "set training.kafka.transactional-id instead"),
             Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                     "the model publisher is transactional, and a retried dead letter must not be written twice"),
-            Map.entry(ProducerConfig.ACKS_CONFIG, "idempotent producers need acks=all"),
             Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                     "read_committed: samples and model versions from aborted transactions must not be read"),
             Map.entry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                     "offsets are committed only once a label or sample is stored (at least once)"),
             Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    "a new consumer group must start from the earliest labels and samples, or they are lost"),
-            Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "the topic catalogue's serdes are used"),
-            Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "the topic catalogue's serdes are used"),
-            Map.entry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "the topic catalogue's serdes are used"),
-            Map.entry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "the topic catalogue's serdes are used"));
+                    "a new consumer group must start from the earliest labels and samples, or they are lost")));
 
     private KafkaClientProperties() {
     }
@@ -51,16 +47,10 @@ public final class KafkaClientProperties {
      * @throws ConfigurationException naming the first property that sets a {@link #RESERVED} key
      */
     public static Map<String, Object> of(String bootstrapServers, Map<String, String> properties) {
-        for (String key : properties.keySet().stream().sorted().toList()) {
-            String reason = RESERVED.get(key.trim().toLowerCase(Locale.ROOT));
-            if (reason != null) {
-                throw new ConfigurationException(PREFIX + key + " (environment "
-                        + (PREFIX + key).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
-                        + ") cannot be set: " + reason, Set.of(PREFIX + key));
-            }
+        try {
+            return ClientOverrides.merge(PREFIX, bootstrapServers, properties, RESERVED);
+        } catch (ClientOverrides.ReservedSettingException e) {
+            throw new ConfigurationException(e.getMessage(), Set.of(e.property()));
         }
-        Map<String, Object> client = new HashMap<>(properties);
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return Map.copyOf(client);
     }
 }
