@@ -1,4 +1,4 @@
-package io.tunet.results;
+package io.tunet.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,13 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.tunet.schemas.topics.CreateTopics;
 import io.tunet.schemas.topics.Topics;
-import io.tunet.testkit.TestBroker;
-import io.tunet.testkit.WithKafka;
 
 /**
  * {@code topics-init}'s command ({@link CreateTopics}) against the testkit broker, with a {@code --command-config}
- * file as an operator gives it for a secured cluster. Lives here because the test broker module depends on
- * {@code schemas}; any module with the broker would do.
+ * file as an operator gives it for a secured cluster. Lives with the test broker because {@code schemas}, where
+ * the command is, cannot depend on it.
  */
 @WithKafka
 class CreateTopicsBrokerTest {
@@ -52,12 +50,10 @@ class CreateTopicsBrokerTest {
                 request.timeout.ms=1000
                 """);
 
-        long start = System.nanoTime();
         Run run = run(broker.bootstrapServers(), "--command-config", config.toString());
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).contains("could not create topics on " + broker.bootstrapServers());
-        assertThat(System.nanoTime() - start).as("the file's 3 s API timeout applied").isLessThan(20_000_000_000L);
     }
 
     private record Run(int code, String out, String err) {
