@@ -1,15 +1,11 @@
 package io.tunet.results;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.tunet.results.database.EmbeddedDatabase;
+import io.tunet.testkit.TestDirectories;
 
 /**
  * A fresh embedded PostgreSQL (data under {@code target/}) for the application under test, plus the test
@@ -27,7 +23,7 @@ public final class EmbeddedPostgresTestResource implements QuarkusTestResourceLi
 
     @Override
     public Map<String, String> start() {
-        deleteRecursively(DATA_DIR);
+        TestDirectories.deleteRecursively(DATA_DIR);
         database = EmbeddedDatabase.start(DATA_DIR, 0);
         port = database.port();
         return Map.of(
@@ -55,18 +51,5 @@ public final class EmbeddedPostgresTestResource implements QuarkusTestResourceLi
     /** Starts the server again on the same port and data. */
     public static synchronized void restartDatabase() {
         database = EmbeddedDatabase.start(DATA_DIR, port);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.tunet.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,8 +29,8 @@ class KafkaLocalScriptTest {
 
     @Test
     void shouldStartABrokerClientsReachAndStopWithoutLeavingAProcess(@TempDir Path home) throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = FreePorts.next();
+        int controllerPort = FreePorts.next();
         Map<String, String> env = Map.of(
                 "KAFKA_PORT", Integer.toString(port),
                 "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort),
@@ -75,11 +74,5 @@ class KafkaLocalScriptTest {
             throw new IllegalStateException("bin/kafka-local " + command + " did not finish: " + output);
         }
         return new Result(process.exitValue(), output);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.tunet.stack.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +42,7 @@ import io.tunet.stack.support.ServingModel;
 import io.tunet.stack.support.Stack;
 import io.tunet.stack.support.TopicReader;
 import io.tunet.synth.HpaSynth;
+import io.tunet.testkit.TestDirectories;
 
 /**
  * The whole line, each service its own process: simulator → ingest → inference → results sink, counted in
@@ -75,7 +75,7 @@ class StackIT {
     @BeforeAll
     void startTheLine() throws Exception {
         Stack.killLeftovers(home.resolve("stack"));
-        deleteRecursively(home);
+        TestDirectories.deleteRecursively(home);
         Files.createDirectories(home);
         Path model = ServingModel.export(Files.createDirectories(home.resolve("model")), SIZE);
         stack = Stack.start(home.resolve("stack"), model, Map.of());
@@ -264,16 +264,5 @@ class StackIT {
 
     private String nextPlate() {
         return "E2E" + (++plates);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.tunet.testkit.FreePorts;
+
 /**
  * A real single-node KRaft broker in its own process, run by {@code bin/kafka-local} exactly as the local stack
  * runs it (so the script is tested too), on free ports and with its data under {@code target/}. The script gets

