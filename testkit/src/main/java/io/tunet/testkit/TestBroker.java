@@ -1,5 +1,6 @@
 package io.tunet.testkit;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -72,8 +74,15 @@ public final class TestBroker {
 
     private TestBroker startInJvm() {
         KafkaClusterTestKit kit = null;
+        reportBrokerInitiatedExits();
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
+                    // Our own directory, removed by KafkaClusterTestKit.close() once the broker has stopped.
+                    // Without it Kafka's TestUtils makes a temp directory and registers a JVM shutdown hook that
+                    // deletes it; that hook runs concurrently with ours that closes the broker, and a broker that
+                    // finds its log directory gone (its high-watermark checkpoint runs every 5 s) halts the JVM
+                    // with status 1: a test fork that passed every test then failed (README, decisions).
+                    .setBaseDirectory(Files.createTempDirectory("tunet-test-broker-"))
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
@@ -100,6 +109,29 @@ public final class TestBroker {
             }
             throw new IllegalStateException("could not start the in-JVM Kafka broker", e);
         }
+    }
+
+    /**
+     * The broker code in this JVM ends the process through Kafka's {@link Exit} on a fault it cannot survive (a
+     * failed log directory, a fatal request-handler error). Such an exit still happens, but first says who asked
+     * and why on standard error, which Surefire keeps in the test class's output file: a fork that fails after
+     * its tests passed then names its cause.
+     */
+    private static void reportBrokerInitiatedExits() {
+        Exit.setHaltProcedure((status, message) -> {
+            reportExit("halted", status, message);
+            Runtime.getRuntime().halt(status);
+        });
+        Exit.setExitProcedure((status, message) -> {
+            reportExit("exited", status, message);
+            System.exit(status);
+        });
+    }
+
+    private static void reportExit(String how, int status, String message) {
+        System.err.printf("The in-JVM Kafka broker %s the JVM with status %d (%s) from:%n", how, status, message);
+        new Throwable("broker-initiated exit").printStackTrace();
+        System.err.flush();
     }
 
     private void createCatalogueTopics() {
@@ -136,6 +168,11 @@ public final class TestBroker {
     /** {@code host:port} list for client configs. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Where the in-JVM broker keeps its data; null for an external broker. */
+    java.nio.file.Path dataDirectory() {
+        return cluster == null ? null : java.nio.file.Path.of(cluster.nodes().baseDirectory());
     }
 
     /** Whether this is the in-JVM broker (false when {@code KAFKA_BOOTSTRAP} named an external one). */
