@@ -2,6 +2,7 @@ package io.tunet.inference.pipeline;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
+import io.tunet.core.image.Channel;
 import io.tunet.core.image.DecodeLimits;
 import io.tunet.core.image.GrayImage;
 import io.tunet.core.image.ImageCodec;
@@ -58,10 +59,10 @@ public final class SampleDecoder {
      * @throws SampleRejectedException naming the stain and the problem
      */
     public float[] tensor(Sample sample, int size) throws SampleRejectedException {
-        GrayImage red = stain(sample, "red", sample.getRed());
-        GrayImage green = stain(sample, "green", sample.getGreen());
-        GrayImage blue = stain(sample, "blue", sample.getBlue());
-        GrayImage yellow = stain(sample, "yellow", sample.getYellow());
+        GrayImage red = stain(sample, Channel.RED, sample.getRed());
+        GrayImage green = stain(sample, Channel.GREEN, sample.getGreen());
+        GrayImage blue = stain(sample, Channel.BLUE, sample.getBlue());
+        GrayImage yellow = stain(sample, Channel.YELLOW, sample.getYellow());
         try {
             return Preprocessing.toTensor(red, green, blue, yellow, size);
         } catch (ImageDecodeException e) {
@@ -69,12 +70,12 @@ public final class SampleDecoder {
         }
     }
 
-    private GrayImage stain(Sample sample, String name, Image image) throws SampleRejectedException {
-        String where = "sample " + sample.getSampleId() + ", " + name + " stain";
+    private GrayImage stain(Sample sample, Channel channel, Image image) throws SampleRejectedException {
+        String where = "sample " + sample.getSampleId() + ", " + channel.fileSuffix() + " stain";
         byte[] bytes = bytesOf(image, where);
         GrayImage decoded;
         try {
-            decoded = ImageCodec.decode(bytes, limits);
+            decoded = ImageCodec.decode(bytes, limits, channel);
         } catch (ImageDecodeException e) {
             throw new SampleRejectedException(reasonOf(e), where + ": " + e.getMessage(), e);
         }
@@ -112,7 +113,8 @@ public final class SampleDecoder {
     private static DeadLetterReason reasonOf(ImageDecodeException e) {
         return switch (e.reason()) {
             case TOO_LARGE -> DeadLetterReason.IMAGE_TOO_LARGE;
-            case UNSUPPORTED_FORMAT, UNSUPPORTED_BIT_DEPTH, NOT_GRAYSCALE -> DeadLetterReason.UNSUPPORTED_IMAGE;
+            case UNSUPPORTED_FORMAT, UNSUPPORTED_BIT_DEPTH, NOT_GRAYSCALE, WRONG_STAIN_COLOUR ->
+                    DeadLetterReason.UNSUPPORTED_IMAGE;
             case CORRUPT, TRUNCATED -> DeadLetterReason.UNREADABLE_IMAGE;
             case DIMENSION_MISMATCH -> DeadLetterReason.DIMENSION_MISMATCH;
         };

@@ -90,7 +90,8 @@ final class StainInspector {
             DeadLetterReason reason = switch (e.reason()) {
                 case TOO_LARGE -> DeadLetterReason.IMAGE_TOO_LARGE;
                 case CORRUPT, TRUNCATED -> DeadLetterReason.UNREADABLE_IMAGE;
-                case UNSUPPORTED_FORMAT, UNSUPPORTED_BIT_DEPTH, NOT_GRAYSCALE -> DeadLetterReason.UNSUPPORTED_IMAGE;
+                case UNSUPPORTED_FORMAT, UNSUPPORTED_BIT_DEPTH, NOT_GRAYSCALE, WRONG_STAIN_COLOUR ->
+                    DeadLetterReason.UNSUPPORTED_IMAGE;
                 case DIMENSION_MISMATCH -> DeadLetterReason.DIMENSION_MISMATCH;
             };
             throw new Rejection(reason, e.getMessage());

@@ -2,6 +2,7 @@ package io.tunet.training.dataset;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
+import io.tunet.core.image.Channel;
 import io.tunet.core.image.DecodeLimits;
 import io.tunet.core.image.GrayImage;
 import io.tunet.core.image.ImageCodec;
@@ -41,7 +42,7 @@ public final class SampleTensors {
             throws ImageDecodeException {
         GrayImage[] decoded = new GrayImage[4];
         for (int c = 0; c < 4; c++) {
-            decoded[c] = ImageCodec.decode(stains.get(c), DecodeLimits.defaults());
+            decoded[c] = ImageCodec.decode(stains.get(c), DecodeLimits.defaults(), Channel.values()[c]);
         }
         float[] tensor = Preprocessing.toTensor(decoded[0], decoded[1], decoded[2], decoded[3], size);
         int plane = size * size;

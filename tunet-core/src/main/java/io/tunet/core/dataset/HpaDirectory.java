@@ -160,7 +160,7 @@ public final class HpaDirectory {
         Path[] paths = pathsOf(entry);
         GrayImage[] images = new GrayImage[paths.length];
         for (int c = 0; c < paths.length; c++) {
-            images[c] = decode(paths[c]);
+            images[c] = decode(paths[c], Channel.values()[c]);
         }
         float[] tensor;
         try {
@@ -178,7 +178,7 @@ public final class HpaDirectory {
         float[] resized = new float[plane];
         for (int label : entry.labels()) {
             Path path = directory.resolve(MASKS_FOLDER).resolve(maskName(entry.id(), label));
-            GrayImage mask = decode(path);
+            GrayImage mask = decode(path, null);
             if (mask.width() != reference.width() || mask.height() != reference.height()) {
                 throw new DatasetException(path + ": DIMENSION_MISMATCH: mask is " + mask.width() + "x"
                         + mask.height() + " but the stains of " + entry.id() + " are " + reference.width() + "x"
@@ -193,7 +193,8 @@ public final class HpaDirectory {
         return masks;
     }
 
-    private GrayImage decode(Path path) throws DatasetException {
+    /** Decodes a stain ({@code stain} says which, for HPA colour images) or, with null, a grey mask. */
+    private GrayImage decode(Path path, Channel stain) throws DatasetException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -201,7 +202,7 @@ public final class HpaDirectory {
             throw new DatasetException(path + ": cannot be read: " + e, e);
         }
         try {
-            return ImageCodec.decode(bytes, limits);
+            return ImageCodec.decode(bytes, limits, stain);
         } catch (ImageDecodeException e) {
             throw new DatasetException(path + ": " + e.getMessage(), e);
         }

@@ -33,17 +33,28 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * {@link GrayImage}s and encodes them back to PNG. Every failure is an {@link ImageDecodeException} with a
  * {@link Reason}; no other exception escapes for bad bytes.
  *
- * <p>Colour policy: a stain is one grayscale channel. A colour (RGB/RGBA or palette) image is accepted only
- * if its colour channels are identical (within 3 of 255 levels for lossy JPEG, where chroma rounding
- * differs slightly) and then read as gray; otherwise it is refused as {@link Reason#NOT_GRAYSCALE} rather
- * than silently mixed into a luminance, because a colour image sent as one stain is almost always a
- * composite or the wrong file. An alpha channel is ignored.
+ * <p>Colour policy: a stain is one grayscale channel, never a luminance mixed from colours. A colour (RGB/RGBA
+ * or palette) image whose colour channels are identical (within 3 of 255 levels for lossy JPEG, where chroma
+ * rounding differs slightly) is read as gray. A colour image whose channels differ is read only when the
+ * caller names its stain ({@link #decode(byte[], DecodeLimits, Channel)}) and the image is tinted in that
+ * stain's colour, as the Human Protein Atlas website serves its images (v18 and later, the "external data" of
+ * the Kaggle 2018 solutions): red, green and blue stains live in the R, G and B channel, yellow is tinted
+ * R + G and is read from R, as the HPA's own prediction tooling for these files does. Any other colour image
+ * is refused, {@link Reason#WRONG_STAIN_COLOUR} when the stain is known, {@link Reason#NOT_GRAYSCALE} when
+ * not. An alpha channel is ignored.
  */
 public final class ImageCodec {
 
     /** Trailing bytes searched for the PNG {@code IEND} chunk or the JPEG end-of-image marker. */
     private static final int TRAILER_SEARCH = 1024;
     private static final int JPEG_GRAY_TOLERANCE = 3;
+    /**
+     * A tinted stain image's other colour channels may carry at most this fraction of the stain channel's mean,
+     * plus {@link #TINT_FLOOR_LEVELS} of 255 levels (lossy JPEG bleeds chroma into them; a dark field's means
+     * are all near zero).
+     */
+    private static final double TINT_LEAK = 0.1;
+    private static final double TINT_FLOOR_LEVELS = 1.0;
 
     private ImageCodec() {
     }
@@ -77,6 +88,20 @@ public final class ImageCodec {
      * @throws IllegalArgumentException if {@code limits} is null
      */
     public static GrayImage decode(byte[] bytes, DecodeLimits limits) throws ImageDecodeException {
+        return decode(bytes, limits, null);
+    }
+
+    /**
+     * Decodes one stain whose colour is known, so that an HPA-style image tinted in the stain's colour is read
+     * from that stain's channel (see the class comment). The header is checked against the limits before any
+     * pixel memory is allocated.
+     *
+     * @param stain the stain the image was sent as, or null if unknown (colour images are then refused)
+     * @return the image, values scaled to 0..1 by the bit depth's maximum
+     * @throws ImageDecodeException     with the reason the image cannot be used
+     * @throws IllegalArgumentException if {@code limits} is null
+     */
+    public static GrayImage decode(byte[] bytes, DecodeLimits limits, Channel stain) throws ImageDecodeException {
         ImageFormat format = requireFormat(bytes, limits);
         ImageReader reader = readerFor(format);
         List<String> warnings = new ArrayList<>();
@@ -94,7 +119,7 @@ public final class ImageCodec {
                 throw new ImageDecodeException(Reason.CORRUPT, format + " decoded to " + image.getWidth() + "x"
                         + image.getHeight() + " but its header says " + header.width() + "x" + header.height());
             }
-            return toGray(image, format);
+            return toGray(image, format, stain);
         } catch (IOException | RuntimeException e) {
             throw readFailure(format, bytes, e);
         } finally {
@@ -300,7 +325,8 @@ public final class ImageCodec {
         return new ImageDecodeException(reason, format + " decoder reported: " + joined);
     }
 
-    private static GrayImage toGray(BufferedImage image, ImageFormat format) throws ImageDecodeException {
+    private static GrayImage toGray(BufferedImage image, ImageFormat format, Channel stain)
+            throws ImageDecodeException {
         Raster raster = image.getRaster();
         int w = raster.getWidth();
         int h = raster.getHeight();
@@ -317,23 +343,100 @@ public final class ImageCodec {
             readBand(raster, 0, pixels, scale);
             return new GrayImage(w, h, depth, pixels);
         }
-        readBand(raster, 0, pixels, 1f);
-        float[] other = new float[w * h];
+        float[][] bands = new float[3][];
+        for (int band = 0; band < 3; band++) {
+            bands[band] = band == 0 ? pixels : new float[w * h];
+            readBand(raster, band, bands[band], 1f);
+        }
         int tolerance = format == ImageFormat.JPEG ? JPEG_GRAY_TOLERANCE : 0;
-        for (int band = 1; band < 3; band++) {
-            readBand(raster, band, other, 1f);
-            for (int i = 0; i < pixels.length; i++) {
-                if (Math.abs(other[i] - pixels[i]) > tolerance) {
-                    throw new ImageDecodeException(Reason.NOT_GRAYSCALE, format + " is a colour image: at (" + i % w
-                            + ", " + i / w + ") band 0 is " + (int) pixels[i] + " but band " + band + " is "
-                            + (int) other[i]);
-                }
+        int differs = firstDifference(bands, tolerance);
+        if (differs >= 0) {
+            if (stain == null) {
+                throw new ImageDecodeException(Reason.NOT_GRAYSCALE, format + " is a colour image: at (" + differs % w
+                        + ", " + differs / w + ") the bands are " + (int) bands[0][differs] + ", "
+                        + (int) bands[1][differs] + ", " + (int) bands[2][differs]);
             }
+            pixels = bands[tintedChannel(bands, depth, format, stain)];
         }
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] *= scale;
         }
         return new GrayImage(w, h, depth, pixels);
+    }
+
+    /** Index of the first pixel whose three colour bands differ by more than {@code tolerance}, or -1. */
+    private static int firstDifference(float[][] bands, int tolerance) {
+        float[] first = bands[0];
+        for (int band = 1; band < 3; band++) {
+            float[] other = bands[band];
+            for (int i = 0; i < first.length; i++) {
+                if (Math.abs(other[i] - first[i]) > tolerance) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The band an HPA-style image tinted in {@code stain}'s colour carries the stain in (R for red and yellow, G
+     * for green, B for blue), after checking from the band means that the tint is that colour.
+     */
+    private static int tintedChannel(float[][] bands, int depth, ImageFormat format, Channel stain)
+            throws ImageDecodeException {
+        double[] mean = new double[3];
+        for (int band = 0; band < 3; band++) {
+            double sum = 0;
+            for (float v : bands[band]) {
+                sum += v;
+            }
+            mean[band] = sum / bands[band].length;
+        }
+        int[] lit = switch (stain) {
+            case RED -> new int[] {0};
+            case GREEN -> new int[] {1};
+            case BLUE -> new int[] {2};
+            case YELLOW -> new int[] {0, 1};
+        };
+        int read = lit[0];
+        double floor = TINT_FLOOR_LEVELS * ((1 << depth) - 1) / 255.0;
+        boolean matches = true;
+        for (int band = 0; band < 3; band++) {
+            boolean isLit = band == lit[0] || band == lit[lit.length - 1];
+            if (isLit) {
+                // yellow: R and G both carry the stain, so neither may be much darker than the other
+                matches &= mean[band] + floor >= 0.5 * mean[read];
+            } else {
+                matches &= mean[band] <= TINT_LEAK * mean[read] + floor;
+            }
+        }
+        if (!matches) {
+            throw new ImageDecodeException(Reason.WRONG_STAIN_COLOUR, String.format(Locale.ROOT,
+                    "%s sent as the %s stain is a colour image tinted %s (channel means R %.1f, G %.1f, B %.1f of "
+                            + "%d): an HPA colour image carries the %s stain in %s", format, stain.fileSuffix(),
+                    tintName(mean), mean[0], mean[1], mean[2], (1 << depth) - 1, stain.fileSuffix(),
+                    stain == Channel.YELLOW ? "R and G" : "its own colour's channel"));
+        }
+        return read;
+    }
+
+    private static String tintName(double[] mean) {
+        double max = Math.max(mean[0], Math.max(mean[1], mean[2]));
+        StringBuilder lit = new StringBuilder();
+        String[] names = {"R", "G", "B"};
+        for (int band = 0; band < 3; band++) {
+            if (mean[band] >= 0.5 * max) {
+                lit.append(names[band]);
+            }
+        }
+        return switch (lit.toString()) {
+            case "R" -> "red";
+            case "G" -> "green";
+            case "B" -> "blue";
+            case "RG" -> "yellow";
+            case "RGB" -> "grey-to-white with differing channels (a composite?)";
+            default -> "as " + lit + " (a composite?)";
+        };
     }
 
     private static void readPalette(Raster raster, IndexColorModel palette, float[] pixels, ImageFormat format)

@@ -19,8 +19,13 @@ public final class ImageDecodeException extends Exception {
         TOO_LARGE,
         /** A sample depth other than 8 or 16 bit (e.g. 1-bit, 32-bit float). */
         UNSUPPORTED_BIT_DEPTH,
-        /** A colour image whose channels differ: it is not one stain. */
+        /** A colour image whose channels differ and whose stain is not known: it is not one stain. */
         NOT_GRAYSCALE,
+        /**
+         * A colour image sent as one stain but tinted in another colour than that stain's (an HPA-style red
+         * image sent as the green stain, a composite of several stains).
+         */
+        WRONG_STAIN_COLOUR,
         /** Images that must have the same size (the four stains of a field, a stain and its mask) do not. */
         DIMENSION_MISMATCH
     }
