@@ -1,19 +1,26 @@
 package io.tunet.blob;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 import io.tunet.schemas.BlobRef;
 
 /**
  * A blob store in a local (or shared network) directory: blob {@code <hex>} lives at
  * {@code <root>/sha256/<hex[0..2]>/<hex>} and is referenced by the URI {@code blob:sha256/<hex>}.
- * Writes go to a temporary file first and are moved into place atomically, so readers never see a partial
- * blob and concurrent writers of the same bytes are harmless. Any reference whose URI is not of that form,
+ * Writes go to a temporary file that is synced to disk before it is moved into place atomically (and the
+ * directory synced after), so readers never see a partial blob, a crash never leaves one behind a valid name,
+ * and concurrent writers of the same bytes are harmless; an existing file that fails its check is replaced,
+ * not trusted. Reads check the size before reading a byte and never follow a symbolic link. Any reference whose URI is not of that form,
  * whose hash is not 64 hex digits, or which would resolve outside the root is refused.
  */
 public final class LocalDirectoryBlobStore implements BlobStore {
@@ -41,19 +48,28 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         String hex = Sha256.hex(bytes);
         BlobRef ref = BlobRef.newBuilder().setUri(URI_PREFIX + hex).setSha256(hex).setSize(bytes.length).build();
         Path target = pathOf(ref);
-        if (Files.isRegularFile(target)) {
+        if (holds(target, ref)) {
             return ref;
         }
+        // Absent, or a file that fails its check (a copy cut short by a crash before this store synced its
+        // writes, a damaged disk): written anew, so that a bad blob is not trusted and skipped forever.
         try {
-            Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(target.getParent(), hex.substring(0, 8), ".partial");
+            Path dir = Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(dir, hex.substring(0, 8), ".partial");
             try {
-                Files.write(temp, bytes);
+                try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
+                    out.force(true);
+                }
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
                 }
+                syncDirectory(dir);
             } finally {
                 Files.deleteIfExists(temp);
             }
@@ -67,16 +83,28 @@ public final class LocalDirectoryBlobStore implements BlobStore {
     public byte[] get(BlobRef ref) throws BlobStoreException {
         Path path = pathOf(ref);
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
+        try (SeekableByteChannel in = Files.newByteChannel(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = in.size();
+            if (size != ref.getSize()) {
+                throw new BlobStoreException(BlobStoreException.Reason.CHECKSUM_MISMATCH, "blob " + ref.getUri()
+                        + " has " + size + " bytes, the reference says " + ref.getSize(), null);
+            }
+            bytes = new byte[(int) size]; // size equals the reference's, an int-sized record field
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                if (in.read(buffer) < 0) {
+                    throw new BlobStoreException(BlobStoreException.Reason.CHECKSUM_MISMATCH, "blob " + ref.getUri()
+                            + " ended after " + buffer.position() + " of " + size + " bytes", null);
+                }
+            }
         } catch (NoSuchFileException e) {
             throw new BlobStoreException(BlobStoreException.Reason.NOT_FOUND, "no blob " + ref.getUri(), e);
         } catch (IOException e) {
+            // the JDK reports a link refused by NOFOLLOW_LINKS as a plain IOException (ELOOP)
+            if (Files.isSymbolicLink(path)) {
+                throw invalid(ref, "the blob's file is a symbolic link, which this store never writes");
+            }
             throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot read blob " + ref.getUri(), e);
-        }
-        if (bytes.length != ref.getSize()) {
-            throw new BlobStoreException(BlobStoreException.Reason.CHECKSUM_MISMATCH, "blob " + ref.getUri()
-                    + " has " + bytes.length + " bytes, the reference says " + ref.getSize(), null);
         }
         String actual = Sha256.hex(bytes);
         if (!actual.equals(ref.getSha256())) {
@@ -88,7 +116,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 
     @Override
     public boolean exists(BlobRef ref) throws BlobStoreException {
-        return Files.isRegularFile(pathOf(ref));
+        return Files.isRegularFile(pathOf(ref), LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override
@@ -97,6 +125,29 @@ public final class LocalDirectoryBlobStore implements BlobStore {
             Files.deleteIfExists(pathOf(ref));
         } catch (IOException e) {
             throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot delete blob " + ref.getUri(), e);
+        }
+    }
+
+    /** Whether {@code path} is a regular file (not a link) holding exactly the bytes {@code ref} names. */
+    private boolean holds(Path path, BlobRef ref) throws BlobStoreException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            get(ref);
+            return true;
+        } catch (BlobStoreException e) {
+            if (e.reason() == BlobStoreException.Reason.CHECKSUM_MISMATCH) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Makes a rename in {@code dir} durable (Linux and macOS sync a directory opened for reading). */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 
@@ -114,10 +165,21 @@ public final class LocalDirectoryBlobStore implements BlobStore {
             throw invalid(ref, "URI and sha256 disagree");
         }
         Path path = root.resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex).normalize();
-        if (!path.startsWith(root)) {
+        if (!path.startsWith(root) || !parentInsideRoot(path)) {
             throw invalid(ref, "resolves outside the store");
         }
         return path;
+    }
+
+    /** False where a directory on the way is a link that leads out of the root; true while it does not exist. */
+    private boolean parentInsideRoot(Path path) {
+        try {
+            return path.getParent().toRealPath().startsWith(root);
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static BlobStoreException invalid(BlobRef ref, String why) {

@@ -100,6 +100,63 @@ class LocalDirectoryBlobStoreTest {
                 e -> assertThat(e.reason()).isEqualTo(BlobStoreException.Reason.INVALID_REFERENCE));
     }
 
+    @Test
+    void shouldReplaceAStoredFileThatFailsItsCheckInsteadOfTrustingIt() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root);
+        byte[] bytes = randomBytes(10_000);
+        BlobRef ref = store.put(bytes);
+        Path file = store.pathOf(ref);
+        Files.write(file, java.util.Arrays.copyOf(bytes, 4_000)); // what a crash before the data reached disk leaves
+
+        assertThatThrownBy(() -> store.get(ref)).isInstanceOf(BlobStoreException.class)
+                .extracting(e -> ((BlobStoreException) e).reason()).isEqualTo(BlobStoreException.Reason.CHECKSUM_MISMATCH);
+        assertThat(store.put(bytes)).isEqualTo(ref);
+        assertThat(store.get(ref)).isEqualTo(bytes);
+    }
+
+    @Test
+    void shouldRefuseAFileOfTheWrongSizeBeforeReadingIt() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root);
+        BlobRef ref = store.put(randomBytes(1_000));
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(store.pathOf(ref).toFile(), "rw")) {
+            file.setLength(8L << 30); // sparse: 8 GiB that reading whole would try to hold in memory
+        }
+
+        assertThatThrownBy(() -> store.get(ref)).isInstanceOf(BlobStoreException.class)
+                .hasMessageContaining("has 8589934592 bytes, the reference says 1000");
+    }
+
+    @Test
+    void shouldNotFollowASymbolicLinkInPlaceOfABlob() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root.resolve("store"));
+        byte[] bytes = randomBytes(1_000);
+        BlobRef ref = store.put(bytes);
+        Path file = store.pathOf(ref);
+        Path outside = Files.write(root.resolve("outside"), bytes);
+        Files.delete(file);
+        Files.createSymbolicLink(file, outside);
+
+        assertThat(store.exists(ref)).isFalse();
+        assertThatThrownBy(() -> store.get(ref)).isInstanceOf(BlobStoreException.class)
+                .extracting(e -> ((BlobStoreException) e).reason()).isEqualTo(BlobStoreException.Reason.INVALID_REFERENCE);
+    }
+
+    @Test
+    void shouldRefuseABlobBehindADirectoryLinkThatLeavesTheStore() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root.resolve("store"));
+        byte[] bytes = randomBytes(1_000);
+        BlobRef ref = store.put(bytes);
+        Path dir = store.pathOf(ref).getParent();
+        Path outside = Files.createDirectories(root.resolve("elsewhere"));
+        Files.copy(store.pathOf(ref), outside.resolve(ref.getSha256()));
+        Files.delete(store.pathOf(ref));
+        Files.delete(dir);
+        Files.createSymbolicLink(dir, outside);
+
+        assertThatThrownBy(() -> store.get(ref)).isInstanceOf(BlobStoreException.class)
+                .hasMessageContaining("resolves outside the store");
+    }
+
     private static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
         new Random(n).nextBytes(bytes);
