@@ -218,6 +218,14 @@ public final class ImageCodec {
             type = types.next();
         }
         int bitDepth = bitDepth(type, format);
+        int bands = type.getSampleModel().getNumBands();
+        long raster = DecodeLimits.rasterBytes(width, height, bands, type.getSampleModel().getSampleSize(0));
+        if (raster > limits.maxRasterBytes()) {
+            throw new ImageDecodeException(Reason.TOO_LARGE, String.format(Locale.ROOT, "%s of %dx%d with %d "
+                    + "band(s) of %d bit would decode to %.0f MiB, above the budget of %.0f MiB", format, width,
+                    height, bands, type.getSampleModel().getSampleSize(0), raster / 1048576.0,
+                    limits.maxRasterBytes() / 1048576.0));
+        }
         if (!looksComplete(format, bytes)) {
             throw incomplete(format, bytes, null);
         }
@@ -343,20 +351,19 @@ public final class ImageCodec {
             readBand(raster, 0, pixels, scale);
             return new GrayImage(w, h, depth, pixels);
         }
-        float[][] bands = new float[3][];
-        for (int band = 0; band < 3; band++) {
-            bands[band] = band == 0 ? pixels : new float[w * h];
-            readBand(raster, band, bands[band], 1f);
-        }
+        readBand(raster, 0, pixels, 1f);
         int tolerance = format == ImageFormat.JPEG ? JPEG_GRAY_TOLERANCE : 0;
-        int differs = firstDifference(bands, tolerance);
+        int differs = firstDifference(raster, pixels, tolerance);
         if (differs >= 0) {
             if (stain == null) {
+                int[] at = raster.getPixel(raster.getMinX() + differs % w, raster.getMinY() + differs / w, (int[]) null);
                 throw new ImageDecodeException(Reason.NOT_GRAYSCALE, format + " is a colour image: at (" + differs % w
-                        + ", " + differs / w + ") the bands are " + (int) bands[0][differs] + ", "
-                        + (int) bands[1][differs] + ", " + (int) bands[2][differs]);
+                        + ", " + differs / w + ") the bands are " + at[0] + ", " + at[1] + ", " + at[2]);
             }
-            pixels = bands[tintedChannel(bands, depth, format, stain)];
+            int band = tintedChannel(raster, depth, format, stain);
+            if (band != 0) {
+                readBand(raster, band, pixels, 1f);
+            }
         }
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] *= scale;
@@ -364,14 +371,18 @@ public final class ImageCodec {
         return new GrayImage(w, h, depth, pixels);
     }
 
-    /** Index of the first pixel whose three colour bands differ by more than {@code tolerance}, or -1. */
-    private static int firstDifference(float[][] bands, int tolerance) {
-        float[] first = bands[0];
+    /** Index of the first pixel whose bands 1 and 2 differ from {@code band0} by more than {@code tolerance}, or -1. */
+    private static int firstDifference(Raster raster, float[] band0, int tolerance) {
+        int w = raster.getWidth();
+        int[] row = new int[w];
         for (int band = 1; band < 3; band++) {
-            float[] other = bands[band];
-            for (int i = 0; i < first.length; i++) {
-                if (Math.abs(other[i] - first[i]) > tolerance) {
-                    return i;
+            for (int y = 0; y < raster.getHeight(); y++) {
+                raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, band, row);
+                int offset = y * w;
+                for (int x = 0; x < w; x++) {
+                    if (Math.abs(row[x] - band0[offset + x]) > tolerance) {
+                        return offset + x;
+                    }
                 }
             }
         }
@@ -382,15 +393,20 @@ public final class ImageCodec {
      * The band an HPA-style image tinted in {@code stain}'s colour carries the stain in (R for red and yellow, G
      * for green, B for blue), after checking from the band means that the tint is that colour.
      */
-    private static int tintedChannel(float[][] bands, int depth, ImageFormat format, Channel stain)
+    private static int tintedChannel(Raster raster, int depth, ImageFormat format, Channel stain)
             throws ImageDecodeException {
+        int w = raster.getWidth();
+        int[] row = new int[w];
         double[] mean = new double[3];
         for (int band = 0; band < 3; band++) {
             double sum = 0;
-            for (float v : bands[band]) {
-                sum += v;
+            for (int y = 0; y < raster.getHeight(); y++) {
+                raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, band, row);
+                for (int x = 0; x < w; x++) {
+                    sum += row[x];
+                }
             }
-            mean[band] = sum / bands[band].length;
+            mean[band] = sum / ((double) w * raster.getHeight());
         }
         int[] lit = switch (stain) {
             case RED -> new int[] {0};

@@ -227,6 +227,27 @@ class ImageCodecTest {
     }
 
     @Test
+    void shouldRefuseAMultiBand16BitImageWhoseRasterExceedsTheBudgetFromItsHeader() {
+        byte[] rgba16 = TestImages.pngClaiming(8192, 8192, 16, 6); // within 8192² but 512 MiB decoded
+
+        ImageDecodeException header = assertThrows(ImageDecodeException.class,
+                () -> ImageCodec.readHeader(rgba16, LIMITS));
+
+        assertEquals(Reason.TOO_LARGE, header.reason());
+        assertTrue(header.getMessage().contains("4 band(s) of 16 bit would decode to 512 MiB, above the budget of "
+                + "128 MiB"), header.getMessage());
+        assertEquals(Reason.TOO_LARGE, reasonOfDecode(rgba16));
+    }
+
+    @Test
+    void shouldAcceptTheLargestSingleBand16BitImageAndAnHpaSizedColourImage() throws Exception {
+        assertEquals(new ImageHeader(ImageFormat.PNG, 8192, 8192, 16),
+                ImageCodec.readHeader(TestImages.pngClaiming(8192, 8192, 16, 0), LIMITS));
+        assertEquals(new ImageHeader(ImageFormat.PNG, 3072, 3072, 8),
+                ImageCodec.readHeader(TestImages.pngClaiming(3072, 3072, 8, 2), LIMITS));
+    }
+
+    @Test
     void shouldReadTheHeaderWithoutTouchingPixelData() throws Exception {
         byte[] headerOnly = TestImages.pngClaiming(100, 50); // its pixel data is one empty deflate block
 

@@ -63,10 +63,18 @@ public final class TestImages {
      * is a single byte: only a decoder that trusts the header would allocate for it.
      */
     public static byte[] pngClaiming(int width, int height) {
+        return pngClaiming(width, height, 8, 0);
+    }
+
+    /**
+     * Like {@link #pngClaiming(int, int)} with a PNG bit depth and colour type (0 gray, 2 RGB, 6 RGBA) of choice:
+     * an all-zero 8192² RGBA 16-bit field really compresses to about 0.5 MB and decodes to 512 MiB.
+     */
+    public static byte[] pngClaiming(int width, int height, int bitDepth, int colourType) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+                .put((byte) bitDepth).put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
         chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
         chunk(out, "IEND", new byte[0]);
