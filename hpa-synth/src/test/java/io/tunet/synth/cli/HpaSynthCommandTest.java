@@ -1,7 +1,6 @@
 package io.tunet.synth.cli;
 
-import io.tunet.synth.layout.HpaDirectoryReader;
-import io.tunet.synth.layout.HpaSample;
+import io.tunet.imaging.hpa.HpaDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,11 +23,19 @@ class HpaSynthCommandTest {
         assertEquals(0, run("generate", "--out", dir.resolve("b").toString(), "--count", "5", "--size", "64", "--masks",
                 "--threads", "1", "--seed", "3"));
         assertEquals(Files.readString(dir.resolve("a/train.csv")), Files.readString(dir.resolve("b/train.csv")));
-        HpaDirectoryReader reader = HpaDirectoryReader.open(dir.resolve("a"));
-        assertEquals(5, reader.ids().size());
-        HpaSample s = reader.read(reader.ids().get(4));
-        assertEquals(64, s.width());
-        assertEquals(s.labels().length, s.masks().size());
+        HpaDirectory reader = HpaDirectory.open(dir.resolve("a"));
+        assertEquals(5, reader.entries().size());
+        assertTrue(reader.hasTrueMasks());
+        HpaDirectory.LoadedSample s = reader.load(reader.entries().get(4), 64);
+        for (int label = 0; label < 28; label++) {
+            int c = label;
+            boolean labelled = java.util.Arrays.stream(s.labels()).anyMatch(l -> l == c);
+            boolean anyMask = false;
+            for (int i = 0; i < 64 * 64 && !anyMask; i++) {
+                anyMask = s.trueMasks()[label * 64 * 64 + i] > 0f;
+            }
+            assertEquals(labelled, anyMask, "true mask of class " + label);
+        }
     }
 
     @Test

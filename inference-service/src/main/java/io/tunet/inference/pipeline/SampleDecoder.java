@@ -2,12 +2,12 @@ package io.tunet.inference.pipeline;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
-import io.tunet.core.image.Channel;
-import io.tunet.core.image.DecodeLimits;
-import io.tunet.core.image.GrayImage;
-import io.tunet.core.image.ImageCodec;
-import io.tunet.core.image.ImageDecodeException;
-import io.tunet.core.image.Preprocessing;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.ImageDecodeException;
+import io.tunet.imaging.Preprocessing;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.schemas.Image;

@@ -5,7 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tunet.blob.BlobStoreException;
 import io.tunet.blob.LocalDirectoryBlobStore;
-import io.tunet.core.image.DecodeLimits;
+import io.tunet.imaging.DecodeLimits;
 import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.inference.metrics.InferenceMetrics;
 import io.tunet.inference.model.Devices;

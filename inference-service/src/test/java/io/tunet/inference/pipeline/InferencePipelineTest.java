@@ -3,7 +3,7 @@ package io.tunet.inference.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tunet.blob.LocalDirectoryBlobStore;
-import io.tunet.core.image.DecodeLimits;
+import io.tunet.imaging.DecodeLimits;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.inference.fixtures.Broker;
 import io.tunet.inference.fixtures.Pipelines;

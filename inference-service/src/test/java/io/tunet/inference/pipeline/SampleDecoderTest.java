@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunet.blob.LocalDirectoryBlobStore;
-import io.tunet.core.image.DecodeLimits;
-import io.tunet.core.image.ImageCodec;
-import io.tunet.core.image.Preprocessing;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.Preprocessing;
 import io.tunet.inference.fixtures.TestSamples;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.DeadLetterReason;

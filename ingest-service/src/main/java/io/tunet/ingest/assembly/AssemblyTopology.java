@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
 import io.tunet.blob.LocalDirectoryBlobStore;
-import io.tunet.core.image.DecodeLimits;
+import io.tunet.imaging.DecodeLimits;
 import io.tunet.ingest.IngestConfig;
 import io.tunet.schemas.topics.Topic;
 import io.tunet.schemas.topics.Topics;

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tunet.blob.LocalDirectoryBlobStore;
-import io.tunet.core.image.DecodeLimits;
-import io.tunet.core.image.GrayImage;
-import io.tunet.core.image.ImageCodec;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
+import io.tunet.imaging.ImageCodec;
 import io.tunet.ingest.Fixtures;
 import io.tunet.ingest.Fixtures.TestConfig;
 import io.tunet.schemas.Acquisition;

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.tunet.core.dataset.HpaDirectory;
-import io.tunet.core.image.DecodeLimits;
-import io.tunet.core.image.ImageCodec;
-import io.tunet.core.image.ImageDecodeException;
-import io.tunet.core.image.ImageHeader;
+import io.tunet.imaging.hpa.HpaDirectory;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.ImageDecodeException;
+import io.tunet.imaging.ImageHeader;
 import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.ImageFormat;
 import io.tunet.schemas.Stain;

@@ -1,7 +1,7 @@
 package io.tunet.training.bench;
 
-import io.tunet.core.dataset.DatasetException;
-import io.tunet.core.dataset.HpaDirectory;
+import io.tunet.imaging.hpa.DatasetException;
+import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;

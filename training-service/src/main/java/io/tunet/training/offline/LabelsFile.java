@@ -1,6 +1,6 @@
 package io.tunet.training.offline;
 
-import io.tunet.core.dataset.HpaDirectory;
+import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.schemas.HpaClasses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.tunet.training.offline;
 
 import ai.djl.engine.Engine;
-import io.tunet.core.dataset.SplitAssigner;
-import io.tunet.core.image.Channel;
-import io.tunet.core.image.ImageDecodeException;
+import io.tunet.imaging.hpa.SplitAssigner;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.ImageDecodeException;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import io.tunet.core.model.TunetConfig;

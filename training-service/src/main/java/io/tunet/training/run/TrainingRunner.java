@@ -2,7 +2,7 @@ package io.tunet.training.run;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
-import io.tunet.core.dataset.SplitAssigner;
+import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.onnx.OnnxTunet;

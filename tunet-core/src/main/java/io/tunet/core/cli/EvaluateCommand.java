@@ -1,8 +1,8 @@
 package io.tunet.core.cli;
 
-import io.tunet.core.dataset.DatasetException;
-import io.tunet.core.dataset.HpaDirectory;
-import io.tunet.core.dataset.SplitAssigner;
+import io.tunet.imaging.hpa.DatasetException;
+import io.tunet.imaging.hpa.HpaDirectory;
+import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.Evaluation;

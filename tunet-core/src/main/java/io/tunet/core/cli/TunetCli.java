@@ -1,6 +1,6 @@
 package io.tunet.core.cli;
 
-import io.tunet.core.dataset.DatasetException;
+import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.core.onnx.OnnxModelException;
 import io.tunet.core.training.NonFiniteLossException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.tunet.core.masks;
 
-import io.tunet.core.image.Channel;
+import io.tunet.imaging.Channel;
 
 /**
  * The paper's weak segmentation labels (DESIGN §3): the green stain thresholded into one protein mask, and

@@ -1,9 +1,9 @@
 package io.tunet.core.training;
 
-import io.tunet.core.dataset.DatasetException;
-import io.tunet.core.dataset.HpaDirectory;
-import io.tunet.core.dataset.HpaEntry;
-import io.tunet.core.dataset.SplitAssigner;
+import io.tunet.imaging.hpa.DatasetException;
+import io.tunet.imaging.hpa.HpaDirectory;
+import io.tunet.imaging.hpa.HpaEntry;
+import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.core.masks.GroundTruthMasks;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.schemas.HpaClasses;

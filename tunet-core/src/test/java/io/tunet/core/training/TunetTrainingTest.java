@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
-import io.tunet.core.dataset.HpaDirectory;
+import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;

@@ -1,13 +1,12 @@
 package io.tunet.core.bench.data;
 
 import io.tunet.core.augment.Augmenter;
-import io.tunet.core.image.Channel;
-import io.tunet.core.image.DecodeLimits;
-import io.tunet.core.image.GrayImage;
-import io.tunet.core.image.ImageCodec;
-import io.tunet.core.image.Preprocessing;
-import io.tunet.core.image.Resize;
-import io.tunet.core.image.TestImages;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.Preprocessing;
+import io.tunet.imaging.Resize;
 import io.tunet.core.masks.GroundTruthMasks;
 import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.core.masks.RunLength;
@@ -54,7 +53,7 @@ public final class CoreDataBenchmark {
             byte[][] bytes = new byte[4][];
             for (Channel channel : Channel.values()) {
                 bytes[channel.ordinal()] = Files.readAllBytes(
-                        TestImages.fullSizeDir().resolve(id + "_" + channel.fileSuffix() + ".png"));
+                        Path.of(System.getProperty("tunet.shared.dir", "../../shared"), "data/hpa/full-size").resolve(id + "_" + channel.fileSuffix() + ".png"));
             }
             GrayImage[] stains = new GrayImage[4];
             Timing decode = median(() -> {

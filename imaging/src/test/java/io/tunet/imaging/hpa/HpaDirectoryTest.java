@@ -1,4 +1,4 @@
-package io.tunet.core.dataset;
+package io.tunet.imaging.hpa;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunet.core.dataset.HpaDirectory.LoadedSample;
-import io.tunet.core.image.Channel;
-import io.tunet.core.image.DecodeLimits;
-import io.tunet.core.image.GrayImage;
-import io.tunet.core.image.ImageCodec;
-import io.tunet.core.image.ImageDecodeException;
-import io.tunet.core.image.ImageDecodeException.Reason;
-import io.tunet.core.image.TestImages;
+import io.tunet.imaging.hpa.HpaDirectory.LoadedSample;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.ImageDecodeException;
+import io.tunet.imaging.ImageDecodeException.Reason;
+import io.tunet.imaging.TestImages;
 import io.tunet.schemas.HpaClasses;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

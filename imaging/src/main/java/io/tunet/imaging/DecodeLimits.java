@@ -1,4 +1,4 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 /**
  * The largest image a decoder will accept. Checked against the header before any pixel memory is

@@ -1,9 +1,9 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.tunet.core.image.ImageDecodeException.Reason;
+import io.tunet.imaging.ImageDecodeException.Reason;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 /**
  * One decoded stain: a single-channel image with values scaled to 0..1 by the maximum of its bit depth

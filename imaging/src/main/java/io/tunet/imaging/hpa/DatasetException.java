@@ -1,4 +1,4 @@
-package io.tunet.core.dataset;
+package io.tunet.imaging.hpa;
 
 /** An HPA-layout directory cannot be used; the message names the file (and row) and the problem. */
 public final class DatasetException extends Exception {

@@ -1,10 +1,10 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunet.core.image.ImageDecodeException.Reason;
+import io.tunet.imaging.ImageDecodeException.Reason;
 import org.junit.jupiter.api.Test;
 
 class PreprocessingTest {

@@ -1,4 +1,4 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 /**
  * The four stains of a field, in tensor channel order: channel {@code ordinal()} of every model input is

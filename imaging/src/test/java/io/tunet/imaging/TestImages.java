@@ -1,4 +1,4 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 /**
  * What an image's header says, read without decoding its pixels.

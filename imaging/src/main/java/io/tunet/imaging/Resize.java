@@ -1,4 +1,4 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 /**
  * Resamples single-channel float images. Each axis is handled on its own (separable): an axis that

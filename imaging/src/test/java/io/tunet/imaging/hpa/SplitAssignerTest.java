@@ -1,11 +1,11 @@
-package io.tunet.core.dataset;
+package io.tunet.imaging.hpa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunet.core.dataset.SplitAssigner.Split;
+import io.tunet.imaging.hpa.SplitAssigner.Split;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
-package io.tunet.core.dataset;
+package io.tunet.imaging.hpa;
 
-import io.tunet.core.image.Channel;
-import io.tunet.core.image.DecodeLimits;
-import io.tunet.core.image.GrayImage;
-import io.tunet.core.image.ImageCodec;
-import io.tunet.core.image.ImageDecodeException;
-import io.tunet.core.image.ImageFormat;
-import io.tunet.core.image.Preprocessing;
-import io.tunet.core.image.Resize;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.ImageDecodeException;
+import io.tunet.imaging.ImageFormat;
+import io.tunet.imaging.Preprocessing;
+import io.tunet.imaging.Resize;
 import io.tunet.schemas.HpaClasses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
-import io.tunet.core.image.ImageDecodeException.Reason;
+import io.tunet.imaging.ImageDecodeException.Reason;
 
 /**
  * Turns the four decoded stains of a field into the model's input tensor. Training, evaluation and serving

@@ -1,6 +1,6 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
-import io.tunet.core.image.ImageDecodeException.Reason;
+import io.tunet.imaging.ImageDecodeException.Reason;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentSampleModel;

@@ -1,11 +1,11 @@
-package io.tunet.core.image;
+package io.tunet.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tunet.core.image.ImageDecodeException.Reason;
+import io.tunet.imaging.ImageDecodeException.Reason;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

@@ -1,4 +1,4 @@
-package io.tunet.core.dataset;
+package io.tunet.imaging.hpa;
 
 import java.util.Arrays;
 
