@@ -153,7 +153,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return created;
     }
 
-    private static long readFingerprint(byte[] data) {
+    static long readFingerprint(byte[] data) {
         long fp = 0;
         for (int i = 0; i < 8; i++) {
             fp |= (data[2 + i] & 0xFFL) << (8 * i);
@@ -161,7 +161,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return fp;
     }
 
-    private static byte[] header(long fingerprint) {
+    static byte[] header(long fingerprint) {
         byte[] header = new byte[HEADER_LENGTH];
         header[0] = MAGIC_0;
         header[1] = MAGIC_1;

@@ -2,7 +2,6 @@ package io.tunet.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,14 +13,6 @@ import java.util.List;
 import java.util.Objects;
 
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +65,7 @@ class ForeignWriterTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pythonFixtures")
     void shouldComputePythonAvrosCanonicalFormOfTheWriterSchema(PythonFixture fixture) {
-        long inHeader = headerFingerprint(resource(PYTHON + fixture.file()));
+        long inHeader = AvroSerde.readFingerprint(resource(PYTHON + fixture.file()));
         Schema writer = AvroSerdes.releasedHistory().find(inHeader);
 
         assertThat(inHeader).isEqualTo(fixture.fingerprint());
@@ -111,13 +102,10 @@ class ForeignWriterTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     void shouldDecodeARecordWhoseHeaderCarriesAnyFormsFingerprint(String type, CanonicalForm form, SpecificRecord record)
             throws IOException {
-        long fingerprint = form.fingerprint(record.getSchema());
-        ByteArrayOutputStream out = header(fingerprint);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-        encoder.flush();
+        Schema schema = record.getSchema();
+        byte[] bytes = Records.singleObject(form.fingerprint(schema), schema, Records.asWrittenBy(schema, record));
 
-        Object decoded = AvroSerdes.of((Class) record.getClass()).decode("t", out.toByteArray());
+        Object decoded = AvroSerdes.of((Class) record.getClass()).decode("t", bytes);
 
         assertThat(decoded).isEqualTo(record);
     }
@@ -128,12 +116,9 @@ class ForeignWriterTest {
         Schema v1 = new Schema.Parser().parse(new String(resource("/io/tunet/schemas/history/ModelVersion-v1.avsc"),
                 StandardCharsets.UTF_8));
         ModelVersion current = (ModelVersion) expectedFor("ModelVersion.bin");
-        ByteArrayOutputStream out = header(form.fingerprint(v1));
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(v1).write(asWrittenBy(v1, current), encoder);
-        encoder.flush();
+        byte[] bytes = Records.singleObject(form.fingerprint(v1), v1, Records.asWrittenBy(v1, current));
 
-        ModelVersion decoded = AvroSerdes.of(ModelVersion.class).decode("models", out.toByteArray());
+        ModelVersion decoded = AvroSerdes.of(ModelVersion.class).decode("models", bytes);
 
         assertThat(decoded).isEqualTo(ModelVersion.newBuilder(current).setCheckpoint(null).build());
     }
@@ -150,34 +135,6 @@ class ForeignWriterTest {
         }
         return Records.all().stream().filter(r -> r.getSchema().getName().equals(type)).findFirst()
                 .orElseThrow(() -> new AssertionError("no example record for " + file));
-    }
-
-    private static GenericRecord asWrittenBy(Schema schema, SpecificRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-        encoder.flush();
-        GenericData.Record read = (GenericData.Record) new GenericDatumReader<GenericRecord>(record.getSchema(), schema)
-                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
-        return read;
-    }
-
-    private static ByteArrayOutputStream header(long fingerprint) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0xC3);
-        out.write(0x01);
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (fingerprint >>> (8 * i)) & 0xFF);
-        }
-        return out;
-    }
-
-    private static long headerFingerprint(byte[] bytes) {
-        long fingerprint = 0;
-        for (int i = 0; i < 8; i++) {
-            fingerprint |= (bytes[2 + i] & 0xFFL) << (8 * i);
-        }
-        return fingerprint;
     }
 
     private static byte[] resource(String path) {
