@@ -25,7 +25,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka serde for one generated Avro record type using Avro single-object encoding: two magic bytes
  * {@code C3 01}, the writer schema's 8-byte little-endian CRC-64-AVRO fingerprint, then the binary body.
  * No registry server is needed: the reader resolves the fingerprint against {@link SchemaHistory}, so it
- * reads what any released older writer wrote (schemas only ever add fields with defaults).
+ * reads what any released older writer wrote (schemas only ever add fields with defaults), and what writers
+ * in other languages wrote, whose canonical form may differ from Java's ({@code CanonicalForm}). It writes
+ * Java's fingerprint.
  *
  * <p>Decoding failures throw {@link RecordDecodingException} and nothing else. {@code null} bytes decode
  * to {@code null} (a tombstone). Thread-safe.
@@ -151,7 +153,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return created;
     }
 
-    private static long readFingerprint(byte[] data) {
+    static long readFingerprint(byte[] data) {
         long fp = 0;
         for (int i = 0; i < 8; i++) {
             fp |= (data[2 + i] & 0xFFL) << (8 * i);
@@ -159,7 +161,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return fp;
     }
 
-    private static byte[] header(long fingerprint) {
+    static byte[] header(long fingerprint) {
         byte[] header = new byte[HEADER_LENGTH];
         header[0] = MAGIC_0;
         header[1] = MAGIC_1;

@@ -3,7 +3,6 @@ package io.tunet.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -14,14 +13,8 @@ import java.util.SplittableRandom;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,7 +73,7 @@ class AvroSerdeTest {
         Schema v1 = parse("/io/tunet/schemas/history/ModelVersion-v1.avsc");
         ModelVersion current = Records.all().stream().filter(ModelVersion.class::isInstance)
                 .map(ModelVersion.class::cast).findFirst().orElseThrow();
-        GenericRecord old = asWrittenBy(v1, ModelVersion.newBuilder(current).setCheckpoint(null).build());
+        GenericRecord old = Records.asWrittenBy(v1, ModelVersion.newBuilder(current).setCheckpoint(null).build());
 
         ModelVersion decoded = AvroSerdes.of(ModelVersion.class).decode("models", singleObject(v1, old));
 
@@ -225,27 +218,7 @@ class AvroSerdeTest {
         }
     }
 
-    /** The record as an older writer with {@code schema} held it (fields it lacks are dropped). */
-    private static GenericRecord asWrittenBy(Schema schema, SpecificRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-        encoder.flush();
-        return new GenericDatumReader<GenericRecord>(record.getSchema(), schema)
-                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
-    }
-
     private static byte[] singleObject(Schema schema, GenericRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long fp = SchemaHistory.fingerprint(schema);
-        out.write(0xC3);
-        out.write(0x01);
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (fp >>> (8 * i)) & 0xFF);
-        }
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
+        return Records.singleObject(SchemaHistory.fingerprint(schema), schema, record);
     }
 }

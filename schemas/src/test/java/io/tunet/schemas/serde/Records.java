@@ -1,10 +1,20 @@
 package io.tunet.schemas.serde;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 import io.tunet.schemas.Acquisition;
@@ -90,6 +100,26 @@ final class Records {
                 .setTrainingSetSize(8000).setSnapshotId("snap-2026-11-25").setParentVersion(3L).setCreatedAt(T0)
                 .setCheckpoint(blobRef()).build();
         return List.of(acquisition, sample, incomplete, deadLetter, classification, mask, feedback, model);
+    }
+
+    /** The record as a writer with {@code schema} held it (fields that schema lacks are dropped). */
+    static GenericRecord asWrittenBy(Schema schema, SpecificRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        return new GenericDatumReader<GenericRecord>(record.getSchema(), schema)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    }
+
+    /** Single-object bytes of a record written with {@code schema}, under a header carrying {@code fingerprint}. */
+    static byte[] singleObject(long fingerprint, Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(AvroSerde.header(fingerprint));
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 
     private static float[] filled(float v) {
