@@ -4,9 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The service's meters. On {@code /q/metrics} (Prometheus) they read: {@code inference_samples_total}
  * (its rate is samples/s), {@code inference_stage_seconds{stage=…}} (histograms per stage),
- * {@code inference_batch_size}, {@code inference_model_version}, {@code inference_device_info{device=…}},
- * {@code inference_device_fallback}, {@code inference_models_refused_total{reason=…}},
- * {@code inference_dead_letters_total{reason=…}} and {@code inference_in_flight}.
+ * {@code inference_batch_size}, {@code inference_model_version},
+ * {@code inference_device_info{device=…,requested=…,providers=…}}, {@code inference_device_nodes{provider=…}},
+ * {@code inference_device_fallback}, {@code inference_device_fallbacks_total},
+ * {@code inference_models_refused_total{reason=…}}, {@code inference_dead_letters_total{reason=…}} and
+ * {@code inference_in_flight}. The device meters describe the model serving now, as read back from ONNX Runtime.
  */
 public final class InferenceMetrics {
 
@@ -41,6 +46,9 @@ public final class InferenceMetrics {
     private final DistributionSummary batchSize;
     private final AtomicLong modelVersion = new AtomicLong(-1);
     private final AtomicLong deviceFallback = new AtomicLong();
+    private final MultiGauge deviceInfo;
+    private final MultiGauge deviceNodes;
+    private final Counter deviceFallbacks;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
 
@@ -64,7 +72,18 @@ public final class InferenceMetrics {
         Gauge.builder("inference.model.version", modelVersion, AtomicLong::get)
                 .description("Version of the model serving now, -1 before the first").register(registry);
         Gauge.builder("inference.device.fallback", deviceFallback, AtomicLong::get)
-                .description("1 if a GPU build of ONNX Runtime found no usable GPU and runs on CPU").register(registry);
+                .description("1 while the serving model runs on the CPU although a GPU was wanted").register(registry);
+        this.deviceInfo = MultiGauge.builder("inference.device.info")
+                .description("The serving model: device its ONNX Runtime session runs on, device asked for, "
+                        + "execution providers that ran its nodes")
+                .register(registry);
+        this.deviceNodes = MultiGauge.builder("inference.device.nodes")
+                .description("Nodes of the serving model each ONNX Runtime execution provider ran in a profiled "
+                        + "inference")
+                .register(registry);
+        this.deviceFallbacks = Counter.builder("inference.device.fallbacks")
+                .description("Model versions that started serving on the CPU although a GPU was wanted")
+                .register(registry);
     }
 
     /** Counts samples whose outputs the broker acknowledged. */
@@ -102,16 +121,36 @@ public final class InferenceMetrics {
         return modelVersion.get();
     }
 
-    /** Names the device inference runs on (a gauge of value 1 tagged with it) and whether it is a fallback. */
-    public void device(String device, boolean fallback) {
-        Gauge.builder("inference.device.info", () -> 1).tag("device", device)
-                .description("The device inference runs on").register(registry);
+    /**
+     * Reports where the model that starts serving now runs, as read back from ONNX Runtime, and counts it if it is a
+     * CPU fallback. Replaces what was reported for the previous model.
+     *
+     * @param device the device its session runs on
+     * @param requested the device asked for
+     * @param fallback whether a GPU was wanted and it runs on the CPU
+     * @param nodesPerProvider nodes each execution provider ran in a profiled inference
+     */
+    public void placement(String device, String requested, boolean fallback, Map<String, Integer> nodesPerProvider) {
+        Tags tags = Tags.of("device", device, "requested", requested, "providers",
+                String.join(",", nodesPerProvider.keySet()));
+        deviceInfo.register(List.of(MultiGauge.Row.of(tags, 1)), true);
+        deviceNodes.register(nodesPerProvider.entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("provider", e.getKey()), e.getValue()))
+                .toList(), true);
         deviceFallback.set(fallback ? 1 : 0);
+        if (fallback) {
+            deviceFallbacks.increment();
+        }
     }
 
-    /** Whether the service fell back to CPU from a GPU build. */
+    /** Whether the serving model runs on the CPU although a GPU was wanted. */
     public boolean deviceFallback() {
         return deviceFallback.get() == 1;
+    }
+
+    /** Model versions that started serving on the CPU although a GPU was wanted, so far. */
+    public double deviceFallbacks() {
+        return deviceFallbacks.count();
     }
 
     /** Counts a model version that was refused, by reason. */

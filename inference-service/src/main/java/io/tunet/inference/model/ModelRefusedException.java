@@ -23,7 +23,9 @@ public final class ModelRefusedException extends Exception {
         /** The version's thresholds are not 28 values in [0, 1]. */
         INVALID_THRESHOLDS,
         /** The first inference on the model failed. */
-        WARMUP_FAILED
+        WARMUP_FAILED,
+        /** It runs on the CPU but not on the GPU that {@code inference.device} names as the only device. */
+        DEVICE_UNAVAILABLE
     }
 
     private final Reason reason;

@@ -194,6 +194,9 @@ public final class ModelRegistry implements AutoCloseable {
     private void swap(ServingModel next) {
         ServingModel previous = current.getAndSet(next);
         metrics.activeModel(next.version());
+        Placement placement = next.placement();
+        metrics.placement(placement.device().toString(), placement.requested().toString(), placement.fallback(),
+                placement.nodesPerProvider());
         modelArrived.signalAll();
         LOG.info("serving {} (was {})", next, previous == null ? "none" : previous);
         if (previous != null) {

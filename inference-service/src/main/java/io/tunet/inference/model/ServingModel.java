@@ -15,15 +15,15 @@ public final class ServingModel {
     private final String name;
     private final long version;
     private final float[] thresholds;
-    private final String device;
+    private final Placement placement;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    ServingModel(OnnxTunet onnx, String name, long version, float[] thresholds, String device) {
+    ServingModel(OnnxTunet onnx, String name, long version, float[] thresholds, Placement placement) {
         this.onnx = onnx;
         this.name = name;
         this.version = version;
         this.thresholds = thresholds.clone();
-        this.device = device;
+        this.placement = placement;
     }
 
     /** Model name, as on the {@code models} topic. */
@@ -46,9 +46,14 @@ public final class ServingModel {
         return thresholds.clone();
     }
 
-    /** The device it runs on, e.g. {@code cpu()} or {@code gpu(0)}. */
+    /** The device its ONNX Runtime session runs on, e.g. {@code cpu()} or {@code gpu(0)}, read back after loading. */
     public String device() {
-        return device;
+        return placement.device().toString();
+    }
+
+    /** Where it runs: device asked for and got, whether that is a CPU fallback, nodes per execution provider. */
+    public Placement placement() {
+        return placement;
     }
 
     /**
@@ -87,6 +92,6 @@ public final class ServingModel {
 
     @Override
     public String toString() {
-        return name + " v" + version + " (" + inputSize() + "², " + device + ")";
+        return name + " v" + version + " (" + inputSize() + "², " + device() + ")";
     }
 }

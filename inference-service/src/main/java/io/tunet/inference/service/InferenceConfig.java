@@ -28,6 +28,14 @@ public interface InferenceConfig {
     /** Root folder of the local blob store that holds claim-checked images and ONNX files. */
     Path blobStoreRoot();
 
+    /**
+     * Where ONNX Runtime runs models: {@code auto} (a GPU if ONNX Runtime can use one, else the CPU; a model the GPU
+     * cannot run serves on the CPU, counted as a fallback), {@code cpu}, or {@code gpu} / {@code gpuN} (that GPU
+     * only: start-up fails without it, a model it cannot run is refused). See {@code Devices}.
+     */
+    @WithDefault("auto")
+    String device();
+
     /** Mask cleaning; unset values take tunet-core's defaults. */
     Masks masks();
 

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: on startup it picks the device, loads the first model from {@code inference.model.path}
- * if given, follows the {@code models} topic, and starts the pipeline (which consumes once a model serves).
+ * The running service: on startup it picks the device ({@code inference.device}), loads the first model from
+ * {@code inference.model.path} if given, follows the {@code models} topic, and starts the pipeline (which consumes
+ * once a model serves).
  */
 @ApplicationScoped
 public class InferenceService {
@@ -49,14 +50,13 @@ public class InferenceService {
     }
 
     void start(@Observes StartupEvent event) throws BlobStoreException, ModelRefusedException {
-        Devices.Selection device = Devices.detect();
-        metrics.device(device.device(), device.fallback());
+        Devices.Selection devices = Devices.select(config.device(), Devices.Host.detect());
         Map<String, Object> client = KafkaClientProperties.of(config.kafka().bootstrapServers(),
                 config.kafka().properties());
         PipelineSettings settings = settings(config);
         LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(config.blobStoreRoot());
         registry = new ModelRegistry(config.model().name(),
-                blobs, new ModelLoader(device.device(), settings.batchMaxSize()), metrics);
+                blobs, new ModelLoader(devices, settings.batchMaxSize()), metrics);
         if (config.model().path().isPresent()) {
             registry.loadFile(config.model().path().get(), config.model().version());
         }

@@ -92,7 +92,6 @@ public final class InferenceBenchmark {
                 .append(options.get("seconds")).append(" s each; latency = one batch.\n\n")
                 .append("| S | batch | ORT samples/s | ORT p50 ms | ORT p99 ms | PyTorch samples/s | PyTorch p50 ms "
                         + "| PyTorch p99 ms |\n|---|---|---|---|---|---|---|---|\n");
-        Devices.Selection device = Devices.detect();
         for (int size : sizes) {
             NetworkSpec spec = NetworkSpec.tunet(TunetConfig.CPU.withInputSize(size));
             try (Model torch = Networks.newInitializedModel(spec, 1)) {
@@ -120,7 +119,7 @@ public final class InferenceBenchmark {
 
         int pipelineSize = Integer.parseInt(options.get("pipeline-size"));
         report.append("\n## Whole pipeline through a real broker (S = ").append(pipelineSize).append(", ORT, ")
-                .append(device.device()).append(")\n\n")
+                .append(Devices.Selection.cpu().requested()).append(")\n\n")
                 .append("TUNet base 16, depth 2. Overload: ").append(options.get("overload"))
                 .append(" samples published at once, samples/s from first publish to last result. Light load: ")
                 .append(options.get("light-rate")).append(" samples/s for 8 s. Latency = `inferenceLatencyMillis` "
@@ -255,7 +254,8 @@ public final class InferenceBenchmark {
         StringBuilder table = new StringBuilder("TUNet CPU-test preset at S = 128 (base 16, depth 2); each swap loads "
                 + "from the blob store (sha256 checked), warms up, swaps, and a batch of 4 runs on the new model.\n\n"
                 + "| swaps | VmRSS MiB |\n|---|---|\n");
-        try (ModelRegistry registry = new ModelRegistry(MODEL_NAME, blobs, new ModelLoader("cpu()", 4), metrics)) {
+        try (ModelRegistry registry = new ModelRegistry(MODEL_NAME, blobs, new ModelLoader(Devices.Selection.cpu(), 4),
+                metrics)) {
             for (int i = 1; i <= count; i++) {
                 ModelVersion version = TestModels.promoted(MODEL_NAME, i, files[i % 2], blobs, size);
                 if (registry.offer(version) != ModelRegistry.Outcome.SWAPPED) {

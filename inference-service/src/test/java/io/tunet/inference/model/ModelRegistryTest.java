@@ -46,7 +46,7 @@ class ModelRegistryTest {
     void setUp() throws Exception {
         blobs = new LocalDirectoryBlobStore(dir.resolve("blobs"));
         metrics = new InferenceMetrics(new SimpleMeterRegistry());
-        registry = new ModelRegistry("tunet", blobs, new ModelLoader("cpu()", 4), metrics);
+        registry = new ModelRegistry("tunet", blobs, new ModelLoader(Devices.Selection.cpu(), 4), metrics);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.core.masks.RunLength;
 import io.tunet.inference.fixtures.TestModels;
 import io.tunet.inference.fixtures.TestSamples;
+import io.tunet.inference.model.Devices;
 import io.tunet.inference.model.ModelLoader;
 import io.tunet.inference.model.ServingModel;
 import io.tunet.schemas.ClassMask;
@@ -29,8 +30,8 @@ class SampleResultsTest {
         Arrays.fill(thresholds, 0.9f);
         thresholds[3] = 0.2f;
         thresholds[17] = 0.6f;
-        ServingModel model = new ModelLoader("cpu()", 1).load(TestModels.export(dir, 1, size, "4"), "tunet", 4,
-                OptionalInt.of(size), thresholds);
+        ServingModel model = new ModelLoader(Devices.Selection.cpu(), 1).load(TestModels.export(dir, 1, size, "4"),
+                "tunet", 4, OptionalInt.of(size), thresholds);
         try {
             float[] probabilities = new float[HpaClasses.COUNT];
             Arrays.fill(probabilities, 0.5f);

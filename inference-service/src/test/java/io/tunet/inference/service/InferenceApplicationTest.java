@@ -2,8 +2,10 @@ package io.tunet.inference.service;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,6 +42,10 @@ class InferenceApplicationTest {
                 .body("version", equalTo(1))
                 .body("inputSize", equalTo(TestModels.SIZE))
                 .body("device", equalTo("cpu()"))
+                .body("requestedDevice", equalTo("cpu()"))
+                .body("deviceFallback", equalTo(false))
+                .body("nodesPerProvider.keySet()", contains("CPUExecutionProvider"))
+                .body("nodesPerProvider.CPUExecutionProvider", greaterThan(0))
                 .body("thresholds.size()", equalTo(28));
 
         String prefix = "app-" + UUID.randomUUID() + "-";
@@ -59,7 +65,11 @@ class InferenceApplicationTest {
                 .body(containsString("inference_model_version 1.0"))
                 .body(containsString("inference_stage_seconds_bucket{stage=\"infer\""))
                 .body(containsString("inference_batch_size_count"))
-                .body(containsString("inference_device_info{device=\"cpu()\"}"));
+                .body(containsString("inference_device_info{device=\"cpu()\",providers=\"CPUExecutionProvider\","
+                        + "requested=\"cpu()\"} 1.0"))
+                .body(containsString("inference_device_nodes{provider=\"CPUExecutionProvider\"}"))
+                .body(containsString("inference_device_fallback 0.0"))
+                .body(containsString("inference_device_fallbacks_total 0.0"));
         given().get("/q/health/live").then().statusCode(200);
     }
 }

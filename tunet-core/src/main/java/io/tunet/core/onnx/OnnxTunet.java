@@ -14,20 +14,34 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A TUNet (or baseline) ONNX model served by ONNX Runtime through DJL: load once, share across threads,
- * and give each worker thread its own {@link Session} (DJL predictors are not thread-safe).
+ * and give each worker thread its own {@link Session} (DJL predictors are not thread-safe). {@link #device()}
+ * and {@link #nodesPerProvider()} say where ONNX Runtime really runs it.
  *
  * <pre>{@code
  * try (OnnxTunet model = OnnxTunet.load(path); OnnxTunet.Session session = model.newSession()) {
@@ -37,15 +51,18 @@ import java.util.Map;
  */
 public final class OnnxTunet implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxTunet.class);
     private static final String ENGINE = "OnnxRuntime";
 
+    private final Path file;
     private final ZooModel<float[][], TunetPrediction> model;
     private final OrtSession.SessionOptions sessionOptions;
     private final OnnxModelMetadata metadata;
     private final boolean hasMasks;
 
-    private OnnxTunet(ZooModel<float[][], TunetPrediction> model, OrtSession.SessionOptions sessionOptions,
+    private OnnxTunet(Path file, ZooModel<float[][], TunetPrediction> model, OrtSession.SessionOptions sessionOptions,
             OnnxModelMetadata metadata, boolean hasMasks) {
+        this.file = file;
         this.model = model;
         this.sessionOptions = sessionOptions;
         this.metadata = metadata;
@@ -53,8 +70,8 @@ public final class OnnxTunet implements AutoCloseable {
     }
 
     /**
-     * Loads an ONNX file written by {@link OnnxExporter}, checking its metadata and input/output signature
-     * before handing it to ONNX Runtime.
+     * Loads an ONNX file written by {@link OnnxExporter} on the CPU, checking its metadata and input/output
+     * signature before handing it to ONNX Runtime.
      *
      * @throws OnnxModelException if the file is unreadable, is not a TUNet export, or ONNX Runtime refuses it
      */
@@ -63,10 +80,12 @@ public final class OnnxTunet implements AutoCloseable {
     }
 
     /**
-     * Like {@link #load(Path)} on a chosen device. ONNX Runtime uses CUDA only for {@code Device.gpu()};
-     * check {@code Engine.getEngine("OnnxRuntime").getGpuCount() > 0} first (DESIGN §7).
+     * Like {@link #load(Path)} on a chosen device. DJL's ONNX Runtime engine adds the CUDA execution provider
+     * exactly when {@code device} is a GPU; when it cannot (a CPU build of ONNX Runtime, or no CUDA 12 and
+     * cuDNN 9 on the host) the load fails: nothing falls back to the CPU here.
      *
-     * @throws OnnxModelException if the file is unreadable, is not a TUNet export, or ONNX Runtime refuses it
+     * @throws OnnxModelException if the file is unreadable, is not a TUNet export, or ONNX Runtime cannot create
+     *     a session for it on {@code device}; the message carries ONNX Runtime's own reason
      */
     public static OnnxTunet load(Path file, Device device) {
         OnnxMl.ModelProto proto = readProto(file);
@@ -78,22 +97,45 @@ public final class OnnxTunet implements AutoCloseable {
         Engine.getEngine(ENGINE);
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
-            // Spinning pool threads stall badly when other processes share the cores (README, "Threads").
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            options.addConfigEntry("session.inter_op.allow_spinning", "0");
-            Criteria<float[][], TunetPrediction> criteria = Criteria.builder()
-                    .setTypes(float[][].class, TunetPrediction.class)
-                    .optModelPath(file)
-                    .optEngine(ENGINE)
-                    .optDevice(device)
-                    .optArgument("sessionOptions", options)
-                    .optTranslator(new BatchTranslator(metadata.inputSize(), hasMasks))
-                    .build();
-            return new OnnxTunet(criteria.loadModel(), options, metadata, hasMasks);
+            ZooModel<float[][], TunetPrediction> model = loadModel(file, device, options,
+                    new BatchTranslator(metadata.inputSize(), hasMasks));
+            return new OnnxTunet(file, model, options, metadata, hasMasks);
         } catch (OrtException | IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             options.close();
-            throw new OnnxModelException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
+            throw new OnnxModelException("ONNX Runtime cannot load " + file + " on " + device + ": " + reasons(e), e);
         }
+    }
+
+    private static ZooModel<float[][], TunetPrediction> loadModel(Path file, Device device,
+            OrtSession.SessionOptions options, BatchTranslator translator)
+            throws OrtException, IOException, ModelNotFoundException, MalformedModelException {
+        disableSpinning(options);
+        return Criteria.builder()
+                .setTypes(float[][].class, TunetPrediction.class)
+                .optModelPath(file)
+                .optEngine(ENGINE)
+                .optDevice(device)
+                .optArgument("sessionOptions", options)
+                .optTranslator(translator)
+                .build()
+                .loadModel();
+    }
+
+    private static void disableSpinning(OrtSession.SessionOptions options) throws OrtException {
+        // Spinning pool threads stall badly when other processes share the cores (README, "Threads").
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        options.addConfigEntry("session.inter_op.allow_spinning", "0");
+    }
+
+    /** DJL wraps ONNX Runtime's reason ("Failed to find CUDA shared provider") in a generic message: keep both. */
+    private static String reasons(Throwable e) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = e; t != null && messages.size() < 4; t = t.getCause()) {
+            if (t.getMessage() != null && !messages.contains(t.getMessage())) {
+                messages.add(t.getMessage());
+            }
+        }
+        return String.join(": ", messages);
     }
 
     /** Name, version, input size, class names and thresholds stored in the file. */
@@ -104,6 +146,93 @@ public final class OnnxTunet implements AutoCloseable {
     /** Whether the model outputs masks. */
     public boolean hasMasks() {
         return hasMasks;
+    }
+
+    /**
+     * The device ONNX Runtime's session was created for, read back from the loaded DJL model (not from the
+     * request): DJL's engine added the CUDA execution provider to the session exactly when this is a GPU.
+     */
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    /**
+     * How many graph nodes each ONNX Runtime execution provider ran in one inference, e.g.
+     * {@code {CUDAExecutionProvider=61, CPUExecutionProvider=2}}. ONNX Runtime's Java API cannot list the
+     * providers of a session, and DJL keeps its session private, so this creates a second session from the same
+     * file, configured as DJL 0.36 configures the serving one (the CUDA provider for {@link #device()} when that
+     * is a GPU, nothing else), with ONNX Runtime's profiler on; runs one blank image; and counts the provider
+     * each node's entry in the profile names. Costs a session creation and one inference; the profile is deleted.
+     *
+     * @return nodes per provider name, most nodes first
+     * @throws OnnxModelException if the profiled session cannot be created or run, or its profile names no provider
+     */
+    public Map<String, Integer> nodesPerProvider() {
+        Device device = device();
+        int size = metadata.inputSize();
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("tunet-ort-profile");
+            OrtEnvironment env = OrtEnvironment.getEnvironment(); // DJL's, set up by load()
+            Path profile;
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                disableSpinning(options);
+                if (device.isGpu()) {
+                    options.addCUDA(device.getDeviceId());
+                }
+                options.enableProfiling(dir.resolve("profile").toString());
+                try (OrtSession session = env.createSession(file.toString(), options);
+                        OnnxTensor blank = OnnxTensor.createTensor(env, FloatBuffer.allocate(4 * size * size),
+                                new long[] {1, 4, size, size});
+                        OrtSession.Result outputs = session.run(Map.of(OnnxExporter.INPUT, blank))) {
+                    profile = Path.of(session.endProfiling());
+                }
+            }
+            return countProviders(profile);
+        } catch (OrtException | IOException | RuntimeException e) {
+            throw new OnnxModelException("cannot profile " + file + " on " + device + ": " + reasons(e), e);
+        } finally {
+            deleteProfiles(dir);
+        }
+    }
+
+    private static Map<String, Integer> countProviders(Path profile) throws IOException {
+        Map<String, Integer> counts = new HashMap<>();
+        try (Reader reader = Files.newBufferedReader(profile)) {
+            for (JsonElement event : JsonParser.parseReader(reader).getAsJsonArray()) {
+                JsonObject args = event.getAsJsonObject().getAsJsonObject("args");
+                // One "Node" event per kernel run carries its provider; session events have none.
+                if (args != null && args.has("provider")) {
+                    counts.merge(args.get("provider").getAsString(), 1, Integer::sum);
+                }
+            }
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IOException("unreadable ONNX Runtime profile " + profile + ": " + e.getMessage(), e);
+        }
+        if (counts.isEmpty()) {
+            throw new IOException("the ONNX Runtime profile names no execution provider");
+        }
+        Map<String, Integer> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    private static void deleteProfiles(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // A leftover profile (kilobytes) in the temp folder is no reason to refuse a model.
+            LOG.warn("cannot delete ONNX Runtime profile folder {}: {}", dir, e.toString());
+        }
     }
 
     /** A new session for the calling thread; close it when the thread is done. */
