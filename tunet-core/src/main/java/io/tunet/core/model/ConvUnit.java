@@ -1,5 +1,6 @@
 package io.tunet.core.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -22,6 +23,8 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
 
     private static final byte VERSION = 1;
     private static final float BN_EPSILON = 1e-5f;
+    /** Input channel counts above this and not a multiple of it go through {@link #paddedConvolution}. */
+    private static final long CHANNEL_BLOCK = 16;
 
     private final int kernel;
     private final int stride;
@@ -54,11 +57,37 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDList x = conv.forward(store, inputs, training);
+        NDArray input = inputs.singletonOrThrow();
+        NDList x = input.getShape().get(1) % CHANNEL_BLOCK == 0 || input.getShape().get(1) < CHANNEL_BLOCK
+                ? conv.forward(store, inputs, training)
+                : paddedConvolution(store, input, training);
         if (norm != null) {
             x = norm.forward(store, x, training);
         }
         return relu ? new NDList(Activation.relu(x.singletonOrThrow())) : x;
+    }
+
+    /**
+     * The convolution with input channels and weights zero-padded to a multiple of {@link #CHANNEL_BLOCK}: the
+     * same result and gradients, through a kernel that computes them correctly. On this project's AMD EPYC
+     * machines (AVX-512 with BF16 and VNNI), libtorch 2.7.1's oneDNN convolution returns wrong values, off by
+     * up to 1.9 for unit-scale data, whenever the input has more than 16 channels and not a multiple of 16
+     * (TUNet's structural branch reads the 28 class masks); ONNX Runtime computes the same layer correctly, so
+     * what was trained was not what was served. {@code ConvUnitForwardTest} checks every shape against a loop.
+     */
+    private NDList paddedConvolution(ParameterStore store, NDArray input, boolean training) {
+        Shape shape = input.getShape();
+        long missing = CHANNEL_BLOCK - shape.get(1) % CHANNEL_BLOCK;
+        NDArray weight = store.getValue(conv.getParameters().get("weight"), input.getDevice(), training);
+        NDArray bias = norm != null ? null
+                : store.getValue(conv.getParameters().get("bias"), input.getDevice(), training);
+        NDArray paddedInput = input.concat(input.getManager().zeros(
+                new Shape(shape.get(0), missing, shape.get(2), shape.get(3)), input.getDataType()), 1);
+        Shape w = weight.getShape();
+        NDArray paddedWeight = weight.concat(weight.getManager().zeros(
+                new Shape(w.get(0), missing, w.get(2), w.get(3)), weight.getDataType()), 1);
+        return Conv2d.conv2d(paddedInput, paddedWeight, bias, new Shape(stride, stride),
+                new Shape(kernel / 2, kernel / 2), new Shape(1, 1), 1);
     }
 
     @Override

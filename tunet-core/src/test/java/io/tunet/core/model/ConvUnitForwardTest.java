@@ -1,0 +1,93 @@
+package io.tunet.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A {@link ConvUnit} computes what a direct loop computes, for input channel counts on both sides of libtorch's
+ * wrong oneDNN kernels (more than 16 channels, not a multiple of 16, on this project's AMD EPYC machines: see
+ * {@code ConvUnit}), TUNet's 28 class masks among them.
+ */
+class ConvUnitForwardTest {
+
+    static Stream<Arguments> shapes() {
+        List<Arguments> shapes = new ArrayList<>();
+        for (int in : new int[] {4, 16, 17, 24, 28, 32, 40, 48}) {
+            shapes.add(Arguments.of(in, 3, 1));
+            shapes.add(Arguments.of(in, 3, 2));
+        }
+        shapes.add(Arguments.of(28, 1, 1));
+        return shapes.stream();
+    }
+
+    @ParameterizedTest(name = "in {0}, kernel {1}, stride {2}")
+    @MethodSource("shapes")
+    void shouldComputeWhatADirectLoopComputes(int in, int kernel, int stride) {
+        int n = 2;
+        int size = 12;
+        int out = 16;
+        Engine engine = Engine.getEngine(Networks.TRAINING_ENGINE);
+        engine.setRandomSeed(3);
+        ConvUnit unit = ConvUnit.builder().setFilters(out).optKernel(kernel).optStride(stride)
+                .optBatchNorm(false).optRelu(false).build();
+        try (Model model = Model.newInstance("conv", Networks.TRAINING_ENGINE)) {
+            model.setBlock(unit);
+            NDManager manager = model.getNDManager();
+            unit.initialize(manager, DataType.FLOAT32, new Shape(n, in, size, size));
+            NDArray x = manager.randomNormal(new Shape(n, in, size, size));
+            NDArray y = unit.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+
+            float[] xs = x.toFloatArray();
+            float[] w = parameter(unit, "weight");
+            float[] b = parameter(unit, "bias");
+            float[] ys = y.toFloatArray();
+            int outSize = (int) y.getShape().get(2);
+            int pad = kernel / 2;
+            double worst = 0;
+            for (int s = 0; s < n; s++) {
+                for (int o = 0; o < out; o++) {
+                    for (int oy = 0; oy < outSize; oy++) {
+                        for (int ox = 0; ox < outSize; ox++) {
+                            double sum = b[o];
+                            for (int c = 0; c < in; c++) {
+                                for (int ky = 0; ky < kernel; ky++) {
+                                    for (int kx = 0; kx < kernel; kx++) {
+                                        int iy = oy * stride + ky - pad;
+                                        int ix = ox * stride + kx - pad;
+                                        if (iy >= 0 && ix >= 0 && iy < size && ix < size) {
+                                            sum += xs[((s * in + c) * size + iy) * size + ix]
+                                                    * w[((o * in + c) * kernel + ky) * kernel + kx];
+                                        }
+                                    }
+                                }
+                            }
+                            worst = Math.max(worst, Math.abs(sum - ys[((s * out + o) * outSize + oy) * outSize + ox]));
+                        }
+                    }
+                }
+            }
+            assertEquals(0, worst, 1e-4, "largest difference from the direct loop");
+        }
+    }
+
+    /** A parameter of the unit's convolution by its own name (DJL prefixes the child block's). */
+    private static float[] parameter(ConvUnit unit, String name) {
+        return unit.getParameters().stream().filter(p -> p.getKey().endsWith("_" + name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " in " + unit.getParameters().keys()))
+                .getValue().getArray().toFloatArray();
+    }
+}
