@@ -33,6 +33,22 @@ class PromotionGateTest {
     }
 
     @Test
+    void shouldNameTheComparedFigureWithItsPresentClassCount() {
+        GateDecision decision = gate.againstChampion(metrics(0.9, 0.9), metrics(0.7, 0.8), 3);
+
+        assertThat(decision.summary()).startsWith("macro-F1 over 2 present classes 0.9000 beats champion v3's 0.7500");
+    }
+
+    @Test
+    void shouldNeverPromoteOnAnUndefinedMacroF1() {
+        MultiLabelMetrics nothingPresent = MultiLabelMetrics.compute(new boolean[2][HpaClasses.COUNT],
+                new boolean[2][HpaClasses.COUNT]);
+
+        assertThat(gate.againstBaseline(nothingPresent, metrics(0.1, 0.1)).promoted()).isFalse();
+        assertThat(gate.againstChampion(nothingPresent, metrics(0.1, 0.1), 3).promoted()).isFalse();
+    }
+
+    @Test
     void shouldRejectChallengerBelowTheMarginAndNameTheGain() {
         GateDecision decision = gate.againstChampion(metrics(0.80, 0.80), metrics(0.79, 0.80), 3);
 
