@@ -331,7 +331,7 @@ async function submitLabels(event) {
 async function refreshModels() {
   const versions = await getJson('/api/models');
   const header = document.createElement('tr');
-  header.innerHTML = '<th>model</th><th>version</th><th>status</th><th>macro-F1</th><th>micro-F1</th>'
+  header.innerHTML = '<th>model</th><th>version</th><th>status</th><th>macro-F1 (present classes)</th><th>micro-F1</th>'
     + '<th>precision</th><th>recall</th><th>Dice</th><th>training set</th><th>history</th>';
   $('models').replaceChildren(header, ...versions.map((v) => {
     const row = document.createElement('tr');

@@ -21,6 +21,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.ModelMetrics;
+import io.tunet.schemas.ModelStatus;
+import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.KafkaBrokerTestResource;
@@ -53,7 +56,25 @@ class ResultsApiTest {
         classifications.add(Fixtures.classification("api-A01-0", PLATE, "A01", 2, 7, 0.7f, List.of(7)));
         Sink.publish(Topics.CLASSIFICATIONS, classifications, Classification::getSampleId);
         Sink.publish(Topics.MASKS, masks, SegmentationMask::getSampleId);
+        // a version whose validation samples lacked every class but 0: the others' F1 is undefined (NaN)
+        List<Double> perClassF1 = new ArrayList<>(java.util.Collections.nCopies(28, Double.NaN));
+        perClassF1.set(0, 0.5);
+        ModelVersion honest = ModelVersion.newBuilder(Fixtures.modelVersion(1, ModelStatus.CANDIDATE, 0.5))
+                .setModelName("api-honest")
+                .setMetrics(ModelMetrics.newBuilder().setMacroF1(0.5).setMicroF1(0.5).setPrecision(0.5).setRecall(0.5)
+                        .setPerClassF1(perClassF1).setValidationSize(3).build())
+                .build();
+        Sink.publish(Topics.MODELS, List.of(honest), v -> Topics.modelKey(v.getModelName(), v.getVersion()));
         Sink.awaitCaughtUp(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void shouldServeUndefinedPerClassScoresAsNull() {
+        given().header("Authorization", VIEWER).when().get("/api/models/api-honest/history")
+                .then().statusCode(200).body("[0].macroF1", equalTo(0.5f))
+                .body("[0].perClassF1[0]", equalTo(0.5f))
+                .body("[0].perClassF1[1]", org.hamcrest.Matchers.nullValue())
+                .body("[0].perClassF1", hasSize(28));
     }
 
     @Test

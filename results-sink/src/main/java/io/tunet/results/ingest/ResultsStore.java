@@ -254,8 +254,12 @@ public final class ResultsStore {
                 return List.of();
             }
         }
-        return List.of(new LiveEvent("model", null, null, null, Map.of("modelName", r.getModelName(),
-                "version", r.getVersion(), "status", r.getStatus().name(), "macroF1", m.getMacroF1())));
+        Map<String, Object> data = new HashMap<>(Map.of("modelName", r.getModelName(), "version", r.getVersion(),
+                "status", r.getStatus().name()));
+        if (Double.isFinite(m.getMacroF1())) {
+            data.put("macroF1", m.getMacroF1()); // undefined (NaN) when no class was present: JSON has no NaN
+        }
+        return List.of(new LiveEvent("model", null, null, null, data));
     }
 
     private List<LiveEvent> storeIncomplete(Connection c, String topic, IncompleteSample r) throws SQLException {

@@ -295,8 +295,9 @@ public class ResultsQueries {
                     String name = rs.getString(1);
                     long version = rs.getLong(2);
                     versions.add(new Views.ModelVersion(name, version, rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getInt(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9),
-                            rs.getDouble(10), List.of((Double[]) rs.getArray(11).getArray()),
+                            rs.getString(5), rs.getInt(6), score(rs.getDouble(7)), score(rs.getDouble(8)),
+                            score(rs.getDouble(9)), score(rs.getDouble(10)),
+                            Arrays.stream((Double[]) rs.getArray(11).getArray()).map(ResultsQueries::score).toList(),
                             rs.getObject(12, Double.class), rs.getInt(13), rs.getInt(14), rs.getString(15),
                             rs.getObject(16, Long.class), instant(rs, 17),
                             history.getOrDefault(name + "#" + version, List.of())));
@@ -304,6 +305,11 @@ public class ResultsQueries {
             }
             return versions;
         }
+    }
+
+    /** A stored score, or null where it is undefined (NaN: a class absent from the validation samples). */
+    private static Double score(Double value) {
+        return value == null || value.isNaN() ? null : value;
     }
 
     /** Incidents (of one kind, or all when null), newest first. */

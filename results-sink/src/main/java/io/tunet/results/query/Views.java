@@ -55,10 +55,14 @@ public final class Views {
     public record ClassCount(int classIndex, String name, long count) {
     }
 
-    /** A model version, its metrics and every status it went through. */
+    /**
+     * A model version, its metrics and every status it went through. Macro-F1, precision and recall are over the
+     * classes present in the validation samples; a score that is undefined (NaN in the record, e.g. the F1 of a
+     * class absent from the validation samples) is null, as JSON has no NaN.
+     */
     public record ModelVersion(String modelName, long version, String status, String statusReason,
-                               String architecture, int inputSize, double macroF1, double microF1, double precision,
-                               double recall, List<Double> perClassF1, Double dice, int validationSize,
+                               String architecture, int inputSize, Double macroF1, Double microF1, Double precision,
+                               Double recall, List<Double> perClassF1, Double dice, int validationSize,
                                int trainingSetSize, String snapshotId, Long parentVersion, Instant createdAt,
                                List<StatusChange> history) {
     }

@@ -3,6 +3,7 @@ package io.tunet.training.bench;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.core.masks.ThresholdMethod;
+import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.onnx.OnnxTunet;
@@ -93,8 +94,8 @@ public final class HpaSynthV1Benchmark {
             test = Evaluation.report(scores, result.thresholds());
         }
         double wall = (System.nanoTime() - started) / 1e9;
-        System.out.printf(Locale.ROOT, "%s: test macro-F1 %.3f, %.1f training samples/s, %.0f s%n",
-                spec.architecture().id(), test.metrics().macroF1(), result.trainingSamplesPerSecond(), wall);
+        System.out.printf(Locale.ROOT, "%s: test %s; %.1f training samples/s, %.0f s%n",
+                spec.architecture().id(), test.metrics().summary(), result.trainingSamplesPerSecond(), wall);
         return new Row(spec, result, test, wall);
     }
 
@@ -146,23 +147,26 @@ public final class HpaSynthV1Benchmark {
         md.append(String.format(Locale.ROOT, "- machine: %d cores (%s, %s), shared with other builds; "
                         + "generation took %.0f s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), cpuName(), generationSeconds));
-        md.append("Macro-F1 averages all 28 classes; a class absent from the test set and never predicted scores "
-                + "F1 = 1 (tunet-core's MultiLabelMetrics), so the column beside it averages only the classes "
-                + "present in the test set.\n\n");
-        md.append("| model | network | macro-F1 | macro-F1 (present classes) | micro-F1 | precision | recall | mask Dice "
-                + "| epochs run (kept) | training samples/s | wall time |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        int present = rows.get(0).test().metrics().presentClassCount();
+        md.append(String.format(Locale.ROOT, "Macro-F1 is the mean over the %d classes present in the test set "
+                + "(tunet-core's MultiLabelMetrics); the Kaggle column averages all 28 with an absent class at 0. "
+                + "Labels per field: mean predicted vs true.%n%n", present));
+        md.append(String.format(Locale.ROOT, "| model | network | macro-F1 (%d present) | macro-F1 (Kaggle, 28) "
+                + "| micro-F1 | precision | recall | labels per field | mask Dice | epochs run (kept) "
+                + "| training samples/s | wall time |%n|---|---|---|---|---|---|---|---|---|---|---|---|%n", present));
         for (Row row : rows) {
             var m = row.test().metrics();
-            md.append(String.format(Locale.ROOT, "| %s | S=%d, base %d, depth %d | %.3f | %.3f | %.3f | %.3f | %.3f | %s "
-                            + "| %d (%d) | %.1f | %.0f s |%n", row.spec().architecture().id(), row.spec().inputSize(),
-                    row.spec().config().baseWidth(), row.spec().config().depth(), m.macroF1(), presentMacroF1(m),
-                    m.microF1(), m.macroPrecision(), m.macroRecall(),
+            md.append(String.format(Locale.ROOT, "| %s | S=%d, base %d, depth %d | %.3f | %.3f | %.3f | %.3f | %.3f "
+                            + "| %.2f vs %.2f | %s | %d (%d) | %.1f | %.0f s |%n", row.spec().architecture().id(),
+                    row.spec().inputSize(), row.spec().config().baseWidth(), row.spec().config().depth(), m.macroF1(),
+                    m.kaggleMacroF1(), m.microF1(), m.macroPrecision(), m.macroRecall(), m.meanPredictedLabels(),
+                    m.meanTrueLabels(),
                     Double.isNaN(row.test().meanDice()) ? "n/a (no masks)"
                             : String.format(Locale.ROOT, "%.3f", row.test().meanDice()),
                     row.result().history().size(), row.result().bestEpoch(),
                     row.result().trainingSamplesPerSecond(), row.wallSeconds()));
         }
-        md.append("\n## Per-class F1 on test\n\n| class | support |");
+        md.append("\n## Per-class F1 on test\n\nn/a: the class is absent from the test set.\n\n| class | support |");
         rows.forEach(r -> md.append(' ').append(r.spec().architecture().id()).append(" |"));
         md.append("\n|---|---|");
         rows.forEach(r -> md.append("---|"));
@@ -171,16 +175,11 @@ public final class HpaSynthV1Benchmark {
             md.append(String.format(Locale.ROOT, "| %d %s | %d |", c, HpaClasses.name(c),
                     rows.get(0).test().metrics().support()[c]));
             for (Row row : rows) {
-                md.append(String.format(Locale.ROOT, " %.3f |", row.test().metrics().perClassF1()[c]));
+                md.append(' ').append(MultiLabelMetrics.format(row.test().metrics().perClassF1()[c])).append(" |");
             }
             md.append('\n');
         }
         return md.toString();
-    }
-
-    private static double presentMacroF1(io.tunet.core.metrics.MultiLabelMetrics metrics) {
-        return IntStream.range(0, HpaClasses.COUNT).filter(c -> metrics.support()[c] > 0)
-                .mapToDouble(c -> metrics.perClassF1()[c]).average().orElse(Double.NaN);
     }
 
     private static String cpuName() {

@@ -183,8 +183,10 @@ public final class OfflineTrainer implements Runnable {
             } catch (IOException e) {
                 throw new OfflineInputException("cannot write " + thresholds + ": " + e.getMessage());
             }
-            System.out.printf(Locale.ROOT, "validation macro-F1 %.4f (baseline %.4f); wrote %s, %s, %s%n",
-                    trained.validation().metrics().macroF1(), baseline.macroF1(), trained.onnxModel(), thresholds, report);
+            System.out.printf(Locale.ROOT, "validation (out-of-fold thresholds): %s%nclass-frequency baseline: "
+                            + "macro-F1 %.4f over %d present classes%nwrote %s, %s, %s%n",
+                    trained.validation().metrics().summary(), baseline.macroF1(), baseline.presentClassCount(),
+                    trained.onnxModel(), thresholds, report);
             return 0;
         }
 
@@ -284,7 +286,8 @@ public final class OfflineTrainer implements Runnable {
         @Override
         public void epoch(TrainingResult.EpochStats stats) {
             close();
-            System.err.printf(Locale.ROOT, "epoch %d: train loss %.4f, validation loss %.4f, validation macro-F1 %.3f%n",
+            System.err.printf(Locale.ROOT, "epoch %d: train loss %.4f, validation loss %.4f, validation macro-F1 "
+                            + "(present classes, at 0.5) %.3f%n",
                     stats.epoch(), stats.trainLoss(), stats.validationLoss(), stats.validationMacroF1());
         }
 

@@ -14,6 +14,11 @@ import java.util.Locale;
  * champion, the challenger must beat the trivial baseline by the same gain: a model that answers every
  * sample with the training set's class frequencies, its thresholds fitted on the validation split exactly
  * like the challenger's (so at best it predicts a class for every sample or for none).
+ *
+ * <p>Macro-F1 here is {@link MultiLabelMetrics#macroF1()}, the mean over the classes present in the
+ * validation samples; the per-class rule looks only at classes present there (the others have no F1). The
+ * challenger's scores are the out-of-fold scores of its training run (2-fold cross-fitted thresholds), and
+ * the baseline is scored the same way. A macro-F1 that is undefined (no class present) never promotes.
  */
 public final class PromotionGate {
 
@@ -27,11 +32,15 @@ public final class PromotionGate {
     public GateDecision againstChampion(MultiLabelMetrics challenger, MultiLabelMetrics champion, long championVersion) {
         List<String> failures = new ArrayList<>();
         double gain = challenger.macroF1() - champion.macroF1();
-        if (gain < settings.minMacroF1Gain()) {
-            failures.add(String.format(Locale.ROOT, "macro-F1 %.4f does not beat champion v%d's %.4f by %.4f (gain %+.4f)",
-                    challenger.macroF1(), championVersion, champion.macroF1(), settings.minMacroF1Gain(), gain));
+        if (!(gain >= settings.minMacroF1Gain())) {
+            failures.add(String.format(Locale.ROOT, "%s %.4f does not beat champion v%d's %.4f by %.4f (gain %+.4f)",
+                    headline(challenger), challenger.macroF1(), championVersion, champion.macroF1(),
+                    settings.minMacroF1Gain(), gain));
         }
         for (int c = 0; c < HpaClasses.COUNT; c++) {
+            if (!challenger.present(c) || !champion.present(c)) {
+                continue;
+            }
             double drop = champion.perClassF1()[c] - challenger.perClassF1()[c];
             if (drop > settings.maxClassF1Drop()) {
                 failures.add(String.format(Locale.ROOT, "class %d (%s) F1 drops %.4f -> %.4f (more than %.4f)", c,
@@ -43,27 +52,33 @@ public final class PromotionGate {
             return new GateDecision(false, failures);
         }
         return new GateDecision(true, List.of(String.format(Locale.ROOT,
-                "macro-F1 %.4f beats champion v%d's %.4f by %+.4f (needed %.4f); no class F1 dropped more than %.4f",
-                challenger.macroF1(), championVersion, champion.macroF1(), gain, settings.minMacroF1Gain(),
-                settings.maxClassF1Drop())));
+                "%s %.4f beats champion v%d's %.4f by %+.4f (needed %.4f); no class F1 dropped more than %.4f",
+                headline(challenger), challenger.macroF1(), championVersion, champion.macroF1(), gain,
+                settings.minMacroF1Gain(), settings.maxClassF1Drop())));
     }
 
     /** Decides the first model of a registry against the class-frequency baseline. */
     public GateDecision againstBaseline(MultiLabelMetrics challenger, MultiLabelMetrics baseline) {
         double gain = challenger.macroF1() - baseline.macroF1();
-        if (gain < settings.minMacroF1Gain() || gain <= 0) {
+        if (!(gain >= settings.minMacroF1Gain() && gain > 0)) {
             return new GateDecision(false, List.of(String.format(Locale.ROOT,
-                    "first model: macro-F1 %.4f does not beat the class-frequency baseline's %.4f by %.4f (gain %+.4f)",
-                    challenger.macroF1(), baseline.macroF1(), settings.minMacroF1Gain(), gain)));
+                    "first model: %s %.4f does not beat the class-frequency baseline's %.4f by %.4f (gain %+.4f)",
+                    headline(challenger), challenger.macroF1(), baseline.macroF1(), settings.minMacroF1Gain(), gain)));
         }
         return new GateDecision(true, List.of(String.format(Locale.ROOT,
-                "first model: macro-F1 %.4f beats the class-frequency baseline's %.4f by %+.4f",
-                challenger.macroF1(), baseline.macroF1(), gain)));
+                "first model: %s %.4f beats the class-frequency baseline's %.4f by %+.4f",
+                headline(challenger), challenger.macroF1(), baseline.macroF1(), gain)));
+    }
+
+    /** Names the compared figure in a verdict, e.g. "macro-F1 over 27 present classes". */
+    private static String headline(MultiLabelMetrics metrics) {
+        return "macro-F1 over " + metrics.presentClassCount() + " present classes";
     }
 
     /**
      * Scores the trivial baseline on validation truth: every sample gets the training frequencies as
-     * probabilities, thresholds fitted on the validation split as for a real model.
+     * probabilities, thresholds fitted on the validation split as for a real model and scored out of fold
+     * like the challenger's ({@link ThresholdFitter#crossFitted}).
      *
      * @param trainingTruth {@code [sample][class]} of the training split (for the frequencies)
      * @param validationTruth {@code [sample][class]} of the validation split
@@ -87,7 +102,7 @@ public final class PromotionGate {
                 row[c] = Math.min(1f, Math.max(0f, row[c]));
             }
         }
-        float[] thresholds = ThresholdFitter.maxF1(probabilities, validationTruth);
-        return MultiLabelMetrics.compute(validationTruth, ThresholdFitter.apply(probabilities, thresholds));
+        return MultiLabelMetrics.compute(validationTruth,
+                ThresholdFitter.crossFitted(probabilities, validationTruth, ThresholdFitter::maxF1));
     }
 }

@@ -15,13 +15,15 @@ import java.util.List;
  * @param trigger what started the run
  * @param snapshotId the data snapshot
  * @param network the network trained
- * @param trained history, validation scores, thresholds
+ * @param trained history, validation scores (out of fold: thresholds cross-fitted on the validation split),
+ *     thresholds (fitted on the whole validation split)
  * @param start where the weights started (warm start from which champion, or from scratch and why)
  * @param trainingLabels label sets of the training split (for the dataset figures)
  * @param validationSize validation samples
  * @param championVersion the champion compared with, or null
- * @param champion the champion's scores on the same validation samples, or null
- * @param baseline the class-frequency baseline's scores, or null (when there is a champion)
+ * @param champion the champion's scores on the same validation samples at its stored thresholds, or null
+ * @param baseline the class-frequency baseline's scores (thresholds cross-fitted like the model's), or null
+ *     (when there is a champion)
  * @param decision the promotion gate's verdict, or null (offline training has no gate)
  */
 public record ReportData(String modelName, long version, String runId, String trigger, String snapshotId,

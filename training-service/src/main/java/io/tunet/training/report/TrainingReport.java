@@ -74,7 +74,8 @@ public final class TrainingReport {
     }
 
     private static XYChart f1Chart(List<TrainingResult.EpochStats> history) {
-        XYChart chart = new XYChartBuilder().width(640).height(400).title("Macro-F1 per epoch (at 0.5)")
+        XYChart chart = new XYChartBuilder().width(640).height(400)
+                .title("Macro-F1 per epoch (at 0.5, present classes)")
                 .xAxisTitle("epoch").yAxisTitle("macro-F1").build();
         chart.addSeries("train", epochs(history),
                 history.stream().mapToDouble(TrainingResult.EpochStats::trainMacroF1).toArray());
@@ -165,6 +166,7 @@ public final class TrainingReport {
         TrainedModelSummary.append(md, data);
         MultiLabelMetrics m = data.trained().validation().metrics();
         md.append("\n## Learning curves\n\n![loss](loss.png)\n![macro-F1](macro-f1.png)\n\n");
+        md.append("Macro-F1 per epoch at 0.5, over the classes present in each split.\n\n");
         md.append("| epoch | train loss | validation loss | train macro-F1 | validation macro-F1 | rate | seconds |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (TrainingResult.EpochStats e : data.trained().history()) {
@@ -172,25 +174,38 @@ public final class TrainingReport {
                     e.trainLoss(), e.validationLoss(), e.trainMacroF1(), e.validationMacroF1(), e.learningRate(),
                     e.seconds()));
         }
-        md.append("\n## Per-class validation scores (at the fitted thresholds)\n\n");
+        md.append("\n## Per-class validation scores\n\n");
+        md.append(scoring(data)).append(" Predicted: validation samples the model labels with the class. n/a: "
+                + "the class is absent from the validation samples (no recall, no F1; left out of the macro "
+                + "averages).\n\n");
         boolean champion = data.champion() != null;
-        md.append("| class | support | threshold | precision | recall | F1 |")
+        md.append("| class | support | predicted | threshold | precision | recall | F1 |")
                 .append(champion ? " champion F1 | change |" : "").append('\n');
-        md.append("|---|---|---|---|---|---|").append(champion ? "---|---|" : "").append('\n');
+        md.append("|---|---|---|---|---|---|---|").append(champion ? "---|---|" : "").append('\n');
         float[] thresholds = data.trained().validation().thresholds();
         for (int c = 0; c < HpaClasses.COUNT; c++) {
-            md.append(String.format(Locale.ROOT, "| %d %s | %d | %.3f | %.3f | %.3f | %.3f |", c, HpaClasses.name(c),
-                    m.support()[c], thresholds[c], m.perClassPrecision()[c], m.perClassRecall()[c],
-                    m.perClassF1()[c]));
+            md.append(String.format(Locale.ROOT, "| %d %s | %d | %d | %.3f | %s | %s | %s |", c, HpaClasses.name(c),
+                    m.support()[c], m.predicted()[c], thresholds[c], MultiLabelMetrics.format(m.perClassPrecision()[c]),
+                    MultiLabelMetrics.format(m.perClassRecall()[c]), MultiLabelMetrics.format(m.perClassF1()[c])));
             if (champion) {
-                md.append(String.format(Locale.ROOT, " %.3f | %+.3f |", data.champion().perClassF1()[c],
-                        m.perClassF1()[c] - data.champion().perClassF1()[c]));
+                double championF1 = data.champion().perClassF1()[c];
+                double change = m.perClassF1()[c] - championF1;
+                md.append(String.format(Locale.ROOT, " %s | %s |", MultiLabelMetrics.format(championF1),
+                        Double.isNaN(change) ? "n/a" : String.format(Locale.ROOT, "%+.3f", change)));
             }
             md.append('\n');
         }
         md.append("\n## Dataset (training split)\n\n![class frequencies](class-frequencies.png)\n"
                 + "![labels per image](labels-per-image.png)\n![label co-occurrence](label-cooccurrence.png)\n");
         return md.toString();
+    }
+
+    /** How the trained model's validation scores were obtained, in one sentence. */
+    private static String scoring(ReportData data) {
+        return data.trained().validation().crossFitted()
+                ? "Thresholds fitted on the whole validation split (stored with the model); the scores are "
+                        + "out-of-fold: each half of the split decided at thresholds fitted on the other half."
+                : "Scores at the stored thresholds.";
     }
 
     /** The header block: run, data, network, result and the comparison. */
@@ -207,16 +222,17 @@ public final class TrainingReport {
                     data.trained().learningRate(), data.trained().trainingSamplesPerSecond()));
             md.append(String.format(Locale.ROOT, "- kept epoch %d of %d (lowest validation loss)%n",
                     data.trained().bestEpoch(), data.trained().history().size()));
-            md.append(String.format(Locale.ROOT, "- validation: macro-F1 %.4f, micro-F1 %.4f, precision %.4f, recall "
-                            + "%.4f%s%n", m.macroF1(), m.microF1(), m.macroPrecision(), m.macroRecall(),
-                    Double.isNaN(data.trained().validation().meanDice()) ? ""
-                            : String.format(Locale.ROOT, ", mask Dice %.4f", data.trained().validation().meanDice())));
+            md.append("- validation: ").append(m.summary())
+                    .append(Double.isNaN(data.trained().validation().meanDice()) ? ""
+                            : String.format(Locale.ROOT, ", mask Dice %.4f", data.trained().validation().meanDice()))
+                    .append("\n  (").append(scoring(data)).append(")\n");
             if (data.champion() != null) {
-                md.append(String.format(Locale.ROOT, "- champion v%d on the same samples: macro-F1 %.4f (change %+.4f)%n",
-                        data.championVersion(), data.champion().macroF1(), m.macroF1() - data.champion().macroF1()));
+                md.append(String.format(Locale.ROOT, "- champion v%d on the same samples at its stored thresholds: %s "
+                                + "(change in macro-F1 %+.4f)%n", data.championVersion(), data.champion().summary(),
+                        m.macroF1() - data.champion().macroF1()));
             } else if (data.baseline() != null) {
-                md.append(String.format(Locale.ROOT, "- no champion; class-frequency baseline on the same samples: "
-                        + "macro-F1 %.4f%n", data.baseline().macroF1()));
+                md.append("- no champion; class-frequency baseline on the same samples, thresholds cross-fitted "
+                        + "likewise: ").append(data.baseline().summary()).append('\n');
             }
             if (data.decision() != null) {
                 md.append("- **").append(data.decision().promoted() ? "PROMOTED" : "REJECTED").append("**: ")

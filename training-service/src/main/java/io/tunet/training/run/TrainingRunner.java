@@ -154,6 +154,7 @@ public final class TrainingRunner {
 
             listener.phase("scoring the champion");
             MultiLabelMetrics challengerMetrics = trained.validation().metrics();
+            LOG.infof("run %s: validation (out-of-fold thresholds) %s", runId, challengerMetrics.summary());
             PromotionGate gate = new PromotionGate(settings.gate());
             GateDecision decision;
             MultiLabelMetrics championMetrics = null;
@@ -355,6 +356,8 @@ public final class TrainingRunner {
                 .setCheckpoint(checkpoint)
                 .setInputSize(spec.inputSize())
                 .setThresholds(thresholds)
+                // the headline over the classes present in validation; absent classes' F1 is NaN (Avro
+                // doubles carry it), so readers can count the present classes and rebuild the Kaggle figure
                 .setMetrics(ModelMetrics.newBuilder()
                         .setMacroF1(m.macroF1())
                         .setMicroF1(m.microF1())

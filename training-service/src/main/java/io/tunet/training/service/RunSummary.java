@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param outcome promoted, rejected, failed, cancelled or skipped
  * @param version the version published, or null when nothing was
  * @param statusReason the gate's reasons, or why the run failed
- * @param macroF1 the challenger's validation macro-F1, or null
+ * @param macroF1 the challenger's validation macro-F1 over the classes present there, or null (also when it
+ *     is undefined: JSON has no NaN)
  * @param snapshotId the data snapshot, or null
  * @param report the report's path, or null
  * @param seconds wall time
@@ -25,8 +26,12 @@ public record RunSummary(String runId, String trigger, String outcome, Long vers
         return new RunSummary(outcome.runId(), outcome.trigger(),
                 outcome.candidate().getStatus().name().toLowerCase(java.util.Locale.ROOT),
                 outcome.candidate().getVersion(), outcome.candidate().getStatusReason(),
-                outcome.candidate().getMetrics().getMacroF1(), outcome.candidate().getSnapshotId(),
+                finiteOrNull(outcome.candidate().getMetrics().getMacroF1()), outcome.candidate().getSnapshotId(),
                 outcome.report().toString(), outcome.seconds(), finishedAt);
+    }
+
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     /** A run that published nothing. */

@@ -10,16 +10,18 @@ class PromotionGateTest {
 
     private final PromotionGate gate = new PromotionGate(new GateSettings(0.01, 0.05));
 
-    /** Metrics whose per-class F1 is given for classes 0 and 1 (both with support), 0 elsewhere. */
+    /** Metrics whose per-class F1 is given for classes 0 and 1 (both with support); the others are absent. */
     private static MultiLabelMetrics metrics(double f1Class0, double f1Class1) {
         double[] f1 = new double[HpaClasses.COUNT];
+        java.util.Arrays.fill(f1, Double.NaN);
         f1[0] = f1Class0;
         f1[1] = f1Class1;
         int[] support = new int[HpaClasses.COUNT];
         support[0] = 10;
         support[1] = 10;
-        double macro = (f1Class0 + f1Class1) / HpaClasses.COUNT;
-        return new MultiLabelMetrics(macro, macro, macro, macro, f1, f1.clone(), f1.clone(), support);
+        double macro = (f1Class0 + f1Class1) / 2;
+        return new MultiLabelMetrics(macro, macro, macro, macro, f1, f1.clone(), f1.clone(), support, support.clone(),
+                20);
     }
 
     @Test
@@ -28,6 +30,22 @@ class PromotionGateTest {
 
         assertThat(decision.promoted()).isTrue();
         assertThat(decision.summary()).contains("beats champion v3");
+    }
+
+    @Test
+    void shouldNameTheComparedFigureWithItsPresentClassCount() {
+        GateDecision decision = gate.againstChampion(metrics(0.9, 0.9), metrics(0.7, 0.8), 3);
+
+        assertThat(decision.summary()).startsWith("macro-F1 over 2 present classes 0.9000 beats champion v3's 0.7500");
+    }
+
+    @Test
+    void shouldNeverPromoteOnAnUndefinedMacroF1() {
+        MultiLabelMetrics nothingPresent = MultiLabelMetrics.compute(new boolean[2][HpaClasses.COUNT],
+                new boolean[2][HpaClasses.COUNT]);
+
+        assertThat(gate.againstBaseline(nothingPresent, metrics(0.1, 0.1)).promoted()).isFalse();
+        assertThat(gate.againstChampion(nothingPresent, metrics(0.1, 0.1), 3).promoted()).isFalse();
     }
 
     @Test
@@ -62,8 +80,10 @@ class PromotionGateTest {
 
         // predicting class 0 for every sample: precision 3/4, recall 1, F1 = 6/7
         assertThat(baseline.perClassF1()[0]).isCloseTo(6.0 / 7.0, org.assertj.core.data.Offset.offset(1e-9));
-        // class 1: nothing to find and nothing predicted, which MultiLabelMetrics scores as F1 = 1
-        assertThat(baseline.perClassF1()[1]).isEqualTo(1.0);
+        // class 1: nothing to find and nothing predicted: undefined, and left out of the macro-F1
+        assertThat(baseline.perClassF1()[1]).isNaN();
+        assertThat(baseline.presentClassCount()).isEqualTo(1);
+        assertThat(baseline.macroF1()).isCloseTo(6.0 / 7.0, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

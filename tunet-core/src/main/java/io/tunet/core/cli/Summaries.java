@@ -25,6 +25,7 @@ final class Summaries {
         out.append(String.format(Locale.ROOT, "Kept epoch %d of %d%s; %.1f training samples/s.%n%n",
                 result.bestEpoch(), result.history().size(), result.stoppedEarly() ? " (stopped early)" : "",
                 result.trainingSamplesPerSecond()));
+        out.append("Per-epoch macro-F1 at 0.5, over the classes present in each split.\n\n");
         out.append("| epoch | train loss | train macro-F1 | val loss | val macro-F1 @0.5 | lr | s |\n");
         out.append("|---|---|---|---|---|---|---|\n");
         for (TrainingResult.EpochStats e : result.history()) {
@@ -32,7 +33,7 @@ final class Summaries {
                     e.trainLoss(), e.trainMacroF1(), e.validationLoss(), e.validationMacroF1(), e.learningRate(),
                     e.seconds()));
         }
-        out.append('\n').append(evaluation("Validation at the fitted thresholds", result.validation()));
+        out.append('\n').append(evaluation("Validation", result.validation()));
         out.append(String.format(Locale.ROOT, "%nONNX model: %s (max |ONNX Runtime - PyTorch| = %.1e)%n"
                 + "Checkpoint: %s%n", result.onnxModel(), result.onnxMaxDifference(), result.checkpoint()));
         return out.toString();
@@ -42,17 +43,23 @@ final class Summaries {
         MultiLabelMetrics m = report.metrics();
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "## %s (%d samples)%n%n", title, report.samples()));
-        out.append(String.format(Locale.ROOT,
-                "macro-F1 %.3f, micro-F1 %.3f, macro precision %.3f, macro recall %.3f, mask Dice %s%n%n",
-                m.macroF1(), m.microF1(), m.macroPrecision(), m.macroRecall(),
+        out.append(report.crossFitted()
+                ? "Thresholds fitted on these samples; the scores are out-of-fold (2-fold cross-fitting: each half "
+                        + "decided at thresholds fitted on the other half).\n\n"
+                : "Scored at the model's thresholds.\n\n");
+        out.append(m.summary()).append(String.format(Locale.ROOT, "; mask Dice %s%n%n",
                 Double.isNaN(report.meanDice()) ? "n/a (no true masks)"
                         : String.format(Locale.ROOT, "%.3f", report.meanDice())));
-        out.append("| class | support | threshold | precision | recall | F1 |\n|---|---|---|---|---|---|\n");
+        out.append("Per class: n/a where a class is absent from these samples (no recall, no F1; left out of the "
+                + "macro averages).\n\n");
+        out.append("| class | support | predicted | threshold | precision | recall | F1 |\n"
+                + "|---|---|---|---|---|---|---|\n");
         float[] thresholds = report.thresholds();
         for (int c = 0; c < m.classCount(); c++) {
-            out.append(String.format(Locale.ROOT, "| %d %s | %d | %.3f | %.3f | %.3f | %.3f |%n", c,
-                    HpaClasses.name(c), m.support()[c], thresholds[c], m.perClassPrecision()[c],
-                    m.perClassRecall()[c], m.perClassF1()[c]));
+            out.append(String.format(Locale.ROOT, "| %d %s | %d | %d | %.3f | %s | %s | %s |%n", c,
+                    HpaClasses.name(c), m.support()[c], m.predicted()[c], thresholds[c],
+                    MultiLabelMetrics.format(m.perClassPrecision()[c]), MultiLabelMetrics.format(m.perClassRecall()[c]),
+                    MultiLabelMetrics.format(m.perClassF1()[c])));
         }
         return out.toString();
     }

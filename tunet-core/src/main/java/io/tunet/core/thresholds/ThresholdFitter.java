@@ -1,16 +1,32 @@
 package io.tunet.core.thresholds;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Per-class decision thresholds fitted on a validation split (the paper's answer to 0.5 being a poor
  * cut-off for rare classes). A sample is predicted to carry class c when its probability is strictly
  * above threshold c. Classes without a single positive on validation give no evidence and keep 0.5.
+ *
+ * <p>Thresholds fitted on a set of samples flatter that set: scoring them there is optimistic, most of all
+ * for rare classes, where the fit can place the cut just below the few positives. {@link #crossFitted}
+ * gives decisions that were never fitted on the samples they decide, for honest scores on the same split.
  */
 public final class ThresholdFitter {
 
     /** The threshold of a class that has no positives to fit on. */
     public static final float DEFAULT_THRESHOLD = 0.5f;
+
+    /** Number of folds of {@link #crossFitted}. */
+    public static final int FOLDS = 2;
+
+    /** A way to fit per-class thresholds on samples: {@link #maxF1} or {@link #prevalence}. */
+    @FunctionalInterface
+    public interface Fit {
+        /** One threshold per class for these samples. */
+        float[] fit(float[][] probabilities, boolean[][] truth);
+    }
 
     private ThresholdFitter() {
     }
@@ -61,6 +77,45 @@ public final class ThresholdFitter {
             thresholds[c] = between(highestOut, lowestIn);
         }
         return thresholds;
+    }
+
+    /**
+     * Out-of-fold decisions by 2-fold cross-fitting: the samples at even positions are decided by thresholds
+     * fitted (with {@code fit}) on the samples at odd positions, and the other way round. Every decision thus
+     * comes from thresholds that never saw the sample, so scoring the pooled decisions against {@code truth}
+     * estimates how thresholds fitted on this split fare on new samples (slightly pessimistically: each fit
+     * sees half the samples). The split by position is deterministic, needs no ids and gives halves that
+     * differ by at most one sample. A half with nothing to fit on (a single sample in all) leaves the other
+     * half at {@link #DEFAULT_THRESHOLD}.
+     *
+     * @param probabilities {@code [sample][class]}, each in 0..1
+     * @param truth         {@code [sample][class]}
+     * @param fit           how thresholds are fitted on a half
+     * @return {@code [sample][class]}: the decisions, each made at thresholds fitted on the other half
+     * @throws IllegalArgumentException as {@link #maxF1}
+     */
+    public static boolean[][] crossFitted(float[][] probabilities, boolean[][] truth, Fit fit) {
+        int classes = checkShape(probabilities, truth);
+        boolean[][] decisions = new boolean[probabilities.length][];
+        for (int fold = 0; fold < FOLDS; fold++) {
+            List<Integer> held = new ArrayList<>();
+            List<Integer> fitted = new ArrayList<>();
+            for (int s = 0; s < probabilities.length; s++) {
+                (s % FOLDS == fold ? held : fitted).add(s);
+            }
+            float[] thresholds;
+            if (fitted.isEmpty()) {
+                thresholds = new float[classes];
+                Arrays.fill(thresholds, DEFAULT_THRESHOLD);
+            } else {
+                thresholds = fit.fit(fitted.stream().map(s -> probabilities[s]).toArray(float[][]::new),
+                        fitted.stream().map(s -> truth[s]).toArray(boolean[][]::new));
+            }
+            for (int s : held) {
+                decisions[s] = apply(new float[][] {probabilities[s]}, thresholds)[0];
+            }
+        }
+        return decisions;
     }
 
     /**

@@ -37,12 +37,28 @@ public final class Evaluation {
     /**
      * A scored model with its decision thresholds.
      *
-     * @param metrics classification quality at {@code thresholds}
-     * @param thresholds the per-class thresholds used
+     * @param metrics classification quality: at {@code thresholds}, or, when {@code crossFitted}, of the
+     *     out-of-fold decisions of {@link ThresholdFitter#crossFitted}
+     * @param thresholds the per-class thresholds the model keeps (when {@code crossFitted}: fitted on all the
+     *     samples scored, so not the ones behind {@code metrics})
      * @param meanDice mean mask Dice against true masks; NaN when there are none
      * @param samples number of samples scored
+     * @param crossFitted whether {@code metrics} come from 2-fold cross-fitted thresholds on these samples
+     *     (the thresholds were fitted here) rather than from {@code thresholds} fitted elsewhere
      */
-    public record Report(MultiLabelMetrics metrics, float[] thresholds, double meanDice, int samples) {
+    public record Report(MultiLabelMetrics metrics, float[] thresholds, double meanDice, int samples,
+            boolean crossFitted) {
+
+        /** Copies the thresholds. */
+        public Report {
+            thresholds = thresholds.clone();
+        }
+
+        /** The per-class thresholds, a copy. */
+        @Override
+        public float[] thresholds() {
+            return thresholds.clone();
+        }
     }
 
     private Evaluation() {
@@ -81,11 +97,26 @@ public final class Evaluation {
         return new Scores(probabilities, truth, diceCount == 0 ? Double.NaN : diceSum / diceCount, diceCount);
     }
 
-    /** Classification metrics of {@code scores} at the given thresholds. */
+    /**
+     * Classification metrics of {@code scores} at the given thresholds. Honest only when the thresholds were
+     * fitted on other samples (a test set scored at validation thresholds, a champion at its stored ones).
+     */
     public static Report report(Scores scores, float[] thresholds) {
         MultiLabelMetrics metrics = MultiLabelMetrics.compute(scores.truth(),
                 ThresholdFitter.apply(scores.probabilities(), thresholds));
-        return new Report(metrics, thresholds.clone(), scores.meanDice(), scores.probabilities().length);
+        return new Report(metrics, thresholds, scores.meanDice(), scores.probabilities().length, false);
+    }
+
+    /**
+     * Fits thresholds on {@code scores} and scores them there without the fit's optimism: the report's
+     * thresholds are fitted on all the samples (they go with the model), its metrics are those of the
+     * out-of-fold decisions of {@link ThresholdFitter#crossFitted} (2 folds, split by position).
+     */
+    public static Report fitAndCrossScore(Scores scores, ThresholdFitter.Fit fit) {
+        float[] thresholds = fit.fit(scores.probabilities(), scores.truth());
+        MultiLabelMetrics metrics = MultiLabelMetrics.compute(scores.truth(),
+                ThresholdFitter.crossFitted(scores.probabilities(), scores.truth(), fit));
+        return new Report(metrics, thresholds, scores.meanDice(), scores.probabilities().length, true);
     }
 
     /** Macro-F1 with every class decided at 0.5: the per-epoch figure, before thresholds are fitted. */

@@ -1,6 +1,7 @@
 package io.tunet.core.training;
 
 import io.tunet.core.masks.ThresholdMethod;
+import io.tunet.core.thresholds.ThresholdFitter;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
@@ -42,9 +43,20 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
         /** Maximise each class's F1 (the default). */
-        MAX_F1,
+        MAX_F1(ThresholdFitter::maxF1),
         /** Predict each class as often as it occurs. */
-        PREVALENCE
+        PREVALENCE(ThresholdFitter::prevalence);
+
+        private final ThresholdFitter.Fit fit;
+
+        ThresholdStrategy(ThresholdFitter.Fit fit) {
+            this.fit = fit;
+        }
+
+        /** The fitting function of this strategy. */
+        public ThresholdFitter.Fit fit() {
+            return fit;
+        }
     }
 
     /** Validates the options. */

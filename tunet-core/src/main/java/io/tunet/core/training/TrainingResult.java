@@ -13,7 +13,8 @@ import java.util.List;
  * @param history one entry per epoch run
  * @param bestEpoch the epoch (1-based) whose weights were kept: the lowest validation loss
  * @param stoppedEarly whether early stopping ended the run before the epoch budget
- * @param validation the kept weights scored on the validation split at the fitted thresholds
+ * @param validation the kept weights scored on the validation split: thresholds fitted on the whole split,
+ *     metrics from 2-fold cross-fitted thresholds ({@link Evaluation#fitAndCrossScore})
  * @param onnxModel the exported ONNX model (with the fitted thresholds in its metadata)
  * @param checkpoint the DJL parameter file of the kept weights
  * @param onnxMaxDifference max |ONNX Runtime − PyTorch| over probabilities and masks of one validation batch
@@ -28,9 +29,10 @@ public record TrainingResult(NetworkSpec spec, LearningRateSearch learningRateSe
      *
      * @param epoch 1-based epoch
      * @param trainLoss mean training loss (with augmentation and dropout)
-     * @param trainMacroF1 macro-F1 of the training batches' predictions at 0.5
+     * @param trainMacroF1 macro-F1 (over the classes present) of the training batches' predictions at 0.5
      * @param validationLoss mean validation loss
-     * @param validationMacroF1 validation macro-F1 at 0.5 (thresholds are fitted only at the end)
+     * @param validationMacroF1 validation macro-F1 (over the classes present) at 0.5 (thresholds are fitted only
+     *     at the end)
      * @param learningRate the rate at the end of the epoch
      * @param seconds wall time of the epoch including validation
      */

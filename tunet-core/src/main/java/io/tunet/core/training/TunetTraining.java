@@ -18,7 +18,6 @@ import io.tunet.core.onnx.OnnxExporter;
 import io.tunet.core.onnx.OnnxModelMetadata;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.onnx.TunetPrediction;
-import io.tunet.core.thresholds.ThresholdFitter;
 import io.tunet.schemas.HpaClasses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * learning-rate range test (unless a rate is given), cosine annealing with warm restarts, augmentation,
  * early stopping on validation loss (the weights of the best epoch are kept), per-class thresholds fitted
  * on validation, and an ONNX export whose output is checked against PyTorch before it is returned.
+ *
+ * <p>The validation scores of the result are not taken at the thresholds fitted on those same samples,
+ * which would flatter them: they come from 2-fold cross-fitting ({@link Evaluation#fitAndCrossScore}): the
+ * validation samples at even positions are decided at thresholds fitted on those at odd positions and the
+ * other way round, and the pooled out-of-fold decisions are scored. The thresholds stored with the model
+ * are fitted on the whole validation split. The per-epoch validation macro-F1 is at 0.5 and fits nothing.
  *
  * <p>Hooks for a service that runs it: {@link TrainingOptions#listener()} hears every phase, step (loss, ETA)
  * and epoch; {@link TrainingOptions#cancellation()} is checked before every step; {@link
@@ -187,10 +192,9 @@ public final class TunetTraining {
 
             Evaluation.BatchModel pytorch = images -> TrainingStep.predict(trainer, spec, images);
             Evaluation.Scores scores = Evaluation.score(data.validation(), data.size(), batchSize, pytorch);
-            float[] thresholds = options.thresholdStrategy() == TrainingOptions.ThresholdStrategy.MAX_F1
-                    ? ThresholdFitter.maxF1(scores.probabilities(), scores.truth())
-                    : ThresholdFitter.prevalence(scores.probabilities(), scores.truth());
-            Evaluation.Report report = Evaluation.report(scores, thresholds);
+            // the thresholds kept are fitted on the whole split; the reported scores are cross-fitted
+            Evaluation.Report report = Evaluation.fitAndCrossScore(scores, options.thresholdStrategy().fit());
+            float[] thresholds = report.thresholds();
 
             String name = options.modelName() != null ? options.modelName() : spec.architecture().id();
             OnnxModelMetadata metadata = OnnxModelMetadata.untuned(name, options.modelVersion(), spec.inputSize())

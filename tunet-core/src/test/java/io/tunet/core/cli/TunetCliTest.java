@@ -43,11 +43,15 @@ class TunetCliTest {
                 "--base-width", "16", "--depth", "2", "--epochs", "2", "--batch", "4", "--lr", "1e-3",
                 "--validation-fraction", "0.3", "--no-progress");
         assertEquals(0, train.status(), train.err());
-        assertTrue(Files.readString(out.resolve("summary.md")).contains("Validation at the fitted thresholds"));
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("## Validation (") && summary.contains("out-of-fold")
+                && summary.contains("present classes (Kaggle convention, all 28 classes: "), summary);
 
         Run evaluate = run("evaluate", "--model", out.resolve("tunet.onnx").toString(), "--data", data.toString());
         assertEquals(0, evaluate.status(), evaluate.err());
-        assertTrue(evaluate.out().contains("(12 samples)") && evaluate.out().contains("mask Dice 0."), evaluate.out());
+        assertTrue(evaluate.out().contains("(12 samples)") && evaluate.out().contains("mask Dice 0.")
+                && evaluate.out().contains("at the model's thresholds")
+                && evaluate.out().contains("predicted vs "), evaluate.out());
 
         Path checkpoint;
         try (var files = Files.list(out.resolve("checkpoints"))) {

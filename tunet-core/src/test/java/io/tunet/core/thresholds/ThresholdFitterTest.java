@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunet.core.metrics.MultiLabelMetrics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +118,52 @@ class ThresholdFitterTest {
 
         assertArrayEquals(new boolean[] {true, false}, predicted[0]);
         assertArrayEquals(new boolean[] {false, true}, predicted[1]);
+    }
+
+    @Test
+    void shouldDecideEachHalfAtThresholdsFittedOnTheOtherHalf() {
+        // even positions: 0.6 and 0.3, both positive: max-F1 admits both (0.15);
+        // odd positions: 0.4 and 0.7, no positive: 0.5
+        float[][] p = column(0.6f, 0.4f, 0.3f, 0.7f);
+        boolean[][] truth = column(true, false, true, false);
+
+        boolean[][] decisions = ThresholdFitter.crossFitted(p, truth, ThresholdFitter::maxF1);
+
+        // even samples at 0.5 (0.6 in, 0.3 out), odd samples at 0.15 (both in)
+        assertArrayEquals(new boolean[] {true}, decisions[0]);
+        assertArrayEquals(new boolean[] {true}, decisions[1]);
+        assertArrayEquals(new boolean[] {false}, decisions[2]);
+        assertArrayEquals(new boolean[] {true}, decisions[3]);
+        // out of fold: TP 1, FP 2, FN 1, F1 0.4; fitted and scored on all four samples: 2/3 at 0.15
+        assertEquals(0.4, MultiLabelMetrics.compute(truth, decisions).macroF1(), 1e-12);
+        assertEquals(2.0 / 3, MultiLabelMetrics.compute(truth,
+                ThresholdFitter.apply(p, ThresholdFitter.maxF1(p, truth))).macroF1(), 1e-12);
+    }
+
+    @Test
+    void shouldNeverFitOnTheSamplesBeingDecided() {
+        float[][] p = column(0.1f, 0.2f, 0.3f, 0.4f, 0.5f);
+        boolean[][] truth = column(true, false, true, false, true);
+        List<List<Float>> seen = new ArrayList<>();
+
+        ThresholdFitter.crossFitted(p, truth, (probabilities, t) -> {
+            List<Float> values = new ArrayList<>();
+            for (float[] row : probabilities) {
+                values.add(row[0]);
+            }
+            seen.add(values);
+            return new float[] {0.5f};
+        });
+
+        assertEquals(List.of(List.of(0.2f, 0.4f), List.of(0.1f, 0.3f, 0.5f)), seen);
+    }
+
+    @Test
+    void shouldDecideALoneSampleAtTheDefaultThreshold() {
+        // fitted on itself, 0.4 would be admitted (threshold 0.2); with nothing else to fit on it meets 0.5
+        boolean[][] decisions = ThresholdFitter.crossFitted(column(0.4f), column(true), ThresholdFitter::maxF1);
+
+        assertArrayEquals(new boolean[] {false}, decisions[0]);
     }
 
     @Test
