@@ -69,7 +69,7 @@ public final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(workDir);
             Files.writeString(log, "\n===== start " + (++starts) + " of " + module + " =====\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + heap, "-Dai.djl.offline=true",
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true",
                     "-jar", RepoPaths.quarkusRunJar(module).toString()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
