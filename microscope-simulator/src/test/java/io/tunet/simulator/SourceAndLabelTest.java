@@ -35,9 +35,8 @@ class SourceAndLabelTest {
     void shouldNameTheMissingStainFile() throws Exception {
         Files.writeString(dir.resolve("train.csv"), "Id,Target\nabc,0\n");
         Files.write(dir.resolve("abc_red.png"), new byte[] {1});
-        HpaDirectorySource source = HpaDirectorySource.open(dir);
 
-        assertThatThrownBy(() -> source.read("abc")).isInstanceOf(SourceException.class)
+        assertThatThrownBy(() -> HpaDirectorySource.open(dir)).isInstanceOf(SourceException.class)
                 .hasMessageContaining("abc_green.png");
     }
 
@@ -55,7 +54,7 @@ class SourceAndLabelTest {
     void shouldRefuseIdsThatCouldNameOtherDirectories() throws Exception {
         Files.writeString(dir.resolve("train.csv"), "Id,Target\n../../etc/passwd,0\n");
         assertThatThrownBy(() -> HpaDirectorySource.open(dir)).isInstanceOf(SourceException.class)
-                .hasMessageContaining("not a safe sample id");
+                .hasMessageContaining("is not a safe file name stem");
     }
 
     @Test

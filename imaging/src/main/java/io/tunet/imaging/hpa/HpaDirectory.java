@@ -86,12 +86,49 @@ public final class HpaDirectory {
      *                          label, missing stain or mask file
      */
     public static HpaDirectory open(Path dir, DecodeLimits limits) throws DatasetException {
+        Path root = requireDirectory(dir);
+        return open(root, limits, readLabels(root.resolve(LABELS_FILE)), listNames(root));
+    }
+
+    /**
+     * Opens a directory to publish its fields rather than to train on them: the fields of {@code train.csv} with
+     * their labels when it exists (as {@link #open(Path)}), otherwise every id that has a red stain file, in name
+     * order and unlabelled. Every field's four stain files must be there either way.
+     *
+     * @throws DatasetException as {@link #open(Path, DecodeLimits)}, or naming a file whose id is unsafe
+     */
+    public static HpaDirectory scan(Path dir) throws DatasetException {
+        Path root = requireDirectory(dir);
+        if (Files.isRegularFile(root.resolve(LABELS_FILE))) {
+            return open(root, DecodeLimits.defaults());
+        }
+        Set<String> files = listNames(root);
+        Set<String> ids = new java.util.TreeSet<>();
+        for (String name : files) {
+            int stem = name.lastIndexOf("_" + Channel.RED.fileSuffix() + ".");
+            if (stem > 0 && EXTENSIONS.contains(name.substring(name.lastIndexOf('.') + 1))) {
+                String id = name.substring(0, stem);
+                if (!isSafeId(id)) {
+                    throw new DatasetException(root.resolve(name) + ": the id '" + id + "' is not a safe file name "
+                            + "stem (letters, digits, '.', '_' and '-' only, no '..', at most 200 characters)");
+                }
+                ids.add(id);
+            }
+        }
+        List<HpaEntry> entries = new ArrayList<>();
+        ids.forEach(id -> entries.add(new HpaEntry(id, new int[0])));
+        return open(root, DecodeLimits.defaults(), entries, files);
+    }
+
+    private static Path requireDirectory(Path dir) throws DatasetException {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new DatasetException("not a directory: " + dir);
         }
-        Path root = dir.toAbsolutePath().normalize();
-        List<HpaEntry> entries = readLabels(root.resolve(LABELS_FILE));
-        Set<String> files = listNames(root);
+        return dir.toAbsolutePath().normalize();
+    }
+
+    private static HpaDirectory open(Path root, DecodeLimits limits, List<HpaEntry> entries, Set<String> files)
+            throws DatasetException {
         Map<String, Path[]> stains = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (HpaEntry entry : entries) {

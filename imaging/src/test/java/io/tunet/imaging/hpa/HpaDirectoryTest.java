@@ -120,6 +120,35 @@ class HpaDirectoryTest {
     }
 
     @Test
+    void shouldScanAFolderWithoutLabelsAsEveryIdWithARedStainInNameOrder() throws Exception {
+        writeStains("b-field", 8);
+        writeStains("a-field", 8);
+        Files.writeString(dir.resolve("notes.txt"), "not a stain");
+
+        HpaDirectory scanned = HpaDirectory.scan(dir);
+
+        assertEquals(java.util.List.of("a-field", "b-field"), scanned.entries().stream().map(HpaEntry::id).toList());
+        assertEquals(0, scanned.entries().get(0).labels().length);
+        assertEquals(dir.resolve("b-field_green.png").toAbsolutePath().normalize(),
+                scanned.stainPath(scanned.entries().get(1), Channel.GREEN));
+        Files.delete(dir.resolve("b-field_yellow.png"));
+        DatasetException missing = assertThrows(DatasetException.class, () -> HpaDirectory.scan(dir));
+        assertTrue(missing.getMessage().contains("b-field_yellow.png"), missing.getMessage());
+    }
+
+    @Test
+    void shouldScanAFolderWithLabelsAsItsTrainCsv() throws Exception {
+        writeStains("a-field", 8);
+        writeStains("b-field", 8);
+        writeCsv("b-field,3 5");
+
+        HpaDirectory scanned = HpaDirectory.scan(dir);
+
+        assertEquals(1, scanned.entries().size());
+        assertArrayEquals(new int[] {3, 5}, scanned.entries().get(0).labels());
+    }
+
+    @Test
     void shouldNameTheMissingStainFile() throws Exception {
         writeCsv("a1,0", "b2,1");
         writeStains("a1", 8);
