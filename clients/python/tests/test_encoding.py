@@ -55,6 +55,7 @@ class SchemaSetTest(unittest.TestCase):
         self.assertEqual(acquisition.fields_dict["stain"].type.symbols[:4],
                          ["RED_MICROTUBULES", "GREEN_PROTEIN", "BLUE_NUCLEUS", "YELLOW_ER"])
         self.assertIs(SCHEMAS.get("Acquisition"), acquisition)
+        self.assertEqual(SCHEMAS.get("io.tunet.schemas.DeadLetterReason").type, "enum")
 
     def test_a_directory_without_schemas_is_a_clear_error(self):
         with tempfile.TemporaryDirectory() as empty:

@@ -13,6 +13,7 @@ import os
 import struct
 from pathlib import Path
 
+import avro.errors
 import avro.io
 import avro.name
 import avro.schema
@@ -92,15 +93,15 @@ class SchemaSet:
             except avro.errors.AvroException as e:
                 raise SchemaError(f"{path} does not parse: {e}") from e
             if isinstance(schema, avro.schema.NamedSchema):
-                self._schemas[schema.fullname] = schema
                 self._schemas.setdefault(schema.name, schema)
 
     def get(self, name: str) -> avro.schema.Schema:
-        """The schema of a full name (``io.tunet.schemas.Acquisition``) or a top-level file's short name."""
-        try:
-            return self._schemas[name]
-        except KeyError:
-            raise SchemaError(f"no schema named {name}; known: {sorted(self._schemas)}") from None
+        """The named schema of a full name (``io.tunet.schemas.Acquisition``, nested types included) or of a
+        file's top-level short name (``Acquisition``)."""
+        schema = self._names.names.get(name) or self._schemas.get(name)
+        if schema is None:
+            raise SchemaError(f"no schema named {name}; known: {sorted(self._names.names)}")
+        return schema
 
 
 def _defined(document, namespace):
