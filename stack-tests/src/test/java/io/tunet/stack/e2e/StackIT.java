@@ -2,6 +2,7 @@ package io.tunet.stack.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +40,7 @@ import io.tunet.simulator.publish.EncodedImage;
 import io.tunet.simulator.publish.FieldImages;
 import io.tunet.simulator.source.SyntheticFieldSource;
 import io.tunet.stack.support.Microscope;
+import io.tunet.stack.support.PythonClient;
 import io.tunet.stack.support.RepoPaths;
 import io.tunet.stack.support.ResultsDatabase;
 import io.tunet.stack.support.ResultsDatabase.StoredResult;
@@ -48,7 +54,8 @@ import io.tunet.testkit.TestDirectories;
  * The whole line, each service its own process: simulator → ingest → inference → results sink, counted in
  * PostgreSQL. One stack serves every test, in order: the clean path (with the two real full-size fields), a
  * SIGKILL of each service in turn mid-stream, a broker crash, a database outage, and a barrage of malformed
- * acquisitions. After each: every field published has exactly one stored prediction with its masks. What
+ * acquisitions, and last the two real fields again, published by the Python client ({@code clients/python}) as a
+ * child process. After each: every field published has exactly one stored prediction with its masks. What
  * happened is also written to {@code target/e2e/report.md}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -199,8 +206,8 @@ class StackIT {
 
     /** The bad inputs whose dead letter is missing, doubled or has another reason than expected. */
     private Map<String, String> misfiled(List<BadAcquisitions.Bad> bad) {
-        Map<String, List<DeadLetter>> atIngest = deadLetters(Topics.ACQUISITIONS_DLQ);
-        Map<String, List<DeadLetter>> atInference = deadLetters(Topics.SAMPLES_DLQ);
+        Map<String, List<DeadLetter>> atIngest = deadLetters(Topics.ACQUISITIONS_DLQ, key -> key.startsWith("bad-"));
+        Map<String, List<DeadLetter>> atInference = deadLetters(Topics.SAMPLES_DLQ, key -> key.startsWith("bad-"));
         Map<String, String> wrong = new HashMap<>();
         for (BadAcquisitions.Bad one : bad) {
             List<DeadLetter> got = (one.atInference() ? atInference : atIngest).getOrDefault(one.key(), List.of());
@@ -212,11 +219,65 @@ class StackIT {
         return wrong;
     }
 
-    private Map<String, List<DeadLetter>> deadLetters(io.tunet.schemas.topics.Topic<String, DeadLetter> topic) {
+    private Map<String, List<DeadLetter>> deadLetters(io.tunet.schemas.topics.Topic<String, DeadLetter> topic,
+            Predicate<String> keys) {
         return TopicReader.readAll(stack.bootstrap(), topic).stream()
-                .filter(r -> r.key() != null && r.key().startsWith("bad-"))
+                .filter(r -> r.key() != null && keys.test(r.key()))
                 .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.mapping(ConsumerRecord::value,
                         Collectors.toList())));
+    }
+
+    @Test
+    @Order(6)
+    void realFullSizeFieldsPublishedByThePythonClientAreStoredOnce() throws Exception {
+        long start = System.nanoTime();
+        Path fullSize = RepoPaths.shared().resolve("data/hpa/full-size");
+        List<String> ids = hpaIds(fullSize);
+        assertThat(ids).as("real full-size fields in " + fullSize).hasSize(2);
+        PythonClient python = PythonClient.find();
+        PythonClient.Result published = python.cli(List.of("publish-dir", fullSize.toString(),
+                "--bootstrap-servers", stack.bootstrap(), "--blob-root", stack.blobStore().toString(),
+                "--plate", "PY", "--instrument", "e2e-python-client"), Duration.ofMinutes(5));
+        assertThat(published.exitCode()).as(python.interpreter() + " -m tunet_client publish-dir:\n"
+                + published.output()).isZero();
+        assertThat(awaitStoredOrDeadLettered(ids))
+                .as("dead letters for the Python client's fields (UNKNOWN_SCHEMA: the readers do not know the "
+                        + "fingerprint of python-avro's canonical form)").isEmpty();
+        assertExactlyOnce("Python client (`clients/python`): the 2 real full-size fields", ids, start);
+    }
+
+    /** The HPA ids of a folder's stain files, sorted, as the Python client's {@code publish-dir} finds them. */
+    private static List<String> hpaIds(Path dir) throws IOException {
+        Pattern stainFile = Pattern.compile("(.+)_(?:red|green|blue|yellow)\\.(?:png|tif|tiff|jpg|jpeg)");
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> stainFile.matcher(f.getFileName().toString())).filter(Matcher::matches)
+                    .map(m -> m.group(1)).distinct().sorted().toList();
+        }
+    }
+
+    /**
+     * Waits until every field is stored, or a service dead-letters one of them (then there is no point in waiting
+     * the full delivery time).
+     *
+     * @return the dead letters found, as {@code key: REASON detail}; empty once everything is stored or the time ran out
+     */
+    private List<String> awaitStoredOrDeadLettered(List<String> ids) throws Exception {
+        long deadline = System.nanoTime() + DELIVERY.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (database.results(ids).size() == ids.size()) {
+                return List.of();
+            }
+            List<String> rejected = Stream.of(Topics.ACQUISITIONS_DLQ, Topics.SAMPLES_DLQ)
+                    .flatMap(topic -> deadLetters(topic, ids::contains).entrySet().stream())
+                    .flatMap(e -> e.getValue().stream().map(d -> e.getKey() + ": " + d.getReason() + " "
+                            + d.getDetail()))
+                    .toList();
+            if (!rejected.isEmpty()) {
+                return rejected;
+            }
+            Thread.sleep(2_000);
+        }
+        return List.of();
     }
 
     /** A fault while the microscope publishes: the fault starts a few seconds into the stream. */
