@@ -51,6 +51,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(names = "--steps", defaultValue = "0",
+            description = "Stop after this many steps, then evaluate and export as usual; 0 for no limit (default).")
+    int steps;
+
     @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -100,6 +104,7 @@ final class TrainCommand implements Callable<Integer> {
                 baseWidth == null ? base.baseWidth() : baseWidth, depth == null ? base.depth() : depth, base.dropout());
         NetworkSpec network = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
         TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
+                .optMaxSteps(steps)
                 .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(validationFraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
                 .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma)

@@ -38,7 +38,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         float segmentationWeight, float focalGamma, float[] focalAlpha, boolean augment,
         ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps, boolean progress,
         String modelVersion, Path initialWeights, String modelName, TrainingListener listener,
-        BooleanSupplier cancellation) {
+        BooleanSupplier cancellation, int maxSteps) {
 
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
@@ -65,6 +65,9 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             throw new IllegalArgumentException("an output directory is required");
         }
         requirePositive("epochs", epochs);
+        if (maxSteps < 0) {
+            throw new IllegalArgumentException("the step limit must be 0 (none) or positive, got " + maxSteps);
+        }
         requirePositive("batch size", batchSize);
         requirePositive("restart epochs", restartEpochs);
         requirePositive("patience", patience);
@@ -124,6 +127,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
     public static final class Builder {
         private Path outputDirectory;
         private int epochs = 10;
+        private int maxSteps;
         private int batchSize = 8;
         private float learningRate = Float.NaN;
         private float minLearningRateFactor = 0.01f;
@@ -151,6 +155,15 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         /** Where checkpoints and the ONNX model go (required). */
         public Builder setOutputDirectory(Path outputDirectory) {
             this.outputDirectory = outputDirectory;
+            return this;
+        }
+
+        /**
+         * Stops training after this many optimiser steps, then validates, fits thresholds and exports as after
+         * the last epoch (smoke runs, benchmarks); 0, the default, for no limit.
+         */
+        public Builder optMaxSteps(int maxSteps) {
+            this.maxSteps = maxSteps;
             return this;
         }
 
@@ -289,7 +302,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return new TrainingOptions(outputDirectory, epochs, batchSize, learningRate, minLearningRateFactor,
                     restartEpochs, patience, seed, validationFraction, segmentationWeight, focalGamma, focalAlpha,
                     augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion,
-                    initialWeights, modelName, listener, cancellation);
+                    initialWeights, modelName, listener, cancellation, maxSteps);
         }
     }
 }

@@ -120,10 +120,12 @@ public final class TunetTraining {
             long trainingNanos = 0;
             long trainedSamples = 0;
             int step = 0;
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            boolean stepLimitReached = false;
+            for (int epoch = 1; epoch <= options.epochs() && !stepLimitReached; epoch++) {
                 long epochStart = System.nanoTime();
                 List<TrainingData.Sample> order = TrainingStep.shuffled(data.train(), rng);
                 double lossSum = 0;
+                int seen = 0;
                 List<float[]> trainProbabilities = new ArrayList<>();
                 List<boolean[]> trainTruth = new ArrayList<>();
                 try (ProgressBar bar = progressBar(options, "epoch " + epoch + "/" + options.epochs(), order.size())) {
@@ -143,6 +145,7 @@ public final class TunetTraining {
                                     e.getMessage(), epoch, inEpoch, schedule.getNewValue(step)));
                         }
                         step++;
+                        seen += chunk.size();
                         lossSum += outcome.loss() * chunk.size();
                         for (int i = 0; i < chunk.size(); i++) {
                             trainProbabilities.add(Arrays.copyOfRange(outcome.probabilities(),
@@ -157,10 +160,15 @@ public final class TunetTraining {
                         int remaining = (options.epochs() - epoch) * stepsPerEpoch + (stepsPerEpoch - inEpoch);
                         listener.step(new TrainingListener.StepProgress(epoch, options.epochs(), inEpoch,
                                 stepsPerEpoch, outcome.loss(), perStep * remaining));
+                        if (options.maxSteps() > 0 && step >= options.maxSteps()) {
+                            stepLimitReached = true;
+                            LOG.info("step limit of {} reached in epoch {}", options.maxSteps(), epoch);
+                            break;
+                        }
                     }
                 }
                 trainingNanos += System.nanoTime() - epochStart;
-                trainedSamples += order.size();
+                trainedSamples += seen;
                 Validation validation = validate(trainer, spec, data, batchSize);
                 if (!Double.isFinite(validation.loss())) {
                     throw new NonFiniteLossException(String.format(Locale.ROOT,
@@ -168,7 +176,7 @@ public final class TunetTraining {
                 }
                 double trainF1 = Evaluation.macroF1AtHalf(trainProbabilities.toArray(float[][]::new),
                         trainTruth.toArray(boolean[][]::new));
-                TrainingResult.EpochStats stats = new TrainingResult.EpochStats(epoch, lossSum / order.size(),
+                TrainingResult.EpochStats stats = new TrainingResult.EpochStats(epoch, lossSum / seen,
                         trainF1, validation.loss(), validation.macroF1AtHalf(), schedule.getNewValue(step),
                         (System.nanoTime() - epochStart) / 1e9);
                 history.add(stats);
@@ -187,7 +195,7 @@ public final class TunetTraining {
             }
             restore(model, bestWeights);
             listener.phase("fitting thresholds and exporting");
-            boolean stoppedEarly = history.size() < options.epochs();
+            boolean stoppedEarly = !stepLimitReached && history.size() < options.epochs();
             Path checkpoint = saveCheckpoint(model, spec, bestEpoch, options.outputDirectory());
 
             Evaluation.BatchModel pytorch = images -> TrainingStep.predict(trainer, spec, images);

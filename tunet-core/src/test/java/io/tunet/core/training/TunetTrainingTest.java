@@ -140,6 +140,29 @@ class TunetTrainingTest {
     }
 
     @Test
+    void shouldStopAfterTheStepLimitThenValidateAndExportAsAfterTheLastEpoch(@TempDir Path out) throws Exception {
+        List<TrainingListener.StepProgress> steps = new ArrayList<>();
+        int stepsPerEpoch = (data.train().size() + 3) / 4;
+        int limit = stepsPerEpoch + 1; // one step into the second epoch
+
+        TrainingResult result = TunetTraining.train(NetworkSpec.tunet(TINY), data, quick(out).optEpochs(5)
+                .optMaxSteps(limit).optLearningRate(1e-3f).optAugment(false).optListener(new TrainingListener() {
+                    @Override
+                    public void step(StepProgress progress) {
+                        steps.add(progress);
+                    }
+                }).build());
+
+        assertEquals(limit, steps.size());
+        assertEquals(2, result.history().size(), "the partial second epoch is validated like a whole one");
+        assertFalse(result.stoppedEarly(), "a step limit is not early stopping");
+        assertTrue(Double.isFinite(result.history().get(1).trainLoss()), result.history().toString());
+        try (OnnxTunet onnx = OnnxTunet.load(result.onnxModel())) {
+            assertEquals(SIZE, onnx.metadata().inputSize());
+        }
+    }
+
+    @Test
     void shouldTrainResNet34BaselineThroughTheSameHarness(@TempDir Path out) {
         TrainingResult result = TunetTraining.train(NetworkSpec.resnet34(TINY), data,
                 quick(out).optEpochs(2).optLearningRate(1e-3f).build());
