@@ -85,7 +85,8 @@ class ResultsIngestionTest {
                 .isEqualTo(2L * SAMPLES);
         assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_versions WHERE model_name = 'tunet' "
                 + "AND version = 1 AND status = 'PROMOTED'")).isEqualTo(1);
-        assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_status_history WHERE version = 1")).isEqualTo(2);
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_status_history WHERE model_name = 'tunet' "
+                + "AND version = 1")).isEqualTo(2);
         assertThat(Sink.count(dataSource, "SELECT count(*) FROM feedback WHERE sample_id = 'ingest-0'")).isEqualTo(1);
         assertThat(Sink.count(dataSource, "SELECT count(*) FROM incidents WHERE kind = 'INCOMPLETE_SAMPLE' "
                 + "AND sample_id = 'ingest-incomplete'")).isEqualTo(1);
