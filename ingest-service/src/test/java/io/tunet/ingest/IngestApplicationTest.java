@@ -33,6 +33,16 @@ class IngestApplicationTest {
 
     private final TestBroker broker = TestBroker.shared();
 
+    @jakarta.inject.Inject
+    jakarta.enterprise.inject.Instance<org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler> handlers;
+
+    @Test
+    void shouldHandTheExtensionAHandlerThatExitsWhenAStreamThreadDies() {
+        // the Kafka Streams extension installs the beans of this type on the client it builds
+        assertThat(handlers.isResolvable()).isTrue();
+        assertThat(handlers.get()).isInstanceOf(StreamFailureExit.class);
+    }
+
     @Test
     void shouldAssembleSamplesListPartialOnesAndCountEverythingOnTheMetricsEndpoint() throws Exception {
         String complete = "app-" + UUID.randomUUID();
