@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tunet.blob.LocalDirectoryBlobStore;
@@ -40,6 +41,7 @@ public class ResultsIngestion {
 
     private ResultsConsumer loop;
     private Thread thread;
+    private volatile boolean stopping;
 
     void start(@Observes StartupEvent event) throws Exception {
         ResultsStore store = new ResultsStore(new Thumbnails(new LocalDirectoryBlobStore(config.blobStoreDir()),
@@ -48,12 +50,12 @@ public class ResultsIngestion {
                 new ByteArrayDeserializer()), dataSource, store, live::publish,
                 config.kafka().databaseRetryInterval(), metrics);
         thread = new Thread(loop, "results-consumer");
-        thread.setUncaughtExceptionHandler((t, e) -> org.jboss.logging.Logger.getLogger(ResultsIngestion.class)
-                .error("the results consumer stopped; the service is no longer live", e));
+        thread.setUncaughtExceptionHandler(new ConsumerDeath(() -> stopping, Quarkus::asyncExit));
         thread.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        stopping = true;
         if (loop != null) {
             loop.stop();
             thread.join(10_000);

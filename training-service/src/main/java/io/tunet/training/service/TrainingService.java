@@ -1,6 +1,7 @@
 package io.tunet.training.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -117,6 +118,7 @@ public class TrainingService {
                     }
                 });
         intakeThread = new Thread(intake, "training-intake");
+        intakeThread.setUncaughtExceptionHandler(exitUnlessStopping(cancel::get, Quarkus::asyncExit));
         intakeThread.start();
         LOG.infof("training %s (%s) from %s; %d label changes in the index", settings.modelName(), settings.network(),
                 dataDirectory, index.labelChanges());
@@ -138,6 +140,21 @@ public class TrainingService {
         if (index != null) {
             index.close();
         }
+    }
+
+    /**
+     * The intake thread's end on an exception it did not handle: unless the service is stopping, the process
+     * exits with status 1, so that a supervisor starts a fresh one that resumes from the committed offsets.
+     * Before, the service stayed up taking in nothing, and only readiness said so.
+     */
+    static Thread.UncaughtExceptionHandler exitUnlessStopping(java.util.function.BooleanSupplier stopping,
+                                                              java.util.function.IntConsumer exit) {
+        return (thread, error) -> {
+            if (!stopping.getAsBoolean()) {
+                LOG.errorf(error, "%s died; training-service exits so that it is restarted", thread.getName());
+                exit.accept(1);
+            }
+        };
     }
 
     static RunSettings settings(TrainingConfig config) {
