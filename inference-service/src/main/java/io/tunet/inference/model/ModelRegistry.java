@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The model this service serves now. Versions arrive from the {@code models} topic ({@link #offer}) or, for
  * a first start, from a file ({@link #loadFile}); a newer PROMOTED version is fetched from the blob store
  * (sha256 verified), checked and warmed up while the current one keeps serving, then swapped in atomically.
- * A version that fails any check is refused: logged, counted, and the current model stays. Versions only
- * move forward.
+ * A version that fails any check is refused: logged, counted, and the current model stays. Versions move
+ * forward, except when the serving version is withdrawn (RETIRED or REJECTED after its promotion,
+ * {@link #withdraw}): then the newest earlier PROMOTED version that loads serves instead.
  */
 public final class ModelRegistry implements AutoCloseable {
 
@@ -115,6 +117,46 @@ public final class ModelRegistry implements AutoCloseable {
                 refuse(e);
                 return Outcome.REFUSED;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops serving {@code withdrawn} if it is the version serving now (it was RETIRED or REJECTED after its
+     * promotion): the first of {@code fallbacks} (PROMOTED versions of this model, newest first, older ones
+     * included) that passes every check serves instead. With none that loads, the withdrawn version keeps
+     * serving, so the line is never left without a model, and that is logged as an error.
+     *
+     * @return SWAPPED when a fallback serves now, IGNORED when {@code withdrawn} was not serving, REFUSED when
+     *         no fallback loaded
+     */
+    public Outcome withdraw(ModelVersion withdrawn, List<ModelVersion> fallbacks) {
+        lock.lock();
+        try {
+            ServingModel serving = current.get();
+            if (!modelName.equals(withdrawn.getModelName()) || serving == null
+                    || serving.version() != withdrawn.getVersion()) {
+                return Outcome.IGNORED;
+            }
+            for (ModelVersion fallback : fallbacks) {
+                if (fallback.getVersion() == withdrawn.getVersion() || fallback.getStatus() != ModelStatus.PROMOTED
+                        || !modelName.equals(fallback.getModelName())) {
+                    continue;
+                }
+                try {
+                    ServingModel next = fetchAndLoad(fallback, fallback.getModelName() + " v" + fallback.getVersion());
+                    LOG.warn("{} v{} was {}: rolling back to v{}", modelName, withdrawn.getVersion(),
+                            withdrawn.getStatus(), fallback.getVersion());
+                    swap(next);
+                    return Outcome.SWAPPED;
+                } catch (ModelRefusedException e) {
+                    refuse(e);
+                }
+            }
+            LOG.error("{} v{} was {}, but no earlier PROMOTED version loads: it keeps serving", modelName,
+                    withdrawn.getVersion(), withdrawn.getStatus());
+            return Outcome.REFUSED;
         } finally {
             lock.unlock();
         }

@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the compacted {@code models} topic from its beginning on its own thread (no consumer group: every
- * instance reads it all) and hands PROMOTED versions to the {@link ModelRegistry}. On start it first reads
- * up to the end and offers the newest PROMOTED version found (the one before it if that is refused), so a
- * restart loads one model, not the whole history; afterwards every new record is offered as it arrives.
+ * instance reads it all) and hands PROMOTED versions to the {@link ModelRegistry}, keeping each version's latest
+ * status. On start it first reads up to the end and offers the newest version whose latest status is PROMOTED
+ * (the one before it if that is refused), so a restart loads one model, not the whole history, and never one
+ * retired since; afterwards every new record is offered as it arrives, and a serving version that becomes
+ * RETIRED or REJECTED is rolled back to the newest earlier PROMOTED one ({@link ModelRegistry#withdraw}).
  */
 public final class ModelVersionFollower implements AutoCloseable {
 
@@ -39,6 +41,8 @@ public final class ModelVersionFollower implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
+    /** The versions of the registry's model whose latest status is PROMOTED (only this follower's thread). */
+    private final TreeMap<Long, ModelVersion> promoted = new TreeMap<>();
 
     /**
      * @param registry where promoted versions go
@@ -78,8 +82,11 @@ public final class ModelVersionFollower implements AutoCloseable {
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     ModelVersion version = decode(record);
-                    if (version != null) {
+                    if (version != null && track(version)) {
                         registry.offer(version);
+                    } else if (version != null && (version.getStatus() == ModelStatus.RETIRED
+                            || version.getStatus() == ModelStatus.REJECTED)) {
+                        registry.withdraw(version, List.copyOf(promoted.descendingMap().values()));
                     }
                 }
             }
@@ -97,13 +104,11 @@ public final class ModelVersionFollower implements AutoCloseable {
 
     private void catchUp(List<TopicPartition> partitions) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        TreeMap<Long, ModelVersion> promoted = new TreeMap<>();
         while (running.get() && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                 ModelVersion version = decode(record);
-                if (version != null && version.getStatus() == ModelStatus.PROMOTED
-                        && registry.modelName().equals(version.getModelName())) {
-                    promoted.put(version.getVersion(), version);
+                if (version != null) {
+                    track(version);
                 }
             }
         }
@@ -113,6 +118,22 @@ public final class ModelVersionFollower implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Records the latest status of a version of the registry's model (a later record of a version replaces
+     * what an earlier one said); returns whether it is PROMOTED now.
+     */
+    private boolean track(ModelVersion version) {
+        if (!registry.modelName().equals(version.getModelName())) {
+            return false;
+        }
+        if (version.getStatus() == ModelStatus.PROMOTED) {
+            promoted.put(version.getVersion(), version);
+            return true;
+        }
+        promoted.remove(version.getVersion());
+        return false;
     }
 
     private static ModelVersion decode(ConsumerRecord<String, byte[]> record) {

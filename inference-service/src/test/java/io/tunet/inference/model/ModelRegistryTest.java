@@ -73,6 +73,37 @@ class ModelRegistryTest {
     }
 
     @Test
+    void shouldRollBackToTheNewestEarlierPromotedVersionWhenTheServingOneIsWithdrawn() throws Exception {
+        ModelVersion first = TestModels.promoted("tunet", 1, v1, blobs, TestModels.SIZE);
+        ModelVersion second = TestModels.promoted("tunet", 2, v2, blobs, TestModels.SIZE);
+        registry.offer(first);
+        registry.offer(second);
+        ModelVersion retired = ModelVersion.newBuilder(second).setStatus(ModelStatus.RETIRED).build();
+
+        assertThat(registry.withdraw(ModelVersion.newBuilder(first).setStatus(ModelStatus.RETIRED).build(),
+                java.util.List.of(second))).isEqualTo(Outcome.IGNORED);
+        assertThat(registry.withdraw(retired, java.util.List.of(first))).isEqualTo(Outcome.SWAPPED);
+
+        assertThat(registry.current().orElseThrow().version()).isEqualTo(1);
+        assertThat(metrics.activeModel()).isEqualTo(1);
+        registry.close();
+    }
+
+    @Test
+    void shouldKeepServingAWithdrawnVersionWhenNoEarlierOneLoads() throws Exception {
+        ModelVersion second = TestModels.promoted("tunet", 2, v2, blobs, TestModels.SIZE);
+        registry.offer(second);
+        ModelVersion broken = TestModels.promoted("tunet", 1, wrongSize, blobs, TestModels.SIZE);
+        ModelVersion retired = ModelVersion.newBuilder(second).setStatus(ModelStatus.RETIRED).build();
+
+        assertThat(registry.withdraw(retired, java.util.List.of(broken))).isEqualTo(Outcome.REFUSED);
+
+        assertThat(registry.current().orElseThrow().version()).isEqualTo(2);
+        assertThat(metrics.modelsRefused()).isEqualTo(1);
+        registry.close();
+    }
+
+    @Test
     void shouldRefuseBrokenVersionsAndKeepServing() throws Exception {
         registry.offer(TestModels.promoted("tunet", 1, v1, blobs, TestModels.SIZE));
 
