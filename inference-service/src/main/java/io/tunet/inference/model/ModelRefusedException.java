@@ -25,7 +25,9 @@ public final class ModelRefusedException extends Exception {
         /** The first inference on the model failed. */
         WARMUP_FAILED,
         /** It runs on the CPU but not on the GPU that {@code inference.device} names as the only device. */
-        DEVICE_UNAVAILABLE
+        DEVICE_UNAVAILABLE,
+        /** An earlier process died while loading it ({@link LoadMarkers}). */
+        CRASHED_AT_LOAD
     }
 
     private final Reason reason;

@@ -48,6 +48,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final String modelName;
     private final BlobStore blobs;
     private final ModelLoader loader;
+    private final LoadMarkers markers;
     private final InferenceMetrics metrics;
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,12 +58,15 @@ public final class ModelRegistry implements AutoCloseable {
      * @param modelName the model name to follow; versions of other names are ignored
      * @param blobs where ONNX files of model versions live
      * @param loader loads and checks ONNX files
+     * @param markers where the version being loaded is remembered across a crash
      * @param metrics where refusals and the active version are reported
      */
-    public ModelRegistry(String modelName, BlobStore blobs, ModelLoader loader, InferenceMetrics metrics) {
+    public ModelRegistry(String modelName, BlobStore blobs, ModelLoader loader, LoadMarkers markers,
+                         InferenceMetrics metrics) {
         this.modelName = modelName;
         this.blobs = blobs;
         this.loader = loader;
+        this.markers = markers;
         this.metrics = metrics;
     }
 
@@ -174,7 +178,7 @@ public final class ModelRegistry implements AutoCloseable {
         lock.lock();
         try {
             long resolved = version.isPresent() ? version.getAsLong() : versionInFile(file);
-            ServingModel next = loader.load(file, modelName, resolved, OptionalInt.empty(), null);
+            ServingModel next = load(file, modelName, resolved, OptionalInt.empty(), null);
             ServingModel serving = current.get();
             if (serving != null && resolved <= serving.version()) {
                 LOG.info("{} is version {}, not newer than {}: keeping the current model", file, resolved, serving);
@@ -208,13 +212,28 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             file = Files.createTempFile("tunet-" + version.getVersion() + "-", ".onnx");
             Files.write(file, bytes);
-            return loader.load(file, version.getModelName(), version.getVersion(),
-                    OptionalInt.of(version.getInputSize()), thresholds);
+            return load(file, version.getModelName(), version.getVersion(), OptionalInt.of(version.getInputSize()),
+                    thresholds);
         } catch (IOException e) {
             throw new ModelRefusedException(Reason.BLOB_UNAVAILABLE, label + ": cannot stage the ONNX file: "
                     + e.getMessage(), e);
         } finally {
             deleteStaged(file);
+        }
+    }
+
+    /** Loads through {@link ModelLoader} with a {@link LoadMarkers} marker around the load. */
+    private ServingModel load(Path file, String name, long version, OptionalInt inputSize, float[] thresholds)
+            throws ModelRefusedException {
+        if (markers.crashedBefore(name, version)) {
+            throw new ModelRefusedException(Reason.CRASHED_AT_LOAD, name + " v" + version + ": an earlier process "
+                    + "died while loading it; delete " + markers.marker(name, version) + " to try it again", null);
+        }
+        markers.loading(name, version);
+        try {
+            return loader.load(file, name, version, inputSize, thresholds);
+        } finally {
+            markers.loaded(name, version);
         }
     }
 

@@ -28,6 +28,9 @@ public interface InferenceConfig {
     /** Root folder of the local blob store that holds claim-checked images and ONNX files. */
     Path blobStoreRoot();
 
+    /** Where this instance keeps what must outlive a crash: the marker of the model version being loaded. */
+    Path stateDir();
+
     /**
      * Where ONNX Runtime runs models: {@code auto} (a GPU if ONNX Runtime can use one, else the CPU; a model the GPU
      * cannot run serves on the CPU, counted as a fallback), {@code cpu}, or {@code gpu} / {@code gpuN} (that GPU

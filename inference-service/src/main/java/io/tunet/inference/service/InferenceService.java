@@ -9,6 +9,7 @@ import io.tunet.imaging.DecodeLimits;
 import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.inference.metrics.InferenceMetrics;
 import io.tunet.inference.model.Devices;
+import io.tunet.inference.model.LoadMarkers;
 import io.tunet.inference.model.ModelLoader;
 import io.tunet.inference.model.ModelRefusedException;
 import io.tunet.inference.model.ModelRegistry;
@@ -55,8 +56,8 @@ public class InferenceService {
                 config.kafka().properties());
         PipelineSettings settings = settings(config);
         LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(config.blobStoreRoot());
-        registry = new ModelRegistry(config.model().name(),
-                blobs, new ModelLoader(devices, settings.batchMaxSize()), metrics);
+        registry = new ModelRegistry(config.model().name(), blobs, new ModelLoader(devices, settings.batchMaxSize()),
+                LoadMarkers.in(config.stateDir()), metrics);
         if (config.model().path().isPresent()) {
             registry.loadFile(config.model().path().get(), config.model().version());
         }

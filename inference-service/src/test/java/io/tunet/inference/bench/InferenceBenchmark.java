@@ -255,7 +255,7 @@ public final class InferenceBenchmark {
                 + "from the blob store (sha256 checked), warms up, swaps, and a batch of 4 runs on the new model.\n\n"
                 + "| swaps | VmRSS MiB |\n|---|---|\n");
         try (ModelRegistry registry = new ModelRegistry(MODEL_NAME, blobs, new ModelLoader(Devices.Selection.cpu(), 4),
-                metrics)) {
+                io.tunet.inference.model.LoadMarkers.in(blobs.root().resolveSibling("load-markers")), metrics)) {
             for (int i = 1; i <= count; i++) {
                 ModelVersion version = TestModels.promoted(MODEL_NAME, i, files[i % 2], blobs, size);
                 if (registry.offer(version) != ModelRegistry.Outcome.SWAPPED) {

@@ -71,7 +71,7 @@ class ModelLoaderTest {
         InferenceMetrics metrics = new InferenceMetrics(meters);
         ModelLoader loader = new ModelLoader(Devices.select("auto", CUDA_HOST), 2, recording);
         try (ModelRegistry registry = new ModelRegistry("tunet", new LocalDirectoryBlobStore(dir.resolve("blobs")),
-                loader, metrics)) {
+                loader, LoadMarkers.in(dir.resolve("markers")), metrics)) {
             ServingModel served = registry.loadFile(model, OptionalLong.of(1));
 
             assertThat(asked).containsExactly(Device.gpu(0), Device.cpu());

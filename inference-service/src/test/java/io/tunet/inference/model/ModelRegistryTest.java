@@ -46,7 +46,8 @@ class ModelRegistryTest {
     void setUp() throws Exception {
         blobs = new LocalDirectoryBlobStore(dir.resolve("blobs"));
         metrics = new InferenceMetrics(new SimpleMeterRegistry());
-        registry = new ModelRegistry("tunet", blobs, new ModelLoader(Devices.Selection.cpu(), 4), metrics);
+        registry = new ModelRegistry("tunet", blobs, new ModelLoader(Devices.Selection.cpu(), 4),
+                LoadMarkers.in(dir.resolve("markers")), metrics);
     }
 
     @Test
@@ -100,6 +101,24 @@ class ModelRegistryTest {
 
         assertThat(registry.current().orElseThrow().version()).isEqualTo(2);
         assertThat(metrics.modelsRefused()).isEqualTo(1);
+        registry.close();
+    }
+
+    @Test
+    void shouldRefuseAVersionThatAnEarlierProcessDiedLoadingAndLeaveNoMarkerAfterALoad() throws Exception {
+        LoadMarkers markers = LoadMarkers.in(dir.resolve("markers"));
+        registry.offer(TestModels.promoted("tunet", 1, v1, blobs, TestModels.SIZE));
+        assertThat(markers.crashedBefore("tunet", 1)).as("a load that returned leaves no marker").isFalse();
+        Files.writeString(markers.marker("tunet", 2), "loading since before the crash\n");
+
+        assertThat(registry.offer(TestModels.promoted("tunet", 2, v2, blobs, TestModels.SIZE)))
+                .isEqualTo(Outcome.REFUSED);
+
+        assertThat(registry.current().orElseThrow().version()).isEqualTo(1);
+        assertThat(metrics.modelsRefused()).isEqualTo(1);
+        Files.delete(markers.marker("tunet", 2));
+        assertThat(registry.offer(TestModels.promoted("tunet", 2, v2, blobs, TestModels.SIZE)))
+                .as("tried again once the marker is deleted").isEqualTo(Outcome.SWAPPED);
         registry.close();
     }
 

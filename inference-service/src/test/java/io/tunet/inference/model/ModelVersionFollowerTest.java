@@ -66,6 +66,7 @@ class ModelVersionFollowerTest {
 
     private static ModelRegistry registry(String name, LocalDirectoryBlobStore blobs) {
         return new ModelRegistry(name, blobs, new ModelLoader(Devices.Selection.cpu(), 2),
+                LoadMarkers.in(blobs.root().resolveSibling("markers")),
                 new InferenceMetrics(new SimpleMeterRegistry()));
     }
 
