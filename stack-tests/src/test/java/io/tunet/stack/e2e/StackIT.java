@@ -246,6 +246,59 @@ class StackIT {
         assertExactlyOnce("Python client (`clients/python`): the 2 real full-size fields", ids, start);
     }
 
+    @Test
+    @Order(7)
+    void realFieldsAsTheHpaWebsiteServesThemOneTintedJpegPerStainAreStoredOnce() throws Exception {
+        long start = System.nanoTime();
+        Path website = Files.createDirectories(home.resolve("hpa-website-images"));
+        Path fullSize = RepoPaths.shared().resolve("data/hpa/full-size");
+        for (String id : hpaIds(fullSize)) {
+            for (String stain : List.of("red", "green", "blue", "yellow")) {
+                tintAsTheHpaWebsite(fullSize.resolve(id + "_" + stain + ".png"), stain,
+                        website.resolve(id + "_" + stain + ".jpg"));
+            }
+        }
+        List<String> ids = microscope.publishDirectory(website, nextPlate());
+        assertThat(ids).hasSize(2);
+        assertThat(awaitStoredOrDeadLettered(ids)).as("dead letters for HPA colour images").isEmpty();
+        assertExactlyOnce("HPA website images (RGB JPEG per stain, tinted in its colour): the 2 real fields", ids,
+                start);
+    }
+
+    /**
+     * Writes a grey stain as the HPA website serves it (v18 and later): an RGB JPEG with the stain in its own
+     * colour's channel, yellow in red and green.
+     */
+    private static void tintAsTheHpaWebsite(Path greyPng, String stain, Path jpeg) throws IOException {
+        java.awt.image.BufferedImage grey = javax.imageio.ImageIO.read(greyPng.toFile());
+        java.awt.image.Raster raster = grey.getRaster();
+        int width = grey.getWidth();
+        int[] shifts = switch (stain) {
+            case "red" -> new int[] {16};
+            case "green" -> new int[] {8};
+            case "blue" -> new int[] {0};
+            default -> new int[] {16, 8};
+        };
+        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(width, grey.getHeight(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[width];
+        int[] pixels = new int[width];
+        for (int y = 0; y < grey.getHeight(); y++) {
+            raster.getSamples(0, y, width, 1, 0, row);
+            for (int x = 0; x < width; x++) {
+                int colour = 0;
+                for (int shift : shifts) {
+                    colour |= row[x] << shift;
+                }
+                pixels[x] = colour;
+            }
+            rgb.setRGB(0, y, width, 1, pixels, 0, width);
+        }
+        if (!javax.imageio.ImageIO.write(rgb, "jpg", jpeg.toFile())) {
+            throw new IOException("no JPEG writer");
+        }
+    }
+
     /** The HPA ids of a folder's stain files, sorted, as the Python client's {@code publish-dir} finds them. */
     private static List<String> hpaIds(Path dir) throws IOException {
         Pattern stainFile = Pattern.compile("(.+)_(?:red|green|blue|yellow)\\.(?:png|tif|tiff|jpg|jpeg)");
