@@ -77,6 +77,10 @@ public interface ResultsConfig {
          */
         @WithDefault(".tunet/results-sink-tokens")
         Path generatedTokensFile();
+
+        /** How long a live-stream ticket may wait for its one use. */
+        @WithDefault("PT60S")
+        Duration liveTicketValidity();
     }
 
     interface Thumbnails {
