@@ -39,7 +39,7 @@ import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.KafkaBrokerTestResource;
 import io.tunet.testkit.TestBroker;
 
-/** The REST API: tokens, live tickets, filters, pages, CSV, plate summaries and curators' labels. */
+/** The REST API: tokens, live tickets, filters, pages, CSV, plate summaries, curators' labels and headers. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
@@ -249,11 +249,35 @@ class ResultsApiTest {
     }
 
     @Test
+    void shouldSendSecurityHeadersOnEveryResponse() {
+        List<ValidatableResponse> responses = List.of(
+                given().when().get("/").then().statusCode(200),
+                given().when().get("/js/app.js").then().statusCode(200),
+                given().header("Authorization", VIEWER).when().get("/api/whoami").then().statusCode(200),
+                given().when().get("/api/samples").then().statusCode(401),
+                given().when().get("/q/health/live").then().statusCode(200),
+                given().when().get("/no-such-page").then().statusCode(404));
+        for (ValidatableResponse response : responses) {
+            response.header("Content-Security-Policy", equalTo(DASHBOARD_POLICY))
+                    .header("X-Frame-Options", "DENY")
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Referrer-Policy", "no-referrer");
+        }
+        // Swagger UI's page configures itself in an inline script: it alone gets 'unsafe-inline'
+        given().when().get("/q/swagger-ui/").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("X-Frame-Options", "DENY");
+    }
+
+    @Test
     void shouldPublishTheOpenApiDocumentAndHealthWithoutAToken() {
         given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/predictions.csv"));
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("results_records_stored_total"));
     }
+
+    private static final String DASHBOARD_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     private static ValidatableResponse ticket(String authorization) {
         return given().header("Authorization", authorization).when().post("/api/live/tickets")
