@@ -65,11 +65,22 @@ public interface ResultsConfig {
     }
 
     interface Auth {
-        /** Token that may read; generated and logged at start-up when absent. */
+        /** Token that may read; generated at start-up when absent. */
         Optional<String> viewerToken();
 
-        /** Token that may read and post labels; generated and logged at start-up when absent. */
+        /** Token that may read and post labels; generated at start-up when absent. */
         Optional<String> curatorToken();
+
+        /**
+         * Where generated tokens are written (owner-only, replaced at every start) instead of the log; unused
+         * when both tokens are configured.
+         */
+        @WithDefault(".tunet/results-sink-tokens")
+        Path generatedTokensFile();
+
+        /** How long a live-stream ticket may wait for its one use. */
+        @WithDefault("PT60S")
+        Duration liveTicketValidity();
     }
 
     interface Thumbnails {

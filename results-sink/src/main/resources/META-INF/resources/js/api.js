@@ -60,10 +60,36 @@ export async function postJson(path, body) {
   })).json();
 }
 
+/**
+ * Follows the live stream. An EventSource cannot send the token, and a token in the address would end up in
+ * logs and history, so every connection opens with a fresh one-use ticket; the browser's own reconnect would
+ * reuse a spent one, so a dropped stream is closed and opened again here, with a new ticket.
+ */
 export function liveEvents(onEvent, onState) {
-  const source = new EventSource(`/api/stream?access_token=${encodeURIComponent(token())}`);
-  source.onopen = () => onState(true);
-  source.onerror = () => onState(false);
-  source.onmessage = (message) => onEvent(JSON.parse(message.data));
-  return source;
+  let failures = 0;
+  const reconnect = () => {
+    onState(false);
+    failures += 1;
+    setTimeout(connect, Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
+  };
+  async function connect() {
+    let ticket;
+    try {
+      ticket = (await (await request('/api/live/tickets', { method: 'POST' })).json()).ticket;
+    } catch (e) {
+      reconnect();
+      return;
+    }
+    const source = new EventSource(`/api/stream?ticket=${encodeURIComponent(ticket)}`);
+    source.onopen = () => {
+      failures = 0;
+      onState(true);
+    };
+    source.onerror = () => {
+      source.close();
+      reconnect();
+    };
+    source.onmessage = (message) => onEvent(JSON.parse(message.data));
+  }
+  connect();
 }

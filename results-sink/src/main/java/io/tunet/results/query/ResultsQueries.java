@@ -31,6 +31,9 @@ import io.tunet.schemas.HpaClasses;
 @ApplicationScoped
 public class ResultsQueries {
 
+    /** First characters that make a spreadsheet evaluate a cell. */
+    private static final String FORMULA_STARTS = "=+-@\t\r";
+
     private static final String PREDICTION_COLUMNS = "p.sample_id, p.plate, p.well, p.field, p.model_name, "
             + "p.model_version, p.top_class, p.top_probability, p.predicted_labels, p.probabilities, "
             + "p.classified_at, p.inference_latency_ms, p.device";
@@ -386,13 +389,20 @@ public class ResultsQueries {
         return t == null ? null : t.toInstant();
     }
 
-    private static String csv(String value) {
-        if (value == null) {
+    /**
+     * One CSV cell: quoted where it holds a separator, a quote or a line break, and prefixed with {@code '}
+     * where it starts with a character that makes a spreadsheet read it as a formula ({@code = + - @}, tab,
+     * carriage return; OWASP's advice on CSV injection). The strings come from records any producer on the
+     * line may write, and the export is meant to be opened in a spreadsheet.
+     */
+    static String csv(String value) {
+        if (value == null || value.isEmpty()) {
             return "";
         }
-        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
-            return value;
+        String cell = FORMULA_STARTS.indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
+            return cell;
         }
-        return '"' + value.replace("\"", "\"\"") + '"';
+        return '"' + cell.replace("\"", "\"\"") + '"';
     }
 }
