@@ -84,7 +84,8 @@ class KafkaClientPropertiesTest {
                 .withSources(new EnvConfigSource(environment, 300))
                 .withSources(new PropertiesConfigSource(Map.of(
                         "inference.kafka.bootstrap-servers", "broker1:9093",
-                        "inference.blob-store-root", "target/unused"), "test", 100))
+                        "inference.blob-store-root", "target/unused",
+                        "inference.state-dir", "target/unused-state"), "test", 100))
                 .build();
         return config.getConfigMapping(InferenceConfig.class);
     }
