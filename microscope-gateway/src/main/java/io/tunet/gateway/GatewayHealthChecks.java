@@ -3,6 +3,7 @@ package io.tunet.gateway;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -41,7 +42,11 @@ public final class GatewayHealthChecks {
 
         @Override
         public HealthCheckResponse call() {
-            var gateway = service.gateway();
+            return check(service.gateway());
+        }
+
+        /** The readiness of a gateway (or of none, before startup). */
+        HealthCheckResponse check(Optional<HotFolderGateway> gateway) {
             boolean running = gateway.map(HotFolderGateway::running).orElse(false);
             boolean folder = gateway.map(HotFolderGateway::folderAccessible).orElse(false);
             String kafka = gateway.map(g -> kafka(g.kafkaClient())).orElse("not started");

@@ -145,6 +145,7 @@ public final class HotFolderGateway implements AutoCloseable {
     public static HotFolderGateway start(GatewaySettings settings, MeterRegistry meters, Consumer<Throwable> onFatal)
             throws IOException, BlobStoreException {
         HotFolderGateway gateway = new HotFolderGateway(settings, meters, onFatal, Clock.systemUTC());
+        gateway.running = true;
         gateway.loop.start();
         return gateway;
     }
@@ -206,7 +207,6 @@ public final class HotFolderGateway implements AutoCloseable {
     private void run() {
         try {
             outcomes = new FolderOutcomes(settings.watchDir());
-            running = true;
             LOG.info("watching {} for {} (journal {}, {} intent(s) to check against the topic)",
                     settings.watchDir().toAbsolutePath(), settings.naming().regex(),
                     settings.stateDir().resolve(PublishJournal.FILE_NAME), journal.pending().size());
