@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -20,12 +21,18 @@ public final class KafkaClientProperties {
     public static final String PREFIX = "gateway.kafka.properties.";
 
     /** Client settings the operator cannot set, each with the reason startup reports. */
-    public static final Map<String, String> RESERVED = ClientOverrides.reserved(Map.of(
-            CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "set gateway.kafka.bootstrap-servers instead",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            "a retried send must not write a stain twice: the gateway publishes exactly once",
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "the gateway's producer is not transactional",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "follows the catalogue's record limits"));
+    public static final Map<String, String> RESERVED = ClientOverrides.reserved(Map.ofEntries(
+            Map.entry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "set gateway.kafka.bootstrap-servers instead"),
+            Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    "a retried send must not write a stain twice: the gateway publishes exactly once"),
+            Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "the gateway's producer is not transactional"),
+            Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "it follows the catalogue's record limits"),
+            Map.entry(CommonClientConfigs.GROUP_ID_CONFIG,
+                    "the gateway reads acquisitions by partition after a restart, in no group"),
+            Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "the check after a restart must see every record the gateway wrote"),
+            Map.entry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "the gateway's consumer has no group to commit to"),
+            Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "the check after a restart seeks by time")));
 
     private KafkaClientProperties() {
     }
