@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -46,6 +49,7 @@ import io.tunet.gateway.folder.FolderOutcomes;
 import io.tunet.gateway.folder.FolderWatcher;
 import io.tunet.gateway.journal.PublishJournal;
 import io.tunet.gateway.journal.PublishJournal.Intent;
+import io.tunet.gateway.publish.AcquisitionIds;
 import io.tunet.gateway.publish.PublishedCheck;
 import io.tunet.gateway.publish.StainPreparer;
 import io.tunet.gateway.publish.StainPreparer.Gone;
@@ -244,7 +248,10 @@ public final class HotFolderGateway implements AutoCloseable {
         running = false;
     }
 
-    /** At start-up: what the journal holds about files no longer in the folder is of no more use. */
+    /**
+     * At start-up: what the journal holds about files no longer in the folder, or about an earlier version of a file
+     * that was written again since (another acquisition id), is of no more use.
+     */
     private void forgetFilesThatLeft() throws IOException {
         Set<String> names;
         try {
@@ -252,12 +259,25 @@ public final class HotFolderGateway implements AutoCloseable {
         } catch (IOException e) {
             return; // the rescan reports it and readiness says so
         }
-        for (Intent intent : journal.pending()) {
-            if (!names.contains(intent.fileName())) {
-                journal.forget(intent.acquisitionId());
+        Map<String, String> known = new HashMap<>(journal.published());
+        journal.pending().forEach(intent -> known.put(intent.acquisitionId(), intent.fileName()));
+        known.forEach((id, name) -> {
+            if (!names.contains(name) || !id.equals(currentId(name))) {
+                journal.forget(id);
             }
-        }
+        });
         journal.compact();
+    }
+
+    /** The acquisition id the file of that name has now, or null if it cannot be read. */
+    private String currentId(String name) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(settings.watchDir().resolve(name),
+                    BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return AcquisitionIds.of(name, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void rescan(long now) {

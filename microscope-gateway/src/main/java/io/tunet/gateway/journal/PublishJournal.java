@@ -92,6 +92,11 @@ public final class PublishJournal implements AutoCloseable {
         return pending.get(acquisitionId);
     }
 
+    /** Acquisitions marked published whose files were not yet {@linkplain #forget forgotten}: id → file name. */
+    public Map<String, String> published() {
+        return Map.copyOf(published);
+    }
+
     /** Whether an acquisition is marked published and its file was not yet {@linkplain #forget forgotten}. */
     public boolean isPublished(String acquisitionId) {
         return published.containsKey(acquisitionId);
