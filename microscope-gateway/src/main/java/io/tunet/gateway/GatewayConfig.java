@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import io.tunet.gateway.folder.NamingPattern;
 import io.smallrye.config.WithDefault;
 
 /** The gateway's whole configuration ({@code gateway.*}); the module README explains each key. */
@@ -94,11 +95,11 @@ public interface GatewayConfig {
          * A regular expression matched against the whole file name, with named groups {@code id} and {@code stain},
          * optionally {@code plate}, {@code well}, {@code field}. The default is the HPA layout.
          */
-        @WithDefault("(?<id>[A-Za-z0-9][A-Za-z0-9._-]*)_(?<stain>red|green|blue|yellow)\\.(?i:png|tiff?|jpe?g)")
+        @WithDefault(NamingPattern.HPA_REGEX)
         String pattern();
 
         /** {@code name=stain,...}: the names the files use for red, green, blue and yellow. */
-        @WithDefault("red=red,green=green,blue=blue,yellow=yellow")
+        @WithDefault(NamingPattern.HPA_STAINS)
         String stains();
 
         /** Plate of the acquisitions when the pattern has no {@code plate} group. */

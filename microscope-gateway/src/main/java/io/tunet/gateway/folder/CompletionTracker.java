@@ -117,11 +117,6 @@ public final class CompletionTracker {
         return candidates.size() - inFlight.size();
     }
 
-    /** Whether a name is a candidate or in flight. */
-    public boolean tracks(String name) {
-        return candidates.containsKey(name);
-    }
-
     /** Notes a name the watch service or a listing reported. */
     public void observe(String name, long now) {
         if (candidates.containsKey(name) || ignored.contains(name)) {

@@ -39,16 +39,6 @@ public final class FolderOutcomes {
         this.failed = Files.createDirectories(folder.resolve(FAILED));
     }
 
-    /** The folder of published files. */
-    public Path doneFolder() {
-        return done;
-    }
-
-    /** The folder of failed files. */
-    public Path failedFolder() {
-        return failed;
-    }
-
     /** Moves a published file to {@code done/}; returns where it went. */
     public Path published(String name) throws IOException {
         return move(name, done);
