@@ -438,6 +438,34 @@ class AssemblyTopologyTest {
     }
 
     @Test
+    void shouldIgnoreAClaimCheckedStainSentAgainWithTheSameAcquisitionIdBeforeAndAfterEmission() throws Exception {
+        // what an at-least-once publisher (the hot-folder gateway after a broker failure) sends again: the same
+        // record, its image a blob reference, its acquisition id derived from the file
+        List<Acquisition> four = new ArrayList<>();
+        for (Stain stain : PartialSample.REQUIRED) {
+            Image referenced = Fixtures.referenced(blobs.put(png(32, 32, stain.ordinal() + 50, 40)), 32, 32);
+            four.add(Acquisition.newBuilder(acquisition("s-replay", stain, referenced))
+                    .setAcquisitionId("gateway-" + stain).build());
+        }
+        send(four.get(0));
+        send(four.get(0));
+        send(four.get(1));
+        send(four.get(2));
+        send(four.get(3));
+        send(four.get(3));
+        send(four.get(1));
+
+        List<Sample> out = samples.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getSourceAcquisitionIds()).containsExactlyInAnyOrder("gateway-RED_MICROTUBULES",
+                "gateway-GREEN_PROTEIN", "gateway-BLUE_NUCLEUS", "gateway-YELLOW_ER");
+        assertThat(counter("ingest.duplicates", "kind", "identical")).isEqualTo(3.0);
+        assertThat(counter("ingest.acquisitions.late")).isZero();
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(storeSize(partials())).isZero();
+    }
+
+    @Test
     void shouldMoveLargeInlineImagesToTheBlobStoreBeforeTheyEnterTheState() throws Exception {
         stop();
         startWith(TestConfig.defaults(temp.resolve("blobs")).withClaimCheckThreshold(2_000));

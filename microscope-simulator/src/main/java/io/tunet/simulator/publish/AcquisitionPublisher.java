@@ -1,6 +1,5 @@
 package io.tunet.simulator.publish;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
+import io.tunet.blob.ClaimCheck;
 import io.tunet.schemas.Acquisition;
-import io.tunet.schemas.Image;
 import io.tunet.schemas.Stain;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.simulator.faults.Fault;
@@ -38,8 +37,7 @@ public final class AcquisitionPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(AcquisitionPublisher.class);
 
     private final Producer<String, Acquisition> producer;
-    private final BlobStore blobStore;
-    private final int inlineLimit;
+    private final ClaimCheck claimCheck;
     private final FaultPlan faults;
     private final Duration jitter;
     private final RandomGenerator random;
@@ -58,8 +56,7 @@ public final class AcquisitionPublisher {
                                 FaultPlan faults, Duration jitter, RandomGenerator random,
                                 ScheduledExecutorService scheduler, Clock clock, String instrumentId) {
         this.producer = producer;
-        this.blobStore = blobStore;
-        this.inlineLimit = inlineLimit;
+        this.claimCheck = new ClaimCheck(blobStore, inlineLimit);
         this.faults = faults;
         this.jitter = jitter;
         this.random = random;
@@ -93,9 +90,10 @@ public final class AcquisitionPublisher {
             long delayMillis = fault.isPresent() && fault.get() == Fault.DELAY
                     ? faults.delay().toMillis()
                     : jitter.isZero() ? 0 : random.nextLong(jitter.toMillis() + 1);
-            schedule(acquisition, delayMillis, image.bytes().length <= inlineLimit, image.bytes().length);
+            boolean inline = claimCheck.travelsInline(image.bytes().length);
+            schedule(acquisition, delayMillis, inline, image.bytes().length);
             if (fault.isPresent() && fault.get() == Fault.DUPLICATE) {
-                schedule(acquisition, delayMillis + 1, image.bytes().length <= inlineLimit, image.bytes().length);
+                schedule(acquisition, delayMillis + 1, inline, image.bytes().length);
             }
         }
     }
@@ -122,17 +120,13 @@ public final class AcquisitionPublisher {
     }
 
     private Acquisition acquisition(FieldImages field, Stain stain, EncodedImage image) throws BlobStoreException {
-        Image.Builder record = Image.newBuilder().setFormat(image.format()).setWidth(image.width())
-                .setHeight(image.height()).setBitDepth(image.bitDepth());
-        if (image.bytes().length <= inlineLimit) {
-            record.setContent(ByteBuffer.wrap(image.bytes()));
-        } else {
-            record.setContent(blobStore.put(image.bytes()));
-        }
         return Acquisition.newBuilder()
                 .setAcquisitionId(UUID.randomUUID().toString())
                 .setSampleId(field.sampleId()).setPlate(field.plate()).setWell(field.well()).setField(field.field())
-                .setStain(stain).setImage(record.build()).setInstrumentId(instrumentId)
+                .setStain(stain)
+                .setImage(claimCheck.image(image.bytes(), image.format(), image.width(), image.height(),
+                        image.bitDepth()))
+                .setInstrumentId(instrumentId)
                 .setAcquiredAt(clock.instant())
                 .build();
     }

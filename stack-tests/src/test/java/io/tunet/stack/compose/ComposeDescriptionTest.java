@@ -35,7 +35,7 @@ import io.tunet.schemas.topics.Topics;
 class ComposeDescriptionTest {
 
     private static final List<String> QUARKUS_SERVICES =
-            List.of("ingest-service", "inference-service", "training-service", "results-sink");
+            List.of("ingest-service", "inference-service", "training-service", "results-sink", "microscope-gateway");
     private static final String BLOB_STORE_VARIABLE = "TUNET_BLOB_STORE";
 
     /**
@@ -53,6 +53,7 @@ class ComposeDescriptionTest {
                     "quarkus.kafka-streams.ssl.endpoint-identification-algorithm"),
             "inference-service", List.of("quarkus.http.port"),
             "training-service", List.of("quarkus.http.port"),
+            "microscope-gateway", List.of("quarkus.http.port"),
             // the JDBC URL is also what ResultsSinkMain looks at to decide against the embedded server
             "results-sink", List.of("quarkus.http.port", "quarkus.datasource.jdbc.url", "quarkus.datasource.password"));
 
@@ -90,7 +91,7 @@ class ComposeDescriptionTest {
     @Test
     void shouldDescribeTheWholeLine() {
         assertThat(compose.services()).containsKeys("kafka", "postgres", "topics-init",
-                "ingest-service", "inference-service", "training-service", "results-sink");
+                "ingest-service", "inference-service", "training-service", "results-sink", "microscope-gateway");
         ComposeFile.Service kafka = compose.service("kafka");
         assertThat(kafka.environment().get("KAFKA_PROCESS_ROLES")).as("a KRaft broker, no ZooKeeper")
                 .contains("controller");
@@ -160,7 +161,8 @@ class ComposeDescriptionTest {
             volumes.add(service.volumeAt(path).orElseThrow(() -> new AssertionError(
                     name + " reads its blob store at " + path + " but mounts no named volume there: " + service.mounts())));
         }
-        assertThat(volumes).as("ingest, inference, training and results-sink share one blob-store volume").hasSize(1);
+        assertThat(volumes).as("ingest, inference, training, results-sink and the gateway share one blob-store volume")
+                .hasSize(1);
     }
 
     @Test
