@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +37,27 @@ public final class EasyFields {
             case 1 -> new int[] {25};
             default -> new int[] {0, 25};
         };
+    }
+
+    /**
+     * Writes fields {@code 0 .. count - 1} as an HPA-layout directory ({@code <prefix>-<n>_<stain>.png} and
+     * {@code train.csv}).
+     */
+    public static Path writeDirectory(Path dir, String prefix, int count, long seed) throws IOException {
+        Files.createDirectories(dir);
+        List<String> rows = new ArrayList<>(List.of("Id,Target"));
+        String[] stainNames = {"red", "green", "blue", "yellow"};
+        for (int n = 0; n < count; n++) {
+            String id = prefix + "-" + n;
+            List<byte[]> stains = stains(n, seed);
+            for (int c = 0; c < stainNames.length; c++) {
+                Files.write(dir.resolve(id + "_" + stainNames[c] + ".png"), stains.get(c));
+            }
+            rows.add(id + "," + Arrays.stream(labels(n)).mapToObj(Integer::toString).reduce((a, b) -> a + " " + b)
+                    .orElseThrow());
+        }
+        Files.write(dir.resolve("train.csv"), rows);
+        return dir;
     }
 
     /** Encoded PNG stains red, green, blue, yellow of field {@code n}. */

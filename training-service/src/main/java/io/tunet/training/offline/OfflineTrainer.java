@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  * metadata), {@code thresholds.csv} and the same report the service writes. Exit status 2 for bad input
  * (one line naming the file and problem), 3 for a non-finite loss.
  */
-@Command(name = "training-service", mixinStandardHelpOptions = true, subcommands = OfflineTrainer.Train.class,
+@Command(name = "training-service", mixinStandardHelpOptions = true, subcommands = {OfflineTrainer.Train.class, PublishFirst.class},
         description = "Offline mode of the training service.")
 public final class OfflineTrainer implements Runnable {
 

@@ -13,7 +13,6 @@ import io.tunet.core.training.TrainingListener;
 import io.tunet.core.training.TrainingResult;
 import io.tunet.core.training.TunetTraining;
 import io.tunet.schemas.BlobRef;
-import io.tunet.schemas.ModelMetrics;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
 import io.tunet.training.dataset.DatasetIndex;
@@ -24,6 +23,7 @@ import io.tunet.training.promotion.PromotionGate;
 import io.tunet.training.registry.CheckpointArchive;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelRegistryView;
+import io.tunet.training.registry.ModelVersions;
 import io.tunet.training.report.ReportData;
 import io.tunet.training.report.TrainingReport;
 import java.io.IOException;
@@ -336,42 +336,12 @@ public final class TrainingRunner {
     }
 
     private ModelVersion modelVersion(RunSettings settings, long version, BlobRef onnx, BlobRef checkpoint,
-            TrainingResult trained,
-            DatasetSnapshot snapshot, TrainingData data, Long parent, ModelStatus status, String reason) {
-        MultiLabelMetrics m = trained.validation().metrics();
-        double dice = trained.validation().meanDice();
-        List<Float> thresholds = new ArrayList<>();
-        for (float t : trained.validation().thresholds()) {
-            thresholds.add(t);
-        }
-        NetworkSpec spec = settings.network();
-        return ModelVersion.newBuilder()
-                .setModelName(settings.modelName())
-                .setVersion(version)
-                .setStatus(status)
-                .setStatusReason(reason)
-                .setArchitecture(spec.architecture().id() + "/in" + spec.inputSize() + "-w" + spec.config().baseWidth()
-                        + "-d" + spec.config().depth())
-                .setOnnx(onnx)
-                .setCheckpoint(checkpoint)
-                .setInputSize(spec.inputSize())
-                .setThresholds(thresholds)
-                // the headline over the classes present in validation; absent classes' F1 is NaN (Avro
-                // doubles carry it), so readers can count the present classes and rebuild the Kaggle figure
-                .setMetrics(ModelMetrics.newBuilder()
-                        .setMacroF1(m.macroF1())
-                        .setMicroF1(m.microF1())
-                        .setPrecision(m.macroPrecision())
-                        .setRecall(m.macroRecall())
-                        .setPerClassF1(Arrays.stream(m.perClassF1()).boxed().toList())
-                        .setDice(Double.isNaN(dice) ? null : dice)
-                        .setValidationSize(data.validation().size())
-                        .build())
-                .setTrainingSetSize(data.train().size())
-                .setSnapshotId(snapshot.id())
-                .setParentVersion(parent)
-                .setCreatedAt(clock.instant())
-                .build();
+            TrainingResult trained, DatasetSnapshot snapshot, TrainingData data, Long parent, ModelStatus status,
+            String reason) {
+        return ModelVersions.of(settings.modelName(), version, new ModelVersions.Trained(settings.network(), onnx,
+                checkpoint, trained.validation().thresholds(), trained.validation().metrics(),
+                trained.validation().meanDice(), data.validation().size(), data.train().size(), snapshot.id()),
+                parent, status, reason, clock.instant());
     }
 
     private static void writeSnapshotManifest(Path workspace, DatasetSnapshot snapshot, SampleTensors.Loaded loaded)

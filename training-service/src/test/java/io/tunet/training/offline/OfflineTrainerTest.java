@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +16,6 @@ import picocli.CommandLine;
 
 class OfflineTrainerTest {
 
-    private static final String[] STAINS = {"red", "green", "blue", "yellow"};
-
     @TempDir
     static Path dir;
 
@@ -26,18 +23,7 @@ class OfflineTrainerTest {
 
     @BeforeAll
     static void writeDirectory() throws Exception {
-        data = Files.createDirectories(dir.resolve("hpa"));
-        List<String> rows = new ArrayList<>(List.of("Id,Target"));
-        for (int n = 0; n < 30; n++) {
-            String id = "offline-" + n;
-            List<byte[]> stains = EasyFields.stains(n, 5);
-            for (int c = 0; c < 4; c++) {
-                Files.write(data.resolve(id + "_" + STAINS[c] + ".png"), stains.get(c));
-            }
-            int[] labels = EasyFields.labels(n);
-            rows.add(id + "," + (labels.length == 1 ? "" + labels[0] : labels[0] + " " + labels[1]));
-        }
-        Files.write(data.resolve("train.csv"), rows);
+        data = EasyFields.writeDirectory(dir.resolve("hpa"), "offline", 30, 5);
     }
 
     private static int run(StringWriter err, String... args) {
