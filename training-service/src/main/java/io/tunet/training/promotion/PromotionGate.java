@@ -77,8 +77,10 @@ public final class PromotionGate {
 
     /**
      * Scores the trivial baseline on validation truth: every sample gets the training frequencies as
-     * probabilities, thresholds fitted on the validation split as for a real model and scored out of fold
-     * like the challenger's ({@link ThresholdFitter#crossFitted}).
+     * probabilities, thresholds fitted on the validation split and scored out of fold like the challenger's
+     * ({@link ThresholdFitter#crossFitted}). The fit is plain max-F1, not the models' count-capped one: a
+     * constant predictor cannot rank samples, so the cap would leave it predicting nothing; at max-F1 it labels
+     * every sample with each class whose F1 that raises, the strongest it can do, so the bar stays high.
      *
      * @param trainingTruth {@code [sample][class]} of the training split (for the frequencies)
      * @param validationTruth {@code [sample][class]} of the validation split

@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Green-stain threshold for the weak masks: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     ThresholdMethod maskThreshold;
 
-    @Option(names = "--threshold-strategy", defaultValue = "MAX_F1",
+    @Option(names = "--threshold-strategy", defaultValue = "CAPPED_F1",
             description = "Decision thresholds: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     TrainingOptions.ThresholdStrategy thresholdStrategy;
 

@@ -61,20 +61,54 @@ public final class ThresholdFitter {
      * @throws IllegalArgumentException as {@link #maxF1}
      */
     public static float[] prevalence(float[][] probabilities, boolean[][] truth) {
+        return countCap(probabilities, truth, 1.0);
+    }
+
+    /** Per class, the threshold that admits at most {@code ceil(factor × positives)} samples (0.5 without positives). */
+    private static float[] countCap(float[][] probabilities, boolean[][] truth, double factor) {
         int classes = checkShape(probabilities, truth);
         float[] thresholds = new float[classes];
         for (int c = 0; c < classes; c++) {
             Column column = sortedColumn(probabilities, truth, c);
             int n = column.values.length;
-            int positives = column.positives;
-            if (positives == 0) {
+            if (column.positives == 0) {
                 thresholds[c] = DEFAULT_THRESHOLD;
                 continue;
             }
-            // values ascending: the top `positives` values lie at indices n - positives .. n - 1
-            float lowestIn = column.values[n - positives];
-            float highestOut = positives == n ? 0f : column.values[n - positives - 1];
+            int admitted = (int) Math.min(n, Math.ceil(factor * column.positives));
+            // values ascending: the top `admitted` values lie at indices n - admitted .. n - 1
+            float lowestIn = column.values[n - admitted];
+            float highestOut = admitted == n ? 0f : column.values[n - admitted - 1];
             thresholds[c] = between(highestOut, lowestIn);
+        }
+        return thresholds;
+    }
+
+    /**
+     * How many times its positives a class may be predicted by {@link #cappedMaxF1}: enough room for F1 to trade
+     * precision for recall, not enough to label every field with every class the model cannot tell apart.
+     */
+    public static final double COUNT_CAP = 1.5;
+
+    /**
+     * {@link #maxF1}, but no class is predicted on more than {@link #COUNT_CAP} times as many samples as carry
+     * it: each class's threshold is the higher of its max-F1 threshold and the threshold that admits
+     * {@code ceil(COUNT_CAP × positives)} samples. Why: for a class the model cannot yet separate, "everything
+     * positive" has F1 {@code 2p / (1 + p)} for prevalence p, which beats any real cut, so plain max-F1 labels
+     * every field with it; a weak model then gives fields six or seven labels where they carry one or two.
+     * Measured on a weak first model (1,200 HPA-Synth fields, 4 epochs), thresholds fitted on 500 fields, scored
+     * on 500 others: max-F1 gives macro-F1 0.198, micro-F1 0.269 and 6.26 labels per field against 1.62 true;
+     * the cap gives 0.201, 0.505 and 1.89. The cap binds only where max-F1 floods, so a model that separates a
+     * class keeps its F1-optimal cut.
+     *
+     * @return one threshold per class
+     * @throws IllegalArgumentException as {@link #maxF1}
+     */
+    public static float[] cappedMaxF1(float[][] probabilities, boolean[][] truth) {
+        float[] thresholds = maxF1(probabilities, truth);
+        float[] cap = countCap(probabilities, truth, COUNT_CAP);
+        for (int c = 0; c < thresholds.length; c++) {
+            thresholds[c] = Math.max(thresholds[c], cap[c]);
         }
         return thresholds;
     }

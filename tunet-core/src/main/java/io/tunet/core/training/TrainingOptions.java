@@ -42,7 +42,9 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
 
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
-        /** Maximise each class's F1 (the default). */
+        /** Maximise each class's F1, predicting no class more than 1.5 times as often as it occurs (the default). */
+        CAPPED_F1(ThresholdFitter::cappedMaxF1),
+        /** Maximise each class's F1, however often that predicts the class. */
         MAX_F1(ThresholdFitter::maxF1),
         /** Predict each class as often as it occurs. */
         PREVALENCE(ThresholdFitter::prevalence);
@@ -140,7 +142,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         private float[] focalAlpha;
         private boolean augment = true;
         private ThresholdMethod maskThreshold = ThresholdMethod.OTSU;
-        private ThresholdStrategy thresholdStrategy = ThresholdStrategy.MAX_F1;
+        private ThresholdStrategy thresholdStrategy = ThresholdStrategy.CAPPED_F1;
         private int rangeTestSteps = 40;
         private boolean progress = true;
         private String modelVersion = "1";

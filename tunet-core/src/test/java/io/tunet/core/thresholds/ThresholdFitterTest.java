@@ -31,6 +31,38 @@ class ThresholdFitterTest {
     }
 
     @Test
+    void shouldCapHowOftenAClassThatTheModelCannotSeparateIsPredicted() {
+        // 2 positives among 10, ranked among the negatives: max-F1 admits 9, down to the lower positive (F1 4/11,
+        // above any tighter cut); the cap admits ceil(1.5 x 2) = 3
+        float[][] p = column(0.30f, 0.29f, 0.28f, 0.27f, 0.26f, 0.25f, 0.24f, 0.23f, 0.22f, 0.21f);
+        boolean[][] truth = column(false, false, false, true, false, false, false, false, true, false);
+
+        float maxF1 = ThresholdFitter.maxF1(p, truth)[0];
+        float capped = ThresholdFitter.cappedMaxF1(p, truth)[0];
+
+        assertEquals(9, predictedCount(p, maxF1));
+        assertEquals(3, predictedCount(p, capped));
+        assertEquals(0.275f, capped, 1e-6f);
+    }
+
+    @Test
+    void shouldKeepTheMaxF1CutOfAClassTheModelSeparates() {
+        float[][] p = column(0.9f, 0.8f, 0.3f, 0.2f, 0.1f, 0.05f);
+        boolean[][] truth = column(true, true, false, false, false, false);
+
+        assertEquals(ThresholdFitter.maxF1(p, truth)[0], ThresholdFitter.cappedMaxF1(p, truth)[0]);
+        assertEquals(2, predictedCount(p, ThresholdFitter.cappedMaxF1(p, truth)[0]));
+    }
+
+    private static int predictedCount(float[][] p, float threshold) {
+        int count = 0;
+        for (float[] row : p) {
+            count += row[0] > threshold ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Test
     void shouldPickTheMidpointThatMaximisesF1() {
         // candidates 0.05 (F1 4/6), 0.225 (TP 2, FP 1: 4/5), 0.375 (1/2), 0.6 (2/3), 0.9 (0)
         float[] t = ThresholdFitter.maxF1(column(0.1f, 0.4f, 0.35f, 0.8f), column(false, false, true, true));
