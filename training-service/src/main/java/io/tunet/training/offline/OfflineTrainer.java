@@ -1,14 +1,13 @@
 package io.tunet.training.offline;
 
-import ai.djl.engine.Engine;
 import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.imaging.Channel;
 import io.tunet.imaging.ImageDecodeException;
 import io.tunet.core.model.NetworkSpec;
-import io.tunet.core.model.Networks;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.training.NonFiniteLossException;
 import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TrainingDevice;
 import io.tunet.core.training.TrainingListener;
 import io.tunet.core.training.TrainingResult;
 import io.tunet.training.dataset.SampleTensors;
@@ -71,7 +70,7 @@ public final class OfflineTrainer implements Runnable {
         @Option(names = "--size", defaultValue = "128", description = "Input size S (default ${DEFAULT-VALUE})")
         int size;
 
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default ${DEFAULT-VALUE})")
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpuN (default ${DEFAULT-VALUE})")
         String device;
 
         @Option(names = "--out", defaultValue = "training-out", description = "Output directory (default ${DEFAULT-VALUE})")
@@ -130,13 +129,6 @@ public final class OfflineTrainer implements Runnable {
         }
 
         private int train() throws OfflineInputException {
-            if (!device.equals("cpu") && !device.equals("gpu")) {
-                throw new OfflineInputException("--device must be cpu or gpu, got '" + device + "'");
-            }
-            if (device.equals("gpu") && Engine.getEngine(Networks.TRAINING_ENGINE).getGpuCount() == 0) {
-                throw new OfflineInputException("--device gpu: PyTorch sees no GPU (put a CUDA build of "
-                        + "pytorch-native on the class path and check the driver)");
-            }
             if (!Files.isDirectory(data)) {
                 throw new OfflineInputException("--data " + data + " is not a directory");
             }
@@ -145,7 +137,8 @@ public final class OfflineTrainer implements Runnable {
                     depth == null ? base.depth() : depth, base.dropout());
             NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
             TrainerSettings settings = new TrainerSettings(epochs, batch,
-                    learningRate == null ? Float.NaN : learningRate, patience, !noAugment, seed);
+                    learningRate == null ? Float.NaN : learningRate, patience, !noAugment, seed,
+                    TrainingDevice.parse(device));
             List<LabelsFile.Row> rows = LabelsFile.read(labels);
             System.err.printf(Locale.ROOT, "decoding %d samples at %d² ...%n", rows.size(), size);
             List<TrainingData.Sample> samples = decode(rows);

@@ -43,6 +43,7 @@ public final class RunTrainer {
                 .optPatience(settings.patience())
                 .optAugment(settings.augment())
                 .optSeed(settings.seed())
+                .optDevice(settings.device())
                 .optModelName(modelName)
                 .optModelVersion(Long.toString(version))
                 .optInitialWeights(initialCheckpoint)

@@ -76,6 +76,10 @@ public interface TrainingConfig {
         @WithDefault("10")
         int epochs();
 
+        /** Where runs train: cpu, gpu (the first GPU) or gpuN; a GPU PyTorch does not see stops the service at start. */
+        @WithDefault("cpu")
+        String device();
+
         @WithDefault("8")
         int batchSize();
 

@@ -9,6 +9,7 @@ import io.tunet.blob.BlobStoreException;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.TrainingDevice;
 import io.tunet.core.training.TrainingCancelledException;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.training.dataset.DatasetIndex;
@@ -164,7 +165,8 @@ public class TrainingService {
                 m.baseWidth().orElse(preset.baseWidth()), m.depth().orElse(preset.depth()), preset.dropout());
         NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(m.architecture()), network);
         return new RunSettings(m.name(), spec, new TrainerSettings(m.epochs(), m.batchSize(),
-                m.learningRate().orElse(Float.NaN), m.patience(), m.augment(), m.seed()), m.validationFraction(),
+                m.learningRate().orElse(Float.NaN), m.patience(), m.augment(), m.seed(),
+                TrainingDevice.parse(m.device())), m.validationFraction(),
                 !m.warmStart() ? WarmStart.OFF : m.warmStartRequired() ? WarmStart.REQUIRED : WarmStart.PREFERRED,
                 new GateSettings(config.gate().minMacroF1Gain(), config.gate().maxClassF1Drop()),
                 m.minTrainingSamples());

@@ -1,6 +1,10 @@
 package io.tunet.training.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import io.tunet.core.model.Networks;
 
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.training.EasyFields;
@@ -49,6 +53,24 @@ class OfflineTrainerTest {
         assertThat(Files.readString(out.resolve("report.md"))).contains("class-frequency baseline")
                 .contains("![label co-occurrence](label-cooccurrence.png)");
         assertThat(out.resolve("label-cooccurrence.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void shouldRefuseAGpuThatPyTorchDoesNotSee() throws Exception {
+        assumeTrue(Engine.getEngine(Networks.TRAINING_ENGINE).getGpuCount() == 0, "this host has a GPU");
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(captured, true));
+        int status;
+        try {
+            status = run(new StringWriter(), "train", "--data", data.toString(), "--labels",
+                    data.resolve("train.csv").toString(), "--device", "gpu", "--no-progress");
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(status).isEqualTo(2);
+        assertThat(captured.toString()).contains("device gpu: PyTorch sees no GPU");
     }
 
     @Test

@@ -73,7 +73,15 @@ class PublishFirstTest {
         assertThat(publish(new ByteArrayOutputStream())).isZero();
 
         Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        ModelVersion champion = ModelRegistryView.load(MODEL, client, Duration.ofSeconds(30)).champion().orElseThrow();
+        // a committed transaction becomes readable (read_committed) once its markers are written, just after
+        ModelVersion champion = null;
+        for (int attempt = 0; attempt < 60 && champion == null; attempt++) {
+            champion = ModelRegistryView.load(MODEL, client, Duration.ofSeconds(30)).champion().orElse(null);
+            if (champion == null) {
+                Thread.sleep(500);
+            }
+        }
+        assertThat(champion).as("the published champion").isNotNull();
         assertThat(champion.getVersion()).isEqualTo(1);
         assertThat(champion.getStatus()).isEqualTo(ModelStatus.PROMOTED);
         assertThat(champion.getStatusReason()).startsWith("first model, trained offline on 30 easy synthetic fields")

@@ -6,6 +6,7 @@ import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.training.TrainingData;
+import io.tunet.core.training.TrainingDevice;
 import io.tunet.core.training.TrainingOptions;
 import io.tunet.core.training.TrainingResult;
 import io.tunet.core.training.TunetTraining;
@@ -94,6 +95,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu, gpu (the first GPU) or gpuN (default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Option(names = "--init", description = "Warm start from a checkpoint (.params) of the same network.")
     Path initialWeights;
 
@@ -108,13 +113,14 @@ final class TrainCommand implements Callable<Integer> {
                 .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(validationFraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
                 .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma)
-                .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights);
+                .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights)
+                .optDevice(TrainingDevice.parse(device));
         if (learningRate != null) {
             options.optLearningRate(learningRate);
         }
         TrainingOptions built = options.build();
         PrintWriter console = spec.commandLine().getOut();
-        console.println("loading " + data + " at " + config.inputSize() + "²");
+        console.println("training on " + built.device() + "; loading " + data + " at " + config.inputSize() + "²");
         console.flush();
         TrainingData trainingData = TrainingData.load(HpaDirectory.open(data), config.inputSize(),
                 validationFraction, maskThreshold);

@@ -1,5 +1,6 @@
 package io.tunet.core.model;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
@@ -36,9 +37,18 @@ public final class Networks {
         return model;
     }
 
-    /** A new PyTorch-engine model holding an uninitialised block of {@code spec} (a trainer initialises it). */
+    /** A new PyTorch-engine model on the CPU holding an uninitialised block of {@code spec}. */
     public static Model newModel(NetworkSpec spec) {
-        Model model = Model.newInstance(spec.architecture().id(), TRAINING_ENGINE);
+        return newModel(spec, Device.cpu());
+    }
+
+    /**
+     * A new PyTorch-engine model on {@code device} holding an uninitialised block of {@code spec} (a trainer
+     * initialises it). Named explicitly: without a device, DJL puts a model on the engine's default device, the
+     * first GPU wherever one is visible, whatever the caller meant.
+     */
+    public static Model newModel(NetworkSpec spec, Device device) {
+        Model model = Model.newInstance(spec.architecture().id(), device, TRAINING_ENGINE);
         model.setBlock(spec.newBlock());
         return model;
     }

@@ -64,7 +64,7 @@ public record LearningRateSearch(float[] rates, float[] smoothedLosses, float ch
         Engine.getEngine(Networks.TRAINING_ENGINE).setRandomSeed((int) options.seed());
         // DJL's Adam counts updates from 1.
         ai.djl.training.tracker.Tracker exponential = update -> (float) (MIN_RATE * Math.pow(growth, update - 1));
-        try (Model model = Networks.newModel(spec);
+        try (Model model = Networks.newModel(spec, options.device());
                 Trainer trainer = TrainingStep.newTrainer(model, spec,
                         TrainingStep.lossFor(spec, options.segmentationWeight(),
                                 new FocalLoss(options.focalGamma(), options.focalAlpha())),

@@ -1,5 +1,6 @@
 package io.tunet.core.training;
 
+import ai.djl.Device;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.thresholds.ThresholdFitter;
 import java.nio.file.Path;
@@ -32,13 +33,16 @@ import java.util.function.BooleanSupplier;
  * @param listener receives phases, steps (with loss and ETA) and epochs
  * @param cancellation checked before every optimiser step (range test included); when it turns true the
  *     training stops with {@link TrainingCancelledException} and exports nothing
+ * @param maxSteps optimiser steps after which training stops (0: no limit)
+ * @param device where the network trains ({@link TrainingDevice#parse}); the CPU by default, never the engine's
+ *     own choice, so a run on a GPU host trains where it was asked to
  */
 public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, float learningRate,
         float minLearningRateFactor, int restartEpochs, int patience, long seed, double validationFraction,
         float segmentationWeight, float focalGamma, float[] focalAlpha, boolean augment,
         ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps, boolean progress,
         String modelVersion, Path initialWeights, String modelName, TrainingListener listener,
-        BooleanSupplier cancellation, int maxSteps) {
+        BooleanSupplier cancellation, int maxSteps, Device device) {
 
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
@@ -101,6 +105,9 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             throw new IllegalArgumentException("listener and cancellation check are required (use "
                     + "TrainingListener.NONE and () -> false for none)");
         }
+        if (device == null) {
+            throw new IllegalArgumentException("a device is required (Device.cpu() for the CPU)");
+        }
         focalAlpha = focalAlpha == null ? null : focalAlpha.clone();
     }
 
@@ -150,8 +157,15 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         private String modelName;
         private TrainingListener listener = TrainingListener.NONE;
         private BooleanSupplier cancellation = () -> false;
+        private Device device = Device.cpu();
 
         private Builder() {
+        }
+
+        /** Where the network trains: the CPU by default; see {@link TrainingDevice#parse}. */
+        public Builder optDevice(Device device) {
+            this.device = device;
+            return this;
         }
 
         /** Where checkpoints and the ONNX model go (required). */
@@ -304,7 +318,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return new TrainingOptions(outputDirectory, epochs, batchSize, learningRate, minLearningRateFactor,
                     restartEpochs, patience, seed, validationFraction, segmentationWeight, focalGamma, focalAlpha,
                     augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion,
-                    initialWeights, modelName, listener, cancellation, maxSteps);
+                    initialWeights, modelName, listener, cancellation, maxSteps, device);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.tunet.core.training;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -41,7 +42,9 @@ public final class TrainingStep {
     public static Trainer newTrainer(Model model, NetworkSpec spec, Loss loss, Tracker learningRate, int batchSize) {
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
                 .optOptimizer(Adam.builder().optLearningRateTracker(learningRate).build())
-                .optInitializer(Networks.weightInitializer(), Parameter.Type.WEIGHT);
+                .optInitializer(Networks.weightInitializer(), Parameter.Type.WEIGHT)
+                // the model's own device: DJL's default is every GPU the engine sees
+                .optDevices(new Device[] {model.getNDManager().getDevice()});
         Trainer trainer = model.newTrainer(config);
         trainer.initialize(Networks.inputShape(spec, batchSize));
         return trainer;

@@ -103,7 +103,7 @@ public final class TunetTraining {
         Engine.getEngine(Networks.TRAINING_ENGINE).setRandomSeed((int) options.seed());
 
         List<TrainingResult.EpochStats> history = new ArrayList<>();
-        try (Model model = Networks.newModel(spec);
+        try (Model model = Networks.newModel(spec, options.device());
                 Trainer trainer = TrainingStep.newTrainer(model, spec,
                         TrainingStep.lossFor(spec, options.segmentationWeight(),
                                 new FocalLoss(options.focalGamma(), options.focalAlpha())),
@@ -111,6 +111,7 @@ public final class TunetTraining {
             if (options.initialWeights() != null) {
                 warmStart(model, spec, options.initialWeights());
             }
+            LOG.info("training on {}", model.getBlock().getParameters().get(0).getValue().getArray().getDevice());
             listener.phase("training");
             listener.started(options.epochs(), stepsPerEpoch);
             long loopStart = System.nanoTime();

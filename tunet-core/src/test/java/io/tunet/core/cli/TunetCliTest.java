@@ -1,7 +1,12 @@
 package io.tunet.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import io.tunet.core.model.Networks;
 
 import io.tunet.core.training.TinyHpaDirectory;
 import java.io.PrintWriter;
@@ -43,6 +48,7 @@ class TunetCliTest {
                 "--base-width", "16", "--depth", "2", "--epochs", "2", "--batch", "4", "--lr", "1e-3",
                 "--validation-fraction", "0.3", "--no-progress");
         assertEquals(0, train.status(), train.err());
+        assertTrue(train.out().contains("training on cpu()"), train.out());
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("## Validation (") && summary.contains("out-of-fold")
                 && summary.contains("present classes (Kaggle convention, all 28 classes: "), summary);
@@ -61,6 +67,21 @@ class TunetCliTest {
                 "--thresholds-from", out.resolve("tunet.onnx").toString(), "--version-label", "7");
         assertEquals(0, export.status(), export.err());
         assertTrue(Files.size(tmp.resolve("x.onnx")) > 1000);
+    }
+
+    @Test
+    void trainShouldRefuseAGpuThatPyTorchDoesNotSeeBeforeLoadingAnything(@TempDir Path tmp) throws Exception {
+        assumeTrue(Engine.getEngine(Networks.TRAINING_ENGINE).getGpuCount() == 0, "this host has a GPU");
+        Path data = TinyHpaDirectory.write(tmp.resolve("hpa"), 3, 32, 3);
+        Run run = run("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--size", "32",
+                "--depth", "2", "--device", "gpu", "--no-progress");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, run.status());
+        assertTrue(run.err().contains("device gpu: PyTorch sees no GPU"), run.err());
+        assertFalse(run.out().contains("loading"), run.out());
+
+        Run typo = run("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--device", "cuda");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, typo.status());
+        assertTrue(typo.err().contains("device must be cpu, gpu or gpuN, got 'cuda'"), typo.err());
     }
 
     @Test
