@@ -1,0 +1,233 @@
+package io.tunet.imaging;
+
+import static io.tunet.testkit.OmeTiffFixtures.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.tunet.imaging.ImageDecodeException.Reason;
+import io.tunet.testkit.OmeTiffFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OME-TIFF fields written by tifffile (Debian's python3-tifffile), read into four stains or refused with a reason. */
+class OmeTiffTest {
+
+    private static final String OME_PIXELS = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+            + "<OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image ID=\"Image:0\">"
+            + "<Pixels ID=\"Pixels:0\" DimensionOrder=\"XYCZT\" Type=\"uint8\" SizeX=\"%d\" SizeY=\"%d\" SizeC=\"4\" "
+            + "SizeZ=\"1\" SizeT=\"1\">%s</Pixels></Image></OME>";
+    private static final String STAIN_CHANNELS = "<Channel ID=\"Channel:0:0\" Name=\"red\"/><Channel ID=\"Channel:0:1\" "
+            + "Name=\"green\"/><Channel ID=\"Channel:0:2\" Name=\"blue\"/><Channel ID=\"Channel:0:3\" Name=\"yellow\"/>";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldReadSixteenBitChannelsNamedAfterTheStainsAtFullDepth() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.write(file, "uint16", 40, 30, List.of("Red", "GREEN", "blue", "yellow"));
+
+        OmeTiff.Field field = OmeTiff.decode(Files.readAllBytes(file), DecodeLimits.defaults());
+
+        assertThat(field.bitDepth()).isEqualTo(16);
+        assertThat(field.ignoredChannels()).isEmpty();
+        for (Channel stain : Channel.values()) {
+            GrayImage image = field.stains().get(stain);
+            assertThat(image.width()).isEqualTo(40);
+            assertThat(image.height()).isEqualTo(30);
+            assertThat(image.bitDepth()).isEqualTo(16);
+            assertPixels(image, stain.ordinal(), 65536);
+        }
+    }
+
+    @Test
+    void shouldMapChannelNamesInAnyOrderThroughAnExplicitMappingAndIgnoreAnExtraChannel() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.write(file, "uint8", 33, 17, List.of("Calreticulin", "DAPI", "Brightfield", "Tubulin", "GFP"));
+        Map<String, Channel> mapping = OmeTiff.parseMapping("DAPI=blue,GFP=green,Tubulin=red,Calreticulin=YELLOW");
+
+        OmeTiff.Field field = OmeTiff.decode(Files.readAllBytes(file), DecodeLimits.defaults(), mapping);
+
+        assertThat(field.bitDepth()).isEqualTo(8);
+        assertPixels(field.stains().get(Channel.YELLOW), 0, 256);
+        assertPixels(field.stains().get(Channel.BLUE), 1, 256);
+        assertPixels(field.stains().get(Channel.RED), 3, 256);
+        assertPixels(field.stains().get(Channel.GREEN), 4, 256);
+        assertThat(field.stains().get(Channel.GREEN).bitDepth()).isEqualTo(8);
+        assertThat(field.ignoredChannels()).containsExactly("2 \"Brightfield\"");
+    }
+
+    @Test
+    void shouldRefuseChannelNamesTheMappingDoesNotKnowNamingTheMissingStain() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.write(file, "uint8", 8, 8, List.of("DAPI", "GFP", "Tubulin", "Calreticulin"));
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+        assertThat(e.getMessage()).contains("no channel maps to the red stain", "0 \"DAPI\"", "DAPI=blue");
+    }
+
+    @Test
+    void shouldRefuseTwoChannelsNamingTheSameStain() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.write(file, "uint8", 8, 8, List.of("red", "green", "blue", "Blue", "yellow"));
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+        assertThat(e.getMessage()).contains("channels 2 \"blue\" and 3 \"Blue\" both map to the blue stain");
+    }
+
+    @Test
+    void shouldRefuseAZStackRatherThanPickAPlane() throws Exception {
+        Path file = temp.resolve("z.ome.tif");
+        OmeTiffFixtures.write(file, "uint16", "ZCYX", new int[] {3, 4, 8, 8}, true);
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+        assertThat(e.getMessage()).contains("SizeZ=3", "z-stacks");
+    }
+
+    @Test
+    void shouldRefuseAFloatingPointOmeTiff() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.write(file, "float32", "CYX", new int[] {4, 8, 8}, true);
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_BIT_DEPTH);
+        assertThat(e.getMessage()).contains("floating-point", "Type=float");
+    }
+
+    @Test
+    void shouldRefuseAPlainMultiPageTiffThatDoesNotSayWhichPageIsWhichStain() throws Exception {
+        Path file = temp.resolve("plain.tif");
+        OmeTiffFixtures.write(file, "uint8", "CYX", new int[] {4, 8, 8}, false);
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+        assertThat(e.getMessage()).contains("4 page(s)", "not an OME-TIFF");
+    }
+
+    @Test
+    void shouldRefusePagesOfDifferentSizes() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.writePages(file, "uint8", String.format(OME_PIXELS, 16, 16, STAIN_CHANNELS),
+                new int[] {16, 16}, new int[] {16, 16}, new int[] {12, 16}, new int[] {16, 16});
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.DIMENSION_MISMATCH);
+        assertThat(e.getMessage()).contains("page 2", "16x12");
+    }
+
+    @Test
+    void shouldRefuseOmeXmlPromisingMorePagesThanTheFileHas() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.writePages(file, "uint8", String.format(OME_PIXELS, 16, 16, STAIN_CHANNELS),
+                new int[] {16, 16}, new int[] {16, 16}, new int[] {16, 16});
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.TRUNCATED);
+        assertThat(e.getMessage()).contains("channel 3 on page 3", "3 page(s)");
+    }
+
+    @Test
+    void shouldRefuseATruncatedFile() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.write(file, "uint16", 64, 64, List.of("red", "green", "blue", "yellow"));
+        byte[] bytes = Files.readAllBytes(file);
+
+        for (int length : new int[] {bytes.length / 2, bytes.length - 100, 6}) {
+            ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                    () -> OmeTiff.decode(Arrays.copyOf(bytes, length), DecodeLimits.defaults()));
+            assertThat(e.reason()).as("cut to %d of %d bytes: %s", length, bytes.length, e.getMessage())
+                    .isIn(Reason.TRUNCATED);
+        }
+    }
+
+    @Test
+    void shouldRefuseFourChannelsThatTogetherExceedTheMemoryBudgetOfOneImage() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        OmeTiffFixtures.write(file, "uint16", 64, 64, List.of("red", "green", "blue", "yellow"));
+        // one 16-bit 64² page fits (8 KiB), four do not
+        DecodeLimits limits = new DecodeLimits(64, 64, 64 * 64);
+
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> OmeTiff.decode(Files.readAllBytes(file), limits));
+
+        assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE);
+        assertThat(e.getMessage()).contains("four 16-bit channels of 64x64");
+        assertThat(assertThrows(ImageDecodeException.class, () -> OmeTiff.decode(Files.readAllBytes(file),
+                new DecodeLimits(32, 32, 32 * 32))).reason()).isEqualTo(Reason.TOO_LARGE);
+    }
+
+    @Test
+    void shouldRefuseOmeXmlThatDeclaresADoctype() throws Exception {
+        Path file = temp.resolve("f.ome.tif");
+        String xml = String.format(OME_PIXELS, 8, 8, STAIN_CHANNELS).replace("<OME ",
+                "<!DOCTYPE OME [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><OME ");
+        OmeTiffFixtures.writePages(file, "uint8", xml, new int[] {8, 8}, new int[] {8, 8}, new int[] {8, 8},
+                new int[] {8, 8});
+
+        ImageDecodeException e = refused(file);
+
+        assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
+        assertThat(e.getMessage()).contains("does not parse");
+    }
+
+    @Test
+    void shouldRefuseBytesThatAreNotATiff() {
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> OmeTiff.decode(ImageCodec.encodePng(TestImages.pattern(4, 4), 8), DecodeLimits.defaults()));
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+    }
+
+    @Test
+    void shouldRefuseMalformedMappings() {
+        assertThatThrownBy(() -> OmeTiff.parseMapping("DAPI=blue,GFP=green,Tubulin=red"))
+                .hasMessageContaining("yellow");
+        assertThatThrownBy(() -> OmeTiff.parseMapping("DAPI=cyan,GFP=green,Tubulin=red,ER=yellow"))
+                .hasMessageContaining("'DAPI=cyan' names no stain");
+        assertThatThrownBy(() -> OmeTiff.parseMapping("DAPI=blue,dapi=green,Tubulin=red,ER=yellow"))
+                .hasMessageContaining("twice");
+    }
+
+    @Test
+    void shouldRecogniseOmeTiffFileNames() {
+        assertThat(OmeTiff.stem("A1_f3.ome.tif")).isEqualTo("A1_f3");
+        assertThat(OmeTiff.stem("A1.OME.TIFF")).isEqualTo("A1");
+        assertThat(OmeTiff.isOmeTiffName("A1_red.tif")).isFalse();
+        assertThat(OmeTiff.isOmeTiffName(".ome.tif")).isFalse();
+    }
+
+    private static ImageDecodeException refused(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return assertThrows(ImageDecodeException.class, () -> OmeTiff.decode(bytes, DecodeLimits.defaults()));
+    }
+
+    private static void assertPixels(GrayImage image, int channel, int modulo) {
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                float expected = value(channel, y, x, modulo) / (float) (modulo - 1);
+                float actual = image.pixels()[y * image.width() + x];
+                if (Math.abs(actual - expected) > 1e-6f) {
+                    throw new AssertionError("channel " + channel + " at (" + x + ", " + y + "): " + actual
+                            + ", expected " + expected);
+                }
+            }
+        }
+    }
+}
