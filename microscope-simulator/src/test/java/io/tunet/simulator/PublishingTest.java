@@ -43,6 +43,7 @@ import io.tunet.simulator.source.HpaDirectorySource;
 import io.tunet.simulator.source.SyntheticFieldSource;
 import io.tunet.synth.HpaSynth;
 import io.tunet.synth.SynthField;
+import io.tunet.testkit.OmeTiffFixtures;
 import io.tunet.testkit.TestBroker;
 import io.tunet.testkit.WithKafka;
 
@@ -103,6 +104,44 @@ class PublishingTest {
         int[] expected = truth.raster(io.tunet.synth.Stain.GREEN);
         int[] actual = raster.getPixels(0, 0, 64, 64, (int[]) null);
         assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void anOmeTiffFieldIsPublishedAsFourSingleStainPngsAtItsBitDepth(TestBroker broker) throws Exception {
+        Path dir = Files.createTempDirectory("hpa-ome");
+        String id = "ome-" + System.nanoTime();
+        // written by tifffile, channels in another order than the stains'
+        OmeTiffFixtures.write(dir.resolve(id + ".ome.tif"), "uint16", 64, 48, List.of("blue", "yellow", "red", "green"));
+        HpaDirectorySource source = HpaDirectorySource.open(dir);
+        assertThat(source.ids()).containsExactly(id);
+
+        try (KafkaProducer<String, Acquisition> producer = broker.producer(Topics.ACQUISITIONS)) {
+            AcquisitionPublisher publisher = publisher(producer, 1 << 20, FaultPlan.none());
+            publisher.publish(new FieldImages(id, "OME", "A01", 1, source.read(id), new int[0]));
+            publisher.awaitSent(Duration.ofSeconds(30));
+        }
+        List<ConsumerRecord<String, Acquisition>> read = broker.readKeys(Topics.ACQUISITIONS, Set.of(id), 4,
+                Duration.ofSeconds(30));
+
+        assertThat(read).hasSize(4);
+        Map<Stain, Integer> page = Map.of(Stain.BLUE_NUCLEUS, 0, Stain.YELLOW_ER, 1, Stain.RED_MICROTUBULES, 2,
+                Stain.GREEN_PROTEIN, 3);
+        for (ConsumerRecord<String, Acquisition> record : read) {
+            Acquisition acquisition = record.value();
+            assertThat(acquisition.getImage().getFormat()).isEqualTo(ImageFormat.PNG);
+            assertThat(acquisition.getImage().getBitDepth()).isEqualTo(16);
+            assertThat(acquisition.getImage().getWidth()).isEqualTo(64);
+            assertThat(acquisition.getImage().getHeight()).isEqualTo(48);
+            Raster raster = ImageIO.read(new ByteArrayInputStream(bytes((ByteBuffer) acquisition.getImage().getContent())))
+                    .getRaster();
+            int channel = page.get(acquisition.getStain());
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 64; x++) {
+                    assertThat(raster.getSample(x, y, 0)).as("%s at (%d, %d)", acquisition.getStain(), x, y)
+                            .isEqualTo(OmeTiffFixtures.value(channel, y, x, 65536));
+                }
+            }
+        }
     }
 
     @Test

@@ -22,8 +22,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "publish-dir", mixinStandardHelpOptions = true,
-        description = "Publish every field of an HPA-layout directory (<Id>_red.png …; PNG, TIFF or JPEG, any size) "
-                + "as four acquisitions; large images go through the blob store.")
+        description = "Publish every field of an HPA-layout directory (<Id>_red.png …; PNG, TIFF or JPEG, any size; "
+                + "or one <Id>.ome.tif per field, its four channels sent as grey PNGs) as four acquisitions; large "
+                + "images go through the blob store.")
 final class PublishDirCommand implements Callable<Integer> {
 
     @Mixin
