@@ -1,6 +1,8 @@
 package io.tunet.testkit;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,13 @@ public final class OmeTiffFixtures {
             "def plane(shape, dtype, channel):",
             "    y, x = np.indices(shape)",
             "    return ((channel * 7919 + y * 131 + x * 17) % spec['modulo']).astype(dtype)",
-            "if 'pages' in spec:",
+            "if 'raw' in spec:",
+            "    data = np.fromfile(spec['raw'], dtype=np.dtype(spec['dtype']).newbyteorder('<')).reshape(spec['shape'])",
+            "    for k, path in enumerate(spec['copies']):",
+            "        data[0, 0, 0] = k",
+            "        tifffile.imwrite(path, data, photometric='minisblack', ome=True,",
+            "                         metadata={'axes': 'CYX', 'Channel': {'Name': spec['names']}})",
+            "elif 'pages' in spec:",
             "    with tifffile.TiffWriter(spec['path']) as tif:",
             "        for i, (h, w) in enumerate(spec['pages']):",
             "            tif.write(plane((h, w), spec['dtype'], i), photometric='minisblack', metadata=None,",
@@ -90,6 +98,30 @@ public final class OmeTiffFixtures {
         }
         run(file, "{\"path\": " + json(file.toString()) + ", \"dtype\": " + json(dtype) + ", \"modulo\": " + modulo(dtype)
                 + ", \"pages\": [" + sizes + "], \"description\": " + json(description) + "}");
+    }
+
+    /**
+     * Writes 16-bit channels (each {@code width × height}, row-major) as OME-TIFF files with tifffile, one per path;
+     * the k-th file's first pixel of its first channel is set to k, so that every file has bytes of its own.
+     */
+    public static void writeCopies(List<Path> files, int width, int height, List<String> names, short[][] channels)
+            throws IOException {
+        Path raw = Files.createTempFile("ome-channels", ".raw");
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(channels.length * width * height * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (short[] channel : channels) {
+                buffer.asShortBuffer().put(channel);
+                buffer.position(buffer.position() + channel.length * 2);
+            }
+            Files.write(raw, buffer.array());
+            List<String> paths = new ArrayList<>();
+            files.forEach(file -> paths.add(file.toString()));
+            run(files.get(files.size() - 1), "{\"raw\": " + json(raw.toString()) + ", \"dtype\": \"uint16\", "
+                    + "\"shape\": [" + channels.length + ", " + height + ", " + width + "], \"names\": " + json(names)
+                    + ", \"copies\": " + json(paths) + "}");
+        } finally {
+            Files.deleteIfExists(raw);
+        }
     }
 
     private static int modulo(String dtype) {
