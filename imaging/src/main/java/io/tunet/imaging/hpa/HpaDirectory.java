@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * indices 0..27), one file per stain {@code <Id>_red.png}, {@code _green}, {@code _blue}, {@code _yellow}
  * (PNG preferred; {@code .tif}, {@code .tiff}, {@code .jpg}, {@code .jpeg} accepted, first found in that
  * order) or, instead, one multi-channel OME-TIFF {@code <Id>.ome.tif} / {@code <Id>.ome.tiff} holding all four
- * (read by {@link OmeTiff}, channels named after the stains), and optionally true masks
+ * (read by {@link OmeTiff}, channels named after the stains unless {@link #scan(Path, Map)} is given other names),
+ * and optionally true masks
  * {@code masks/<Id>_<class>.png} (255 inside, 0 outside) for every label of every sample.
  *
  * <p>{@link #open} validates everything that can be checked without decoding pixels: every CSV row, every
@@ -68,15 +69,17 @@ public final class HpaDirectory {
     private final List<HpaEntry> entries;
     private final Map<String, Path[]> stains;
     private final Map<String, Path> omeTiffs;
+    private final Map<String, Channel> omeChannelNames;
     private final boolean hasTrueMasks;
 
     private HpaDirectory(Path directory, DecodeLimits limits, List<HpaEntry> entries, Map<String, Path[]> stains,
-                         Map<String, Path> omeTiffs, boolean hasTrueMasks) {
+                         Map<String, Path> omeTiffs, Map<String, Channel> omeChannelNames, boolean hasTrueMasks) {
         this.directory = directory;
         this.limits = limits;
         this.entries = entries;
         this.stains = stains;
         this.omeTiffs = omeTiffs;
+        this.omeChannelNames = omeChannelNames;
         this.hasTrueMasks = hasTrueMasks;
     }
 
@@ -94,7 +97,7 @@ public final class HpaDirectory {
      */
     public static HpaDirectory open(Path dir, DecodeLimits limits) throws DatasetException {
         Path root = requireDirectory(dir);
-        return open(root, limits, readLabels(root.resolve(LABELS_FILE)), listNames(root));
+        return open(root, limits, readLabels(root.resolve(LABELS_FILE)), listNames(root), OmeTiff.defaultNames());
     }
 
     /**
@@ -106,9 +109,19 @@ public final class HpaDirectory {
      * @throws DatasetException as {@link #open(Path, DecodeLimits)}, or naming a file whose id is unsafe
      */
     public static HpaDirectory scan(Path dir) throws DatasetException {
+        return scan(dir, OmeTiff.defaultNames());
+    }
+
+    /**
+     * As {@link #scan(Path)}, with the OME-TIFF channel names of this directory's fields.
+     *
+     * @param omeChannelNames lower-case OME channel name → stain, e.g. from {@link OmeTiff#parseMapping}
+     */
+    public static HpaDirectory scan(Path dir, Map<String, Channel> omeChannelNames) throws DatasetException {
         Path root = requireDirectory(dir);
         if (Files.isRegularFile(root.resolve(LABELS_FILE))) {
-            return open(root, DecodeLimits.defaults());
+            return open(root, DecodeLimits.defaults(), readLabels(root.resolve(LABELS_FILE)), listNames(root),
+                    omeChannelNames);
         }
         Set<String> files = listNames(root);
         Set<String> ids = new java.util.TreeSet<>();
@@ -133,7 +146,7 @@ public final class HpaDirectory {
         }
         List<HpaEntry> entries = new ArrayList<>();
         ids.forEach(id -> entries.add(new HpaEntry(id, new int[0])));
-        return open(root, DecodeLimits.defaults(), entries, files);
+        return open(root, DecodeLimits.defaults(), entries, files, omeChannelNames);
     }
 
     private static Path requireDirectory(Path dir) throws DatasetException {
@@ -143,8 +156,8 @@ public final class HpaDirectory {
         return dir.toAbsolutePath().normalize();
     }
 
-    private static HpaDirectory open(Path root, DecodeLimits limits, List<HpaEntry> entries, Set<String> files)
-            throws DatasetException {
+    private static HpaDirectory open(Path root, DecodeLimits limits, List<HpaEntry> entries, Set<String> files,
+                                     Map<String, Channel> omeChannelNames) throws DatasetException {
         Map<String, Path[]> stains = new HashMap<>();
         Map<String, Path> omeTiffs = new HashMap<>();
         List<String> missing = new ArrayList<>();
@@ -185,7 +198,8 @@ public final class HpaDirectory {
             }
             failIfMissing(missing, "mask file", "");
         }
-        return new HpaDirectory(root, limits, Collections.unmodifiableList(entries), stains, omeTiffs, hasTrueMasks);
+        return new HpaDirectory(root, limits, Collections.unmodifiableList(entries), stains, omeTiffs,
+                Map.copyOf(omeChannelNames), hasTrueMasks);
     }
 
     /** The directory (absolute, normalised). */
@@ -233,7 +247,7 @@ public final class HpaDirectory {
         Optional<Path> ome = omeTiffPath(entry);
         if (ome.isPresent()) {
             try {
-                return OmeTiff.decode(read(ome.get()), limits).stains();
+                return OmeTiff.decode(read(ome.get()), limits, omeChannelNames).stains();
             } catch (ImageDecodeException e) {
                 throw new DatasetException(ome.get() + ": " + e.getMessage(), e);
             }

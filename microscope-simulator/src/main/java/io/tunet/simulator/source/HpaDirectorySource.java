@@ -15,6 +15,7 @@ import io.tunet.imaging.GrayImage;
 import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.ImageDecodeException;
 import io.tunet.imaging.ImageHeader;
+import io.tunet.imaging.OmeTiff;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.imaging.hpa.HpaEntry;
@@ -52,8 +53,18 @@ public final class HpaDirectorySource {
      *                         is missing (naming the file)
      */
     public static HpaDirectorySource open(Path dir) throws SourceException {
+        return open(dir, OmeTiff.defaultNames());
+    }
+
+    /**
+     * Opens a directory whose OME-TIFF fields name their channels otherwise than after the stains.
+     *
+     * @param omeChannelNames lower-case OME channel name → stain, e.g. from {@link OmeTiff#parseMapping}
+     * @throws SourceException as {@link #open(Path)}
+     */
+    public static HpaDirectorySource open(Path dir, Map<String, Channel> omeChannelNames) throws SourceException {
         try {
-            return new HpaDirectorySource(HpaDirectory.scan(dir));
+            return new HpaDirectorySource(HpaDirectory.scan(dir, omeChannelNames));
         } catch (DatasetException e) {
             throw new SourceException(e.getMessage());
         }
