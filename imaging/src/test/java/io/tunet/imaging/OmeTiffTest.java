@@ -7,12 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tunet.imaging.ImageDecodeException.Reason;
 import io.tunet.testkit.OmeTiffFixtures;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferUShort;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
+import javax.imageio.plugins.tiff.TIFFTag;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +78,30 @@ class OmeTiffTest {
         assertPixels(field.stains().get(Channel.GREEN), 4, 256);
         assertThat(field.stains().get(Channel.GREEN).bitDepth()).isEqualTo(8);
         assertThat(field.ignoredChannels()).containsExactly("2 \"Brightfield\"");
+    }
+
+    @Test
+    void shouldReadADeflateCompressedOmeTiffWrittenByTheJdkWhoseTiffDataPlacesChannelsOnOtherPages() throws Exception {
+        // channel c is on page 3 - c, as TiffData says; the pages are Deflate-compressed by the JDK's own TIFF writer
+        String tiffData = "<TiffData FirstC=\"0\" IFD=\"3\"/><TiffData FirstC=\"1\" IFD=\"2\"/>"
+                + "<TiffData FirstC=\"2\" IFD=\"1\"/><TiffData FirstC=\"3\" IFD=\"0\"/>";
+        String xml = String.format(OME_PIXELS, 24, 20, STAIN_CHANNELS + tiffData).replace("uint8", "uint16");
+        short[][] pages = new short[4][24 * 20];
+        for (int page = 0; page < 4; page++) {
+            for (int i = 0; i < pages[page].length; i++) {
+                pages[page][i] = (short) (page * 16000 + i * 7);
+            }
+        }
+
+        OmeTiff.Field field = OmeTiff.decode(jdkTiff(xml, 24, 20, pages), DecodeLimits.defaults());
+
+        for (Channel stain : Channel.values()) {
+            int page = 3 - stain.ordinal();
+            GrayImage image = field.stains().get(stain);
+            assertThat(image.bitDepth()).isEqualTo(16);
+            assertThat(image.pixels()[0]).as(stain + " from page " + page).isEqualTo(page * 16000 / 65535f);
+            assertThat(image.pixels()[479]).isEqualTo((page * 16000 + 479 * 7) / 65535f);
+        }
     }
 
     @Test
@@ -211,6 +251,44 @@ class OmeTiffTest {
         assertThat(OmeTiff.stem("A1.OME.TIFF")).isEqualTo("A1");
         assertThat(OmeTiff.isOmeTiffName("A1_red.tif")).isFalse();
         assertThat(OmeTiff.isOmeTiffName(".ome.tif")).isFalse();
+    }
+
+    /** A multi-page 16-bit TIFF written by the JDK's TIFF writer with Deflate, the first page carrying {@code xml}. */
+    private static byte[] jdkTiff(String xml, int width, int height, short[][] pages) throws IOException {
+        ImageWriter writer = null;
+        for (Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("tiff"); writers.hasNext(); ) {
+            ImageWriter candidate = writers.next();
+            if (candidate.getClass().getName().startsWith("com.sun.imageio")) {
+                writer = candidate;
+            }
+        }
+        assertThat(writer).as("the JDK's TIFF writer").isNotNull();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType("Deflate");
+            writer.prepareWriteSequence(null);
+            for (int p = 0; p < pages.length; p++) {
+                BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_USHORT_GRAY);
+                System.arraycopy(pages[p], 0, ((DataBufferUShort) image.getRaster().getDataBuffer()).getData(), 0,
+                        pages[p].length);
+                IIOMetadata metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+                if (p == 0) {
+                    TIFFDirectory directory = TIFFDirectory.createFromMetadata(metadata);
+                    directory.addTIFFField(new TIFFField(BaselineTIFFTagSet.getInstance()
+                            .getTag(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION), TIFFTag.TIFF_ASCII, 1,
+                            new String[] {xml}));
+                    metadata = directory.getAsMetadata();
+                }
+                writer.writeToSequence(new IIOImage(image, null, metadata), param);
+            }
+            writer.endWriteSequence();
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
     }
 
     private static ImageDecodeException refused(Path file) throws IOException {
