@@ -47,7 +47,7 @@ import org.xml.sax.SAXException;
  *
  * <p>Refused, always as an {@link ImageDecodeException} naming the problem: a TIFF without OME-XML
  * ({@code UNSUPPORTED_FORMAT}: a plain multi-page TIFF does not say which page is which stain), z-stacks and time
- * series ({@code UNSUPPORTED_FORMAT}: no plane is picked on the user's behalf), several images in one file, a
+ * series ({@code UNSUPPORTED_FORMAT}: no plane is picked on the user's behalf), BigTIFF, several images in one file, a
  * missing stain or two channels naming the same one ({@code UNSUPPORTED_FORMAT}), pages whose size differs
  * ({@code DIMENSION_MISMATCH}), floating-point or signed pixels ({@code UNSUPPORTED_BIT_DEPTH}), XML or pages that
  * contradict each other ({@code CORRUPT}), a file cut short ({@code TRUNCATED}). Sizes are checked against the
@@ -160,7 +160,10 @@ public final class OmeTiff {
             throw new ImageDecodeException(Reason.TRUNCATED, "no image bytes");
         }
         if (ImageFormat.sniff(bytes) != ImageFormat.TIFF) {
-            throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT, "not a TIFF, so not an OME-TIFF");
+            boolean bigTiff = bytes.length >= 4 && ((bytes[0] == 'I' && bytes[1] == 'I' && bytes[2] == 43)
+                    || (bytes[0] == 'M' && bytes[1] == 'M' && bytes[3] == 43));
+            throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT, bigTiff ? "a BigTIFF, which is not read: "
+                    + "write a classic TIFF (files up to 4 GB)" : "not a TIFF, so not an OME-TIFF");
         }
         String description = firstImageDescription(bytes);
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(ImageFormat.TIFF.imageIoName());

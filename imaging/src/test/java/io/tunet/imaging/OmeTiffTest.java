@@ -228,11 +228,16 @@ class OmeTiffTest {
     }
 
     @Test
-    void shouldRefuseBytesThatAreNotATiff() {
+    void shouldRefuseBytesThatAreNotATiffOrAreABigTiff() throws Exception {
         ImageDecodeException e = assertThrows(ImageDecodeException.class,
                 () -> OmeTiff.decode(ImageCodec.encodePng(TestImages.pattern(4, 4), 8), DecodeLimits.defaults()));
 
         assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+        Path bigTiff = temp.resolve("big.ome.tif");
+        OmeTiffFixtures.writeBigTiff(bigTiff, List.of("red", "green", "blue", "yellow"));
+        ImageDecodeException big = refused(bigTiff);
+        assertThat(big.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+        assertThat(big.getMessage()).contains("BigTIFF");
     }
 
     @Test

@@ -46,7 +46,8 @@ public final class OmeTiffFixtures {
             "        metadata = {'axes': spec['axes']}",
             "        if spec.get('names') is not None:",
             "            metadata['Channel'] = {'Name': spec['names']}",
-            "        tifffile.imwrite(spec['path'], data, photometric='minisblack', metadata=metadata, ome=True)",
+            "        tifffile.imwrite(spec['path'], data, photometric='minisblack', metadata=metadata, ome=True,",
+            "                         bigtiff=spec.get('bigtiff', False))",
             "    else:",
             "        tifffile.imwrite(spec['path'], data, photometric='minisblack', metadata=None)");
 
@@ -71,6 +72,13 @@ public final class OmeTiffFixtures {
         run(file, "{\"path\": " + json(file.toString()) + ", \"dtype\": " + json(dtype) + ", \"modulo\": " + modulo(dtype)
                 + ", \"ome\": true, \"axes\": \"CYX\", \"shape\": [" + names.size() + ", " + height + ", " + width
                 + "], \"names\": " + json(names) + "}");
+    }
+
+    /** Writes a small 8-bit OME-TIFF as a BigTIFF ({@code bigtiff=True}), as some converters do for any size. */
+    public static void writeBigTiff(Path file, List<String> names) {
+        run(file, "{\"path\": " + json(file.toString()) + ", \"dtype\": \"uint8\", \"modulo\": 256, \"ome\": true, "
+                + "\"axes\": \"CYX\", \"shape\": [" + names.size() + ", 8, 8], \"names\": " + json(names)
+                + ", \"bigtiff\": true}");
     }
 
     /**
