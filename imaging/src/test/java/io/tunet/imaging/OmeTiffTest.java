@@ -10,6 +10,8 @@ import io.tunet.testkit.OmeTiffFixtures;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferUShort;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import javax.imageio.plugins.tiff.TIFFTag;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** OME-TIFF fields written by tifffile (Debian's python3-tifffile), read into four stains or refused with a reason. */
@@ -238,6 +241,26 @@ class OmeTiffTest {
         ImageDecodeException big = refused(bigTiff);
         assertThat(big.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
         assertThat(big.getMessage()).contains("BigTIFF");
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldRefuseATiffWhoseDirectoryChainLoopsInsteadOfReadingItForever() {
+        // one 1x1 page whose "next directory" is itself
+        ByteBuffer tiff = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        int[][] entries = {{256, 1}, {257, 1}, {258, 8}, {262, 1}, {273, 150}, {278, 1}, {279, 1}};
+        tiff.putShort((short) entries.length);
+        for (int[] entry : entries) {
+            tiff.putShort((short) entry[0]).putShort((short) 4).putInt(1).putInt(entry[1]);
+        }
+        tiff.putInt(8);
+
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> OmeTiff.decode(tiff.array(), DecodeLimits.defaults()));
+
+        assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
+        assertThat(e.getMessage()).contains("1 page(s)");
     }
 
     @Test
