@@ -98,9 +98,20 @@ public interface GatewayConfig {
         @WithDefault(NamingPattern.HPA_REGEX)
         String pattern();
 
-        /** {@code name=stain,...}: the names the files use for red, green, blue and yellow. */
+        /**
+         * {@code name=stain,...}: the names the files use for red, green, blue and yellow, and the channel names of
+         * multi-channel OME-TIFF files.
+         */
         @WithDefault(NamingPattern.HPA_STAINS)
         String stains();
+
+        /**
+         * A regular expression matched against the whole file name of a multi-channel OME-TIFF holding the four
+         * stains, with the named group {@code id}, optionally {@code plate}, {@code well}, {@code field}; the default
+         * is {@code <id>.ome.tif} or {@code <id>.ome.tiff}.
+         */
+        @WithDefault(NamingPattern.OME_REGEX)
+        String omePattern();
 
         /** Plate of the acquisitions when the pattern has no {@code plate} group. */
         @WithDefault("HOTFOLDER")

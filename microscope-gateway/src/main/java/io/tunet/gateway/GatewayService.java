@@ -85,11 +85,12 @@ public class GatewayService {
         GatewayConfig.Naming naming = config.naming();
         NamingPattern pattern;
         try {
-            pattern = NamingPattern.of(naming.pattern(), naming.stains(), naming.plate(), naming.well(),
-                    naming.field());
+            pattern = NamingPattern.of(naming.pattern(), naming.stains(), naming.omePattern(), naming.plate(),
+                    naming.well(), naming.field());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("gateway.naming: " + e.getMessage(),
-                    Set.of("gateway.naming.pattern", "gateway.naming.stains"));
+                    Set.of("gateway.naming.pattern", "gateway.naming.stains",
+                            "gateway.naming.ome-pattern"));
         }
         Map<String, Object> client = KafkaClientProperties.of(config.kafka().bootstrapServers(),
                 config.kafka().properties());

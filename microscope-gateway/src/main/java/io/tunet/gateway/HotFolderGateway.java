@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -47,6 +49,8 @@ import io.tunet.gateway.folder.CompletionTracker;
 import io.tunet.gateway.folder.CompletionTracker.Ready;
 import io.tunet.gateway.folder.FolderOutcomes;
 import io.tunet.gateway.folder.FolderWatcher;
+import io.tunet.gateway.folder.NamingPattern;
+import io.tunet.gateway.folder.StainFile;
 import io.tunet.gateway.journal.PublishJournal;
 import io.tunet.gateway.journal.PublishJournal.Intent;
 import io.tunet.gateway.publish.AcquisitionIds;
@@ -65,15 +69,17 @@ import io.tunet.schemas.topics.Topics;
 
 /**
  * The hot-folder gateway: one loop thread that watches a folder, waits for each stain file to be complete, and
- * publishes it as one {@link Acquisition} on {@code acquisitions}, then moves it to {@code done/}; a file that cannot
- * be published goes to {@code failed/} (with a {@code .reason} file) and to {@code acquisitions-dlq}.
+ * publishes it as one {@link Acquisition} on {@code acquisitions} (a multi-channel OME-TIFF as four, one per stain),
+ * then moves it to {@code done/}; a file that cannot be published goes to {@code failed/} (with a {@code .reason}
+ * file) and to {@code acquisitions-dlq}.
  *
- * <p>Exactly once across crashes, per batch of complete files: (1) a file already marked published in the
- * {@link PublishJournal} (the gateway stopped before moving it) is only moved; one with an intent but no mark (it
- * stopped between sending and marking) is looked for on the topic ({@link PublishedCheck}) and, if there, marked and
- * moved; (2) the others are read, checked and claim-checked; (3) their intents are written and synced; (4) they are
- * sent by an idempotent producer and every acknowledgement awaited; (5) they are marked published and synced;
- * (6) moved to {@code done/}. A crash anywhere leaves each file either unsent (sent on restart), or found by (1).
+ * <p>Exactly once across crashes, per record, per batch of complete files: (1) a file whose records are all marked
+ * published in the {@link PublishJournal} (the gateway stopped before moving it) is only moved; records with an
+ * intent but no mark (it stopped between sending and marking) are looked for on the topic ({@link PublishedCheck})
+ * and, if there, marked; (2) files with a record still unmarked are read, checked and claim-checked; (3) the intents
+ * of their unmarked records are written and synced; (4) those records are sent by an idempotent producer and every
+ * acknowledgement awaited; (5) they are marked published and synced; (6) a file all of whose records are marked is
+ * moved to {@code done/}. A crash anywhere leaves each record either unsent (sent on restart), or found by (1).
  * Acquisition ids are derived from name, size and modification time, so the record sent again after a broker failure
  * the check cannot see through is identical to the first, and ingest ignores it as a duplicate.
  *
@@ -131,7 +137,8 @@ public final class HotFolderGateway implements AutoCloseable {
         this.blobStore = new LocalDirectoryBlobStore(settings.blobRoot());
         this.claimCheck = new ClaimCheck(blobStore, settings.inlineLimit());
         this.preparer = new StainPreparer(settings.watchDir(), claimCheck, DecodeLimits.defaults(),
-                settings.maxFileBytes(), settings.truncatedGrace(), settings.instrumentId(), clock);
+                settings.naming().omeChannelNames(), settings.maxFileBytes(), settings.truncatedGrace(),
+                settings.instrumentId(), clock);
         this.check = new PublishedCheck(settings.kafkaClient());
         this.producer = new KafkaProducer<>(producerProperties(settings.kafkaClient()), new StringSerializer(),
                 new ByteArraySerializer());
@@ -262,21 +269,25 @@ public final class HotFolderGateway implements AutoCloseable {
         Map<String, String> known = new HashMap<>(journal.published());
         journal.pending().forEach(intent -> known.put(intent.acquisitionId(), intent.fileName()));
         known.forEach((id, name) -> {
-            if (!names.contains(name) || !id.equals(currentId(name))) {
+            if (!names.contains(name) || !currentIds(name).contains(id)) {
                 journal.forget(id);
             }
         });
         journal.compact();
     }
 
-    /** The acquisition id the file of that name has now, or null if it cannot be read. */
-    private String currentId(String name) {
+    /** The acquisition ids the file of that name has now, none if it cannot be read or its name is not valid. */
+    private List<String> currentIds(String name) {
         try {
+            StainFile file = settings.naming().parse(name);
+            if (file == null) {
+                return List.of();
+            }
             BasicFileAttributes attributes = Files.readAttributes(settings.watchDir().resolve(name),
                     BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return AcquisitionIds.of(name, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
-        } catch (IOException e) {
-            return null;
+            return AcquisitionIds.of(file, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        } catch (IOException | NamingPattern.InvalidNameException e) {
+            return List.of();
         }
     }
 
@@ -318,12 +329,12 @@ public final class HotFolderGateway implements AutoCloseable {
                 fresh.add(file);
                 continue;
             }
-            String id = StainPreparer.acquisitionId(file);
-            Intent intent = journal.pending(id);
-            if (journal.isPublished(id)) {
-                alreadyPublished(file, id);
-            } else if (intent != null) {
-                unresolved.put(intent, file);
+            List<String> ids = StainPreparer.acquisitionIds(file);
+            List<Intent> intents = ids.stream().map(journal::pending).filter(Objects::nonNull).toList();
+            if (ids.stream().allMatch(journal::isPublished)) {
+                alreadyPublished(file, ids);
+            } else if (!intents.isEmpty()) {
+                intents.forEach(intent -> unresolved.put(intent, file));
             } else {
                 fresh.add(file);
             }
@@ -352,7 +363,6 @@ public final class HotFolderGateway implements AutoCloseable {
             }
         }
 
-        List<Intent> intents = new ArrayList<>();
         int partitions;
         try {
             partitions = toSend.isEmpty() ? 0 : producer.partitionsFor(Topics.ACQUISITIONS.name()).size();
@@ -361,18 +371,28 @@ public final class HotFolderGateway implements AutoCloseable {
             toSend.clear();
             partitions = 0;
         }
+        // a record of a file already marked (the rest of an OME-TIFF whose other records went out before a crash)
+        // is not sent again
         long timestamp = clock.millis();
+        List<Intent> intents = new ArrayList<>();
+        List<Acquisition> records = new ArrayList<>();
         for (Ok ok : toSend) {
-            String key = ok.acquisition().getSampleId();
-            intents.add(new Intent(ok.acquisitionId(), ok.ready().name(), key, partition(key, partitions), timestamp));
+            for (Acquisition acquisition : ok.acquisitions()) {
+                if (!journal.isPublished(acquisition.getAcquisitionId())) {
+                    String key = acquisition.getSampleId();
+                    intents.add(new Intent(acquisition.getAcquisitionId(), ok.ready().name(), key,
+                            partition(key, partitions), timestamp));
+                    records.add(acquisition);
+                }
+            }
         }
         journal.recordIntents(intents);
 
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (int i = 0; i < toSend.size(); i++) {
+        for (int i = 0; i < records.size(); i++) {
             Intent intent = intents.get(i);
             sent.add(send(Topics.ACQUISITIONS.name(), intent.partition(), intent.timestamp(), intent.sampleId(),
-                    ACQUISITION_VALUES.serialize(Topics.ACQUISITIONS.name(), toSend.get(i).acquisition())));
+                    ACQUISITION_VALUES.serialize(Topics.ACQUISITIONS.name(), records.get(i))));
         }
         List<Future<RecordMetadata>> deadLettered = new ArrayList<>();
         for (Refused r : refused) {
@@ -381,27 +401,28 @@ public final class HotFolderGateway implements AutoCloseable {
         producer.flush();
 
         Map<String, String> acknowledged = new LinkedHashMap<>();
-        List<Ok> published = new ArrayList<>();
-        for (int i = 0; i < toSend.size(); i++) {
-            Ok ok = toSend.get(i);
+        Map<String, String> errors = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
             String error = outcome(sent.get(i));
             if (error == null) {
-                acknowledged.put(ok.acquisitionId(), ok.ready().name());
-                published.add(ok);
+                acknowledged.put(intents.get(i).acquisitionId(), intents.get(i).fileName());
             } else {
-                retryLater(ok.ready().name(), "the broker did not acknowledge it: " + error);
+                errors.putIfAbsent(intents.get(i).fileName(), error);
             }
         }
         journal.recordPublished(acknowledged);
         long acknowledgedAt = System.nanoTime();
-        for (Ok ok : published) {
+        for (Ok ok : toSend) {
             Ready file = ok.ready();
-            if (moveToDone(file, ok.acquisitionId())) {
+            String error = errors.get(file.name());
+            if (error != null) {
+                retryLater(file.name(), "the broker did not acknowledge it: " + error);
+            } else if (moveToDone(file, StainPreparer.acquisitionIds(file))) {
                 metrics.published(Duration.ofNanos(acknowledgedAt - file.completeAt()),
                         Duration.ofNanos(file.completeAt() - file.firstSeen()));
                 publishedSinceProgress++;
-                LOG.debug("published {} as {} {} of {}", file.name(), ok.acquisitionId(),
-                        ok.acquisition().getStain(), ok.acquisition().getSampleId());
+                LOG.debug("published {} as {} record(s) of {}", file.name(), ok.acquisitions().size(),
+                        file.file().sampleId());
             }
         }
         for (int i = 0; i < refused.size(); i++) {
@@ -415,34 +436,38 @@ public final class HotFolderGateway implements AutoCloseable {
         }
     }
 
-    /** Intents without a mark: found on the topic → marked and moved; not found → returned, to be sent. */
+    /**
+     * Intents without a mark: found on the topic → marked; a file whose records are then all marked is moved, the
+     * others are returned, to send what is not marked.
+     */
     private List<Ready> resolve(Map<Intent, Ready> unresolved, long now) throws IOException {
+        Set<Ready> files = new LinkedHashSet<>(unresolved.values());
         Set<String> found;
         try {
             found = check.published(unresolved.keySet(), CHECK_TIMEOUT);
         } catch (KafkaException e) {
-            unresolved.values().forEach(file -> retryLater(file.name(), "cannot check the topic for it: "
-                    + e.getMessage()));
+            files.forEach(file -> retryLater(file.name(), "cannot check the topic for it: " + e.getMessage()));
             return List.of();
         }
         Map<String, String> marks = new LinkedHashMap<>();
-        List<Ready> notFound = new ArrayList<>();
         unresolved.forEach((intent, file) -> {
             if (found.contains(intent.acquisitionId())) {
                 marks.put(intent.acquisitionId(), file.name());
-            } else {
-                notFound.add(file);
             }
         });
         journal.recordPublished(marks);
-        unresolved.forEach((intent, file) -> {
-            if (found.contains(intent.acquisitionId())) {
-                alreadyPublished(file, intent.acquisitionId());
+        List<Ready> toSend = new ArrayList<>();
+        for (Ready file : files) {
+            List<String> ids = StainPreparer.acquisitionIds(file);
+            if (ids.stream().allMatch(journal::isPublished)) {
+                alreadyPublished(file, ids);
+            } else {
+                toSend.add(file);
             }
-        });
-        LOG.info("checked {} file(s) sent before a restart but not marked: {} on the topic (moved to done/), {} "
-                + "to send", unresolved.size(), marks.size(), notFound.size());
-        return notFound;
+        }
+        LOG.info("checked {} record(s) of {} file(s) sent before a restart but not marked: {} on the topic, {} file(s) "
+                + "with records to send", unresolved.size(), files.size(), marks.size(), toSend.size());
+        return toSend;
     }
 
     private List<Prepared> prepareAll(List<Ready> files) throws InterruptedException {
@@ -509,16 +534,16 @@ public final class HotFolderGateway implements AutoCloseable {
                 FolderOutcomes.FAILED, Topics.ACQUISITIONS_DLQ.name());
     }
 
-    private void alreadyPublished(Ready file, String id) {
-        if (moveToDone(file, id)) {
+    private void alreadyPublished(Ready file, List<String> ids) {
+        if (moveToDone(file, ids)) {
             metrics.alreadyPublished();
-            LOG.info("{} was published before a restart ({}): moved to {}/ without sending it again", file.name(), id,
-                    FolderOutcomes.DONE);
+            LOG.info("{} was published before a restart ({}): moved to {}/ without sending it again", file.name(),
+                    String.join(", ", ids), FolderOutcomes.DONE);
         }
     }
 
     /** Moves a published file to done/; on failure it stays marked and is moved at its next turn. */
-    private boolean moveToDone(Ready file, String id) {
+    private boolean moveToDone(Ready file, List<String> ids) {
         try {
             outcomes.published(file.name());
         } catch (NoSuchFileException e) {
@@ -527,7 +552,7 @@ public final class HotFolderGateway implements AutoCloseable {
             retryLater(file.name(), "published, but cannot be moved to " + FolderOutcomes.DONE + "/: " + e);
             return false;
         }
-        journal.forget(id);
+        ids.forEach(journal::forget);
         tracker.done(file.name());
         return true;
     }

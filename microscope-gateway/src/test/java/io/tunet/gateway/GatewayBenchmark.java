@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.zip.CRC32;
 
@@ -20,8 +21,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tunet.gateway.folder.FolderOutcomes;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
+import io.tunet.imaging.ImageCodec;
 import io.tunet.schemas.Stain;
 import io.tunet.schemas.topics.Topics;
+import io.tunet.testkit.OmeTiffFixtures;
 import io.tunet.testkit.TestBroker;
 
 /**
@@ -32,32 +37,38 @@ import io.tunet.testkit.TestBroker;
  * (with no quiet period, so every file is complete at once), timed from the start, start-up included; (b) files
  * renamed into the
  * folder one by one from a temporary name while the gateway runs (published at once), timed from the first write to
- * the last acknowledgement. Every file is checked to be on the topic once. The machine's load average is recorded
- * with the numbers.
+ * the last acknowledgement; (c) a backlog of 16-bit OME-TIFF fields, four 2048² channels in one file (the real
+ * field's stains made 16-bit with noise in the low byte, written by tifffile), each decoded and sent as four 16-bit
+ * PNGs. Every stain is checked to be on the topic once. The machine's load average is recorded with the numbers.
  *
- * <p>Arguments: {@code fields=<per scenario>} (default 96), {@code workers=<list>} (default {@code 1,2}: the backlog
- * is run with each). Run: {@code ./mvnw -B -o -pl microscope-gateway test-compile exec:exec@benchmark}.
+ * <p>Arguments: {@code fields=<per PNG scenario>} (default 96), {@code ome-fields=<per OME-TIFF run>} (default 16),
+ * {@code workers=<list>} (default {@code 1,2}: the backlogs are run with each). Run:
+ * {@code ./mvnw -B -o -pl microscope-gateway test-compile exec:exec@benchmark}.
  */
 public final class GatewayBenchmark {
 
     private static final String FIELD = "5c27f04c-bb99-11e8-b2b9-ac1f6b6435d0";
+    private static final int SIDE = 2048;
 
     private GatewayBenchmark() {
     }
 
-    record Result(String scenario, int workers, int fields, long bytes, double seconds, double p50, double p99) {
+    record Result(String scenario, String format, int workers, int fields, int files, long bytes, double seconds,
+                  double p50, double p99) {
     }
 
     public static void main(String[] args) throws Exception {
         int fields = 96;
+        int omeFields = 16;
         List<Integer> workers = List.of(1, 2);
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             switch (kv[0]) {
                 case "fields" -> fields = Integer.parseInt(kv[1]);
+                case "ome-fields" -> omeFields = Integer.parseInt(kv[1]);
                 case "workers" -> workers = java.util.Arrays.stream(kv[1].split(",")).map(Integer::parseInt).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + arg
-                        + " (fields=<n> workers=<list>)");
+                        + " (fields=<n> ome-fields=<n> workers=<list>)");
             }
         }
         Path source = Path.of(System.getProperty("tunet.shared.dir", "../../shared"), "data/hpa/full-size");
@@ -79,26 +90,35 @@ public final class GatewayBenchmark {
         }
         int renamedWorkers = workers.get(workers.size() - 1);
         results.add(renamedIn(broker, temp.resolve("renamed-" + renamedWorkers), stains, fields, renamedWorkers));
+        short[][] channels = sixteenBit(stains);
+        backlogOme(broker, temp.resolve("warm-up-ome"), channels, 2, workers.get(workers.size() - 1));
+        deleteRecursively(temp.resolve("warm-up-ome"));
+        for (int w : workers) {
+            results.add(backlogOme(broker, temp.resolve("ome-" + w), channels, omeFields, w));
+            deleteRecursively(temp.resolve("ome-" + w));
+        }
         deleteRecursively(temp);
         String loadAfter = loadAverage();
 
         StringBuilder report = new StringBuilder();
         report.append("# microscope-gateway benchmark\n\n");
         report.append(String.format(Locale.ROOT, "%s, %d cores (%s), load average %s at start, %s at the end; "
-                        + "in-JVM test broker; real field %s (2048² 8-bit PNG, %.2f MB per field), every stain "
-                        + "claim-checked into a local blob store (fsync per blob)%n%n", started,
-                Runtime.getRuntime().availableProcessors(), cpuModel(), loadBefore, loadAfter, FIELD,
-                stains.values().stream().mapToInt(b -> b.length).sum() / 1e6));
-        report.append("| scenario | workers | fields | files | MB | wall s | files/s | fields/s | MB/s | "
-                + "publish p50 ms | publish p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "in-JVM test broker; real field %s (2048² 8-bit PNG, %.2f MB per field; as a 16-bit "
+                        + "OME-TIFF, %.1f MB per field), every stain claim-checked into a local blob store (fsync per "
+                        + "blob)%n%n", started, Runtime.getRuntime().availableProcessors(), cpuModel(), loadBefore,
+                loadAfter, FIELD, stains.values().stream().mapToInt(b -> b.length).sum() / 1e6,
+                results.get(results.size() - 1).bytes() / 1e6 / results.get(results.size() - 1).fields()));
+        report.append("| scenario | field as | workers | fields | files | MB | wall s | files/s | fields/s | MB/s | "
+                + "publish p50 ms | publish p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            report.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.2f | %.1f | %.2f | %.1f | %.0f "
-                            + "| %.0f |%n", r.scenario(), r.workers(), r.fields(), 4 * r.fields(), r.bytes() / 1e6,
-                    r.seconds(), 4 * r.fields() / r.seconds(), r.fields() / r.seconds(),
+            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.1f | %.2f | %.1f | %.2f | %.1f "
+                            + "| %.0f | %.0f |%n", r.scenario(), r.format(), r.workers(), r.fields(), r.files(),
+                    r.bytes() / 1e6, r.seconds(), r.files() / r.seconds(), r.fields() / r.seconds(),
                     r.bytes() / 1e6 / r.seconds(), r.p50(), r.p99()));
         }
-        report.append("\npublish = from a file found complete to its acknowledgement (read, header check, SHA-256, "
-                + "blob write and sync, journal syncs, broker acknowledgement, batch wait).\n");
+        report.append("\npublish = from a file found complete to its acknowledgement (read, header check or OME-TIFF "
+                + "decode and four 16-bit PNG encodes, SHA-256, blob write and sync, journal syncs, broker "
+                + "acknowledgement, batch wait).\n");
         Path out = Path.of("target", "benchmarks", "gateway.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
@@ -131,8 +151,59 @@ public final class GatewayBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             verify(broker, run, fields);
-            return result("backlog (files present at start)", workers, fields, bytes, seconds, registry);
+            return result("backlog (files present at start)", "4 × 8-bit PNG", workers, fields, 4 * fields, bytes,
+                    seconds, registry);
         }
+    }
+
+    /** OME-TIFF fields written into the folder first, then the gateway started; timed as {@link #backlog}. */
+    private static Result backlogOme(TestBroker broker, Path dir, short[][] channels, int fields, int workers)
+            throws Exception {
+        GatewaySettings settings = GatewaySettings.defaults(dir.resolve("watch"), dir.resolve("blobs"),
+                broker.bootstrapServers()).withBatch(64, workers).withQuietPeriod(Duration.ZERO);
+        Files.createDirectories(settings.watchDir());
+        String run = "bench-ome-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < fields; i++) {
+            files.add(settings.watchDir().resolve(run + "-" + i + ".ome.tif"));
+        }
+        OmeTiffFixtures.writeCopies(files, SIDE, SIDE, List.of("red", "green", "blue", "yellow"), channels);
+        long bytes = 0;
+        for (Path file : files) {
+            bytes += Files.size(file);
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Path done = settings.watchDir().resolve(FolderOutcomes.DONE);
+        long start = System.nanoTime();
+        try (HotFolderGateway gateway = HotFolderGateway.start(settings, registry, e -> { })) {
+            while (StainFiles.count(done) < fields) {
+                Thread.sleep(5);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            verify(broker, run, fields);
+            return result("backlog (files present at start)", "1 × 16-bit OME-TIFF", workers, fields, fields, bytes,
+                    seconds, registry);
+        }
+    }
+
+    /** The real field's stains as 16-bit channels: each 8-bit level × 257, plus noise in the low byte, as a camera gives. */
+    private static short[][] sixteenBit(Map<Stain, byte[]> stains) throws Exception {
+        short[][] channels = new short[4][];
+        Random noise = new Random(42);
+        int c = 0;
+        for (Stain stain : List.of(Stain.RED_MICROTUBULES, Stain.GREEN_PROTEIN, Stain.BLUE_NUCLEUS, Stain.YELLOW_ER)) {
+            GrayImage image = ImageCodec.decode(stains.get(stain), DecodeLimits.defaults());
+            if (image.width() != SIDE || image.height() != SIDE) {
+                throw new IllegalStateException(FIELD + " is " + image.width() + "x" + image.height() + ", not " + SIDE
+                        + "²");
+            }
+            short[] channel = new short[SIDE * SIDE];
+            for (int i = 0; i < channel.length; i++) {
+                channel[i] = (short) Math.min(65535, Math.round(image.pixels()[i] * 255) * 257 + noise.nextInt(256));
+            }
+            channels[c++] = channel;
+        }
+        return channels;
     }
 
     /** Files written under a temporary name and renamed into the running gateway's folder, one after another. */
@@ -167,12 +238,13 @@ public final class GatewayBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             verify(broker, run, fields);
-            return result("renamed into the folder while running", workers, fields, bytes, seconds, registry);
+            return result("renamed into the folder while running", "4 × 8-bit PNG", workers, fields, 4 * fields, bytes,
+                    seconds, registry);
         }
     }
 
-    private static Result result(String name, int workers, int fields, long bytes, double seconds,
-                                 SimpleMeterRegistry registry) {
+    private static Result result(String name, String format, int workers, int fields, int files, long bytes,
+                                 double seconds, SimpleMeterRegistry registry) {
         Timer publish = registry.get("gateway.publish").timer();
         double p50 = 0;
         double p99 = 0;
@@ -183,7 +255,7 @@ public final class GatewayBenchmark {
                 p99 = v.value(java.util.concurrent.TimeUnit.MILLISECONDS);
             }
         }
-        Result result = new Result(name, workers, fields, bytes, seconds, p50, p99);
+        Result result = new Result(name, format, workers, fields, files, bytes, seconds, p50, p99);
         System.out.println(result);
         return result;
     }

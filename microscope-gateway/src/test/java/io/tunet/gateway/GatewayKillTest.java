@@ -26,18 +26,20 @@ import io.tunet.gateway.folder.FolderOutcomes;
 import io.tunet.gateway.journal.PublishJournal;
 import io.tunet.schemas.Acquisition;
 import io.tunet.schemas.topics.Topics;
+import io.tunet.testkit.OmeTiffFixtures;
 import io.tunet.testkit.TestBroker;
 import io.tunet.testkit.WithKafka;
 
 /**
  * The gateway as its own process, killed with SIGKILL ({@code destroyForcibly}) while it works through a folder that
  * is still being filled, then started again on the same folder: every stain of every field is on the topic exactly
- * once.
+ * once. Every fourth field is one multi-channel OME-TIFF (four records from one file) rather than four PNGs.
  */
 @WithKafka
 class GatewayKillTest {
 
     private static final int FIELDS = 40;
+    private static final int OME_EVERY = 4;
 
     @TempDir
     Path temp;
@@ -52,9 +54,17 @@ class GatewayKillTest {
             ids.add("kill-" + run + "-" + i);
         }
         String[] args = {broker.bootstrapServers(), watch.toString(), temp.resolve("blobs").toString(), "8"};
+        // written once by tifffile, copied in under each OME field's name (the name makes the sample id)
+        Path ome = temp.resolve("field.ome.tif");
+        OmeTiffFixtures.write(ome, "uint16", 32, 32, List.of("red", "green", "blue", "yellow"));
+        int files = 0;
+        for (int i = 0; i < FIELDS; i++) {
+            files += i % OME_EVERY == 0 ? 1 : 4;
+        }
+        int expectedFiles = files;
 
         Process first = start(args, Path.of("target", "gateway-kill-first-" + run + ".log"));
-        Thread writer = new Thread(() -> writeFields(watch, ids), "acquisition-software");
+        Thread writer = new Thread(() -> writeFields(watch, ids, ome), "acquisition-software");
         writer.start();
         awaitRecords(broker, ids, FIELDS, Duration.ofSeconds(90));
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -65,7 +75,8 @@ class GatewayKillTest {
         try {
             writer.join(120_000);
             Path done = watch.resolve(FolderOutcomes.DONE);
-            await(() -> count(done) == 4 * FIELDS, Duration.ofSeconds(120), "every file in done/", () -> count(done));
+            await(() -> count(done) == expectedFiles, Duration.ofSeconds(120), "every file in done/",
+                    () -> count(done));
             // read a while longer than needed, so that a duplicate, if there were one, has time to show
             List<ConsumerRecord<String, Acquisition>> all = broker.readKeys(Topics.ACQUISITIONS, ids,
                     Integer.MAX_VALUE, Duration.ofSeconds(5));
@@ -82,10 +93,14 @@ class GatewayKillTest {
     }
 
     /** Writes one field every 50 ms, each file in place, as simple acquisition software does. */
-    private static void writeFields(Path watch, List<String> ids) {
+    private static void writeFields(Path watch, List<String> ids, Path ome) {
         try {
-            for (String id : ids) {
-                StainFiles.writeField(watch, id, 32);
+            for (int i = 0; i < ids.size(); i++) {
+                if (i % OME_EVERY == 0) {
+                    Files.write(watch.resolve(ids.get(i) + ".ome.tif"), Files.readAllBytes(ome));
+                } else {
+                    StainFiles.writeField(watch, ids.get(i), 32);
+                }
                 Thread.sleep(50);
             }
         } catch (IOException | InterruptedException e) {

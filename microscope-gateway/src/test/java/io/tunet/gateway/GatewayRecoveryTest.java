@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tunet.gateway.folder.FolderOutcomes;
+import io.tunet.gateway.folder.StainFile;
 import io.tunet.gateway.journal.PublishJournal;
 import io.tunet.gateway.journal.PublishJournal.Intent;
 import io.tunet.gateway.publish.AcquisitionIds;
@@ -36,6 +38,7 @@ import io.tunet.schemas.Image;
 import io.tunet.schemas.ImageFormat;
 import io.tunet.schemas.Stain;
 import io.tunet.schemas.topics.Topics;
+import io.tunet.testkit.OmeTiffFixtures;
 import io.tunet.testkit.TestBroker;
 import io.tunet.testkit.WithKafka;
 
@@ -101,6 +104,53 @@ class GatewayRecoveryTest {
         }
     }
 
+    @Test
+    void shouldSendEachStainOfAnOmeTiffOnceWhenAProcessStoppedWithSomeOfItsRecordsOut(TestBroker broker)
+            throws Exception {
+        GatewaySettings settings = StainFiles.settings(temp, broker);
+        Files.createDirectories(settings.watchDir());
+        String sampleId = "ome-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = sampleId + ".ome.tif";
+        Path file = settings.watchDir().resolve(name);
+        OmeTiffFixtures.write(file, "uint8", 16, 16, List.of("red", "green", "blue", "yellow"));
+        StainFile stainFile = settings.naming().parse(name);
+        List<String> ids = AcquisitionIds.of(stainFile, Files.size(file),
+                Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS));
+        int partition = Utils.toPositive(Utils.murmur2(sampleId.getBytes(StandardCharsets.UTF_8)))
+                % Topics.ACQUISITIONS.partitions();
+        List<Intent> intents = new ArrayList<>();
+        for (String id : ids) {
+            intents.add(new Intent(id, name, sampleId, partition, System.currentTimeMillis()));
+        }
+        try (KafkaProducer<String, Acquisition> producer = broker.producer(Topics.ACQUISITIONS);
+             PublishJournal journal = PublishJournal.open(journalFile(settings))) {
+            journal.recordIntents(intents);
+            // red and green were acknowledged, red was marked, then the process died; blue and yellow never went out
+            for (int i = 0; i < 2; i++) {
+                Intent intent = intents.get(i);
+                producer.send(new ProducerRecord<>(Topics.ACQUISITIONS.name(), intent.partition(), intent.timestamp(),
+                        sampleId, acquisition(intent, AcquisitionIds.OME_STAINS.get(i)))).get();
+            }
+            journal.recordPublished(Map.of(intents.get(0).acquisitionId(), name));
+        }
+
+        gateway = HotFolderGateway.start(settings, new SimpleMeterRegistry(), e -> { });
+
+        Path done = settings.watchDir().resolve(FolderOutcomes.DONE);
+        await(() -> count(done) == 1, Duration.ofSeconds(60), "the file in done/", () -> count(done));
+        List<ConsumerRecord<String, Acquisition>> records = broker.readKeys(Topics.ACQUISITIONS, Set.of(sampleId), 5,
+                Duration.ofSeconds(3));
+        assertThat(StainFiles.perStain(records)).containsOnly(
+                Map.entry(sampleId + "/RED_MICROTUBULES", 1L), Map.entry(sampleId + "/GREEN_PROTEIN", 1L),
+                Map.entry(sampleId + "/BLUE_NUCLEUS", 1L), Map.entry(sampleId + "/YELLOW_ER", 1L));
+        assertThat(records).extracting(r -> r.value().getAcquisitionId()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(gateway.metrics().publishedCount()).as("the file, once its last two stains went out")
+                .isEqualTo(1.0);
+        try (PublishJournal journal = PublishJournal.open(journalFile(settings))) {
+            assertThat(journal.pending()).as("nothing left to resolve").isEmpty();
+        }
+    }
+
     /** Writes a red stain file and the synced intent a process writes just before it sends the file's record. */
     private static Intent stoppedAfterIntent(GatewaySettings settings, String sampleId) throws Exception {
         String name = name(sampleId, Stain.RED_MICROTUBULES);
@@ -118,8 +168,12 @@ class GatewayRecoveryTest {
     }
 
     private static Acquisition acquisition(Intent intent) throws Exception {
+        return acquisition(intent, Stain.RED_MICROTUBULES);
+    }
+
+    private static Acquisition acquisition(Intent intent, Stain stain) throws Exception {
         return Acquisition.newBuilder().setAcquisitionId(intent.acquisitionId()).setSampleId(intent.sampleId())
-                .setPlate("HOTFOLDER").setWell("A01").setField(1).setStain(Stain.RED_MICROTUBULES)
+                .setPlate("HOTFOLDER").setWell("A01").setField(1).setStain(stain)
                 .setImage(Image.newBuilder().setFormat(ImageFormat.PNG).setWidth(32).setHeight(32).setBitDepth(8)
                         .setContent(ByteBuffer.wrap(StainFiles.png(intent.sampleId(), Stain.RED_MICROTUBULES, 32)))
                         .build())

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
+
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.blob.Sha256;
 import io.tunet.schemas.Acquisition;
@@ -34,6 +37,7 @@ import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.ImageFormat;
 import io.tunet.schemas.Stain;
 import io.tunet.schemas.topics.Topics;
+import io.tunet.simulator.cli.SimulatorCommand;
 import io.tunet.simulator.faults.Fault;
 import io.tunet.simulator.faults.FaultPlan;
 import io.tunet.simulator.layout.PlateLayout;
@@ -43,6 +47,7 @@ import io.tunet.simulator.source.HpaDirectorySource;
 import io.tunet.simulator.source.SyntheticFieldSource;
 import io.tunet.synth.HpaSynth;
 import io.tunet.synth.SynthField;
+import io.tunet.testkit.OmeTiffFixtures;
 import io.tunet.testkit.TestBroker;
 import io.tunet.testkit.WithKafka;
 
@@ -103,6 +108,80 @@ class PublishingTest {
         int[] expected = truth.raster(io.tunet.synth.Stain.GREEN);
         int[] actual = raster.getPixels(0, 0, 64, 64, (int[]) null);
         assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void anOmeTiffFieldIsPublishedAsFourSingleStainPngsAtItsBitDepth(TestBroker broker) throws Exception {
+        Path dir = Files.createTempDirectory("hpa-ome");
+        String id = "ome-" + System.nanoTime();
+        // written by tifffile, channels in another order than the stains'
+        OmeTiffFixtures.write(dir.resolve(id + ".ome.tif"), "uint16", 64, 48, List.of("blue", "yellow", "red", "green"));
+        HpaDirectorySource source = HpaDirectorySource.open(dir);
+        assertThat(source.ids()).containsExactly(id);
+
+        try (KafkaProducer<String, Acquisition> producer = broker.producer(Topics.ACQUISITIONS)) {
+            AcquisitionPublisher publisher = publisher(producer, 1 << 20, FaultPlan.none());
+            publisher.publish(new FieldImages(id, "OME", "A01", 1, source.read(id), new int[0]));
+            publisher.awaitSent(Duration.ofSeconds(30));
+        }
+        List<ConsumerRecord<String, Acquisition>> read = broker.readKeys(Topics.ACQUISITIONS, Set.of(id), 4,
+                Duration.ofSeconds(30));
+
+        assertThat(read).hasSize(4);
+        Map<Stain, Integer> page = Map.of(Stain.BLUE_NUCLEUS, 0, Stain.YELLOW_ER, 1, Stain.RED_MICROTUBULES, 2,
+                Stain.GREEN_PROTEIN, 3);
+        for (ConsumerRecord<String, Acquisition> record : read) {
+            Acquisition acquisition = record.value();
+            assertThat(acquisition.getImage().getFormat()).isEqualTo(ImageFormat.PNG);
+            assertThat(acquisition.getImage().getBitDepth()).isEqualTo(16);
+            assertThat(acquisition.getImage().getWidth()).isEqualTo(64);
+            assertThat(acquisition.getImage().getHeight()).isEqualTo(48);
+            Raster raster = ImageIO.read(new ByteArrayInputStream(bytes((ByteBuffer) acquisition.getImage().getContent())))
+                    .getRaster();
+            int channel = page.get(acquisition.getStain());
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 64; x++) {
+                    assertThat(raster.getSample(x, y, 0)).as("%s at (%d, %d)", acquisition.getStain(), x, y)
+                            .isEqualTo(OmeTiffFixtures.value(channel, y, x, 65536));
+                }
+            }
+        }
+    }
+
+    @Test
+    void publishDirNamesOmeTiffChannelsThroughItsMappingOption(TestBroker broker) throws Exception {
+        Path dir = Files.createTempDirectory("hpa-ome-cli");
+        String id = "ome-cli-" + System.nanoTime();
+        OmeTiffFixtures.write(dir.resolve(id + ".ome.tiff"), "uint8", 32, 32,
+                List.of("Calreticulin", "DAPI", "Tubulin", "GFP"));
+        String[] common = {"publish-dir", "--data", dir.toString(), "--bootstrap", broker.bootstrapServers(),
+            "--blob-root", blobs.toString()};
+
+        int withoutMapping = new CommandLine(new SimulatorCommand()).execute(common);
+        int badMapping = new CommandLine(new SimulatorCommand()).execute(concat(common, "--ome-channels", "DAPI=blue"));
+        int exit = new CommandLine(new SimulatorCommand()).execute(concat(common, "--ome-channels",
+                "DAPI=blue,GFP=green,Tubulin=red,Calreticulin=yellow"));
+
+        assertThat(withoutMapping).as("channels that name no stain: the field is refused").isNotZero();
+        assertThat(badMapping).as("a mapping that misses stains is a usage error").isEqualTo(2);
+        assertThat(exit).isZero();
+        List<ConsumerRecord<String, Acquisition>> read = broker.readKeys(Topics.ACQUISITIONS, Set.of(id), 5,
+                Duration.ofSeconds(5));
+        assertThat(read).hasSize(4);
+        Map<Stain, Integer> page = Map.of(Stain.YELLOW_ER, 0, Stain.BLUE_NUCLEUS, 1, Stain.RED_MICROTUBULES, 2,
+                Stain.GREEN_PROTEIN, 3);
+        for (ConsumerRecord<String, Acquisition> record : read) {
+            Raster raster = ImageIO.read(new ByteArrayInputStream(bytes((ByteBuffer) record.value().getImage()
+                    .getContent()))).getRaster();
+            assertThat(raster.getSample(5, 7, 0)).as(record.value().getStain().toString())
+                    .isEqualTo(OmeTiffFixtures.value(page.get(record.value().getStain()), 7, 5, 256));
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     @Test

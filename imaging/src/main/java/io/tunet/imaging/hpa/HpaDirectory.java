@@ -6,6 +6,7 @@ import io.tunet.imaging.GrayImage;
 import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.ImageDecodeException;
 import io.tunet.imaging.ImageFormat;
+import io.tunet.imaging.OmeTiff;
 import io.tunet.imaging.Preprocessing;
 import io.tunet.imaging.Resize;
 import io.tunet.schemas.HpaClasses;
@@ -15,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,8 +31,10 @@ import java.util.stream.Stream;
  * A directory in the HPA layout: {@code train.csv} ({@code Id,Target}, Target = space-separated class
  * indices 0..27), one file per stain {@code <Id>_red.png}, {@code _green}, {@code _blue}, {@code _yellow}
  * (PNG preferred; {@code .tif}, {@code .tiff}, {@code .jpg}, {@code .jpeg} accepted, first found in that
- * order), and optionally true masks {@code masks/<Id>_<class>.png} (255 inside, 0 outside) for every label
- * of every sample.
+ * order) or, instead, one multi-channel OME-TIFF {@code <Id>.ome.tif} / {@code <Id>.ome.tiff} holding all four
+ * (read by {@link OmeTiff}, channels named after the stains unless {@link #scan(Path, Map)} is given other names),
+ * and optionally true masks
+ * {@code masks/<Id>_<class>.png} (255 inside, 0 outside) for every label of every sample.
  *
  * <p>{@link #open} validates everything that can be checked without decoding pixels: every CSV row, every
  * id (letters, digits, {@code . _ -} only, no {@code ..}: an id can never name a file outside the
@@ -45,6 +50,7 @@ public final class HpaDirectory {
 
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final List<String> EXTENSIONS = acceptedExtensions();
+    private static final List<String> OME_EXTENSIONS = List.of(".ome.tif", ".ome.tiff");
 
     /**
      * One sample ready for the model.
@@ -62,14 +68,18 @@ public final class HpaDirectory {
     private final DecodeLimits limits;
     private final List<HpaEntry> entries;
     private final Map<String, Path[]> stains;
+    private final Map<String, Path> omeTiffs;
+    private final Map<String, Channel> omeChannelNames;
     private final boolean hasTrueMasks;
 
     private HpaDirectory(Path directory, DecodeLimits limits, List<HpaEntry> entries, Map<String, Path[]> stains,
-                         boolean hasTrueMasks) {
+                         Map<String, Path> omeTiffs, Map<String, Channel> omeChannelNames, boolean hasTrueMasks) {
         this.directory = directory;
         this.limits = limits;
         this.entries = entries;
         this.stains = stains;
+        this.omeTiffs = omeTiffs;
+        this.omeChannelNames = omeChannelNames;
         this.hasTrueMasks = hasTrueMasks;
     }
 
@@ -87,27 +97,46 @@ public final class HpaDirectory {
      */
     public static HpaDirectory open(Path dir, DecodeLimits limits) throws DatasetException {
         Path root = requireDirectory(dir);
-        return open(root, limits, readLabels(root.resolve(LABELS_FILE)), listNames(root));
+        return open(root, limits, readLabels(root.resolve(LABELS_FILE)), listNames(root), OmeTiff.defaultNames());
     }
 
     /**
      * Opens a directory to publish its fields rather than to train on them: the fields of {@code train.csv} with
-     * their labels when it exists (as {@link #open(Path)}), otherwise every id that has a red stain file, in name
-     * order and unlabelled. Every field's four stain files must be there either way.
+     * their labels when it exists (as {@link #open(Path)}), otherwise every id that has a red stain file or an
+     * OME-TIFF, in name order and unlabelled. Every field's four stain files (or its OME-TIFF) must be there either
+     * way.
      *
      * @throws DatasetException as {@link #open(Path, DecodeLimits)}, or naming a file whose id is unsafe
      */
     public static HpaDirectory scan(Path dir) throws DatasetException {
+        return scan(dir, OmeTiff.defaultNames());
+    }
+
+    /**
+     * As {@link #scan(Path)}, with the OME-TIFF channel names of this directory's fields.
+     *
+     * @param omeChannelNames lower-case OME channel name → stain, e.g. from {@link OmeTiff#parseMapping}
+     */
+    public static HpaDirectory scan(Path dir, Map<String, Channel> omeChannelNames) throws DatasetException {
         Path root = requireDirectory(dir);
         if (Files.isRegularFile(root.resolve(LABELS_FILE))) {
-            return open(root, DecodeLimits.defaults());
+            return open(root, DecodeLimits.defaults(), readLabels(root.resolve(LABELS_FILE)), listNames(root),
+                    omeChannelNames);
         }
         Set<String> files = listNames(root);
         Set<String> ids = new java.util.TreeSet<>();
         for (String name : files) {
             int stem = name.lastIndexOf("_" + Channel.RED.fileSuffix() + ".");
+            String id = null;
             if (stem > 0 && EXTENSIONS.contains(name.substring(name.lastIndexOf('.') + 1))) {
-                String id = name.substring(0, stem);
+                id = name.substring(0, stem);
+            }
+            for (String extension : OME_EXTENSIONS) {
+                if (name.endsWith(extension) && name.length() > extension.length()) {
+                    id = name.substring(0, name.length() - extension.length());
+                }
+            }
+            if (id != null) {
                 if (!isSafeId(id)) {
                     throw new DatasetException(root.resolve(name) + ": the id '" + id + "' is not a safe file name "
                             + "stem (letters, digits, '.', '_' and '-' only, no '..', at most 200 characters)");
@@ -117,7 +146,7 @@ public final class HpaDirectory {
         }
         List<HpaEntry> entries = new ArrayList<>();
         ids.forEach(id -> entries.add(new HpaEntry(id, new int[0])));
-        return open(root, DecodeLimits.defaults(), entries, files);
+        return open(root, DecodeLimits.defaults(), entries, files, omeChannelNames);
     }
 
     private static Path requireDirectory(Path dir) throws DatasetException {
@@ -127,23 +156,34 @@ public final class HpaDirectory {
         return dir.toAbsolutePath().normalize();
     }
 
-    private static HpaDirectory open(Path root, DecodeLimits limits, List<HpaEntry> entries, Set<String> files)
-            throws DatasetException {
+    private static HpaDirectory open(Path root, DecodeLimits limits, List<HpaEntry> entries, Set<String> files,
+                                     Map<String, Channel> omeChannelNames) throws DatasetException {
         Map<String, Path[]> stains = new HashMap<>();
+        Map<String, Path> omeTiffs = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (HpaEntry entry : entries) {
+            String ome = findOmeTiff(files, entry.id());
             Path[] paths = new Path[Channel.values().length];
+            List<String> missingStains = new ArrayList<>();
             for (Channel channel : Channel.values()) {
                 String found = findStain(files, entry.id(), channel);
                 if (found == null) {
-                    missing.add(root.resolve(entry.id() + "_" + channel.fileSuffix() + ".png").toString());
+                    missingStains.add(root.resolve(entry.id() + "_" + channel.fileSuffix() + ".png").toString());
                 } else {
                     paths[channel.ordinal()] = confined(root, found);
                 }
             }
-            stains.put(entry.id(), paths);
+            if (ome == null) {
+                missing.addAll(missingStains);
+                stains.put(entry.id(), paths);
+            } else if (missingStains.size() < paths.length) {
+                throw new DatasetException("field " + entry.id() + " in " + root + " has both an OME-TIFF (" + ome
+                        + ") and stain files of its own: keep one of them");
+            } else {
+                omeTiffs.put(entry.id(), confined(root, ome));
+            }
         }
-        failIfMissing(missing, "stain file", " (also looked for .tif, .tiff, .jpg, .jpeg)");
+        failIfMissing(missing, "stain file", " (also looked for .tif, .tiff, .jpg, .jpeg, and <id>.ome.tif(f))");
         Path masks = root.resolve(MASKS_FOLDER);
         boolean hasTrueMasks = Files.isDirectory(masks);
         if (hasTrueMasks) {
@@ -158,7 +198,8 @@ public final class HpaDirectory {
             }
             failIfMissing(missing, "mask file", "");
         }
-        return new HpaDirectory(root, limits, Collections.unmodifiableList(entries), stains, hasTrueMasks);
+        return new HpaDirectory(root, limits, Collections.unmodifiableList(entries), stains, omeTiffs,
+                Map.copyOf(omeChannelNames), hasTrueMasks);
     }
 
     /** The directory (absolute, normalised). */
@@ -179,10 +220,44 @@ public final class HpaDirectory {
     /**
      * The file holding one stain of a sample (inside {@link #directory()}).
      *
-     * @throws IllegalArgumentException if the entry is not one of this directory's
+     * @throws IllegalArgumentException if the entry is not one of this directory's, or its stains are the channels of
+     *                                  one OME-TIFF ({@link #omeTiffPath})
      */
     public Path stainPath(HpaEntry entry, Channel channel) {
         return pathsOf(entry)[channel.ordinal()];
+    }
+
+    /**
+     * The OME-TIFF holding all four stains of a sample, or empty when each stain has its own file.
+     *
+     * @throws IllegalArgumentException if the entry is not one of this directory's
+     */
+    public Optional<Path> omeTiffPath(HpaEntry entry) {
+        requireKnown(entry);
+        return Optional.ofNullable(omeTiffs.get(entry.id()));
+    }
+
+    /**
+     * Decodes a sample's four stains, from their files or from the channels of its OME-TIFF.
+     *
+     * @throws DatasetException         naming the file and the {@link ImageDecodeException.Reason} it is unreadable for
+     * @throws IllegalArgumentException if the entry is not one of this directory's
+     */
+    public Map<Channel, GrayImage> decodeStains(HpaEntry entry) throws DatasetException {
+        Optional<Path> ome = omeTiffPath(entry);
+        if (ome.isPresent()) {
+            try {
+                return OmeTiff.decode(read(ome.get()), limits, omeChannelNames).stains();
+            } catch (ImageDecodeException e) {
+                throw new DatasetException(ome.get() + ": " + e.getMessage(), e);
+            }
+        }
+        Path[] paths = pathsOf(entry);
+        Map<Channel, GrayImage> images = new EnumMap<>(Channel.class);
+        for (Channel channel : Channel.values()) {
+            images.put(channel, decode(paths[channel.ordinal()], channel));
+        }
+        return images;
     }
 
     /**
@@ -194,11 +269,9 @@ public final class HpaDirectory {
      * @throws IllegalArgumentException if the entry is not one of this directory's or size is not positive
      */
     public LoadedSample load(HpaEntry entry, int size) throws DatasetException {
-        Path[] paths = pathsOf(entry);
-        GrayImage[] images = new GrayImage[paths.length];
-        for (int c = 0; c < paths.length; c++) {
-            images[c] = decode(paths[c], Channel.values()[c]);
-        }
+        Map<Channel, GrayImage> stained = decodeStains(entry);
+        GrayImage[] images = new GrayImage[Channel.values().length];
+        stained.forEach((channel, image) -> images[channel.ordinal()] = image);
         float[] tensor;
         try {
             tensor = Preprocessing.toTensor(images[0], images[1], images[2], images[3], size);
@@ -232,26 +305,36 @@ public final class HpaDirectory {
 
     /** Decodes a stain ({@code stain} says which, for HPA colour images) or, with null, a grey mask. */
     private GrayImage decode(Path path, Channel stain) throws DatasetException {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new DatasetException(path + ": cannot be read: " + e, e);
-        }
-        try {
-            return ImageCodec.decode(bytes, limits, stain);
+            return ImageCodec.decode(read(path), limits, stain);
         } catch (ImageDecodeException e) {
             throw new DatasetException(path + ": " + e.getMessage(), e);
         }
     }
 
+    private static byte[] read(Path path) throws DatasetException {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new DatasetException(path + ": cannot be read: " + e, e);
+        }
+    }
+
     private Path[] pathsOf(HpaEntry entry) {
-        Path[] paths = entry == null ? null : stains.get(entry.id());
+        requireKnown(entry);
+        Path[] paths = stains.get(entry.id());
         if (paths == null) {
+            throw new IllegalArgumentException("sample " + entry.id() + " is one OME-TIFF, "
+                    + omeTiffs.get(entry.id()) + ": its stains have no files of their own (decodeStains reads them)");
+        }
+        return paths;
+    }
+
+    private void requireKnown(HpaEntry entry) {
+        if (entry == null || !(stains.containsKey(entry.id()) || omeTiffs.containsKey(entry.id()))) {
             throw new IllegalArgumentException("sample " + (entry == null ? null : entry.id()) + " is not in "
                     + directory.resolve(LABELS_FILE));
         }
-        return paths;
     }
 
     private static List<HpaEntry> readLabels(Path csv) throws DatasetException {
@@ -342,6 +425,15 @@ public final class HpaDirectory {
         for (String extension : EXTENSIONS) {
             if (files.contains(stem + extension)) {
                 return stem + extension;
+            }
+        }
+        return null;
+    }
+
+    private static String findOmeTiff(Set<String> files, String id) {
+        for (String extension : OME_EXTENSIONS) {
+            if (files.contains(id + extension)) {
+                return id + extension;
             }
         }
         return null;

@@ -1,5 +1,10 @@
 package io.tunet.imaging.hpa;
 
+import io.tunet.testkit.OmeTiffFixtures;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -134,6 +139,59 @@ class HpaDirectoryTest {
         Files.delete(dir.resolve("b-field_yellow.png"));
         DatasetException missing = assertThrows(DatasetException.class, () -> HpaDirectory.scan(dir));
         assertTrue(missing.getMessage().contains("b-field_yellow.png"), missing.getMessage());
+    }
+
+    @Test
+    void shouldScanAndLoadAFieldWhoseFourStainsAreTheChannelsOfOneOmeTiff() throws Exception {
+        writeStains("a-field", 8);
+        // channels in another order than the tensor's: each goes to its stain by name
+        OmeTiffFixtures.write(dir.resolve("b-field.ome.tif"), "uint16", 8, 8, List.of("yellow", "red", "green", "blue"));
+
+        HpaDirectory scanned = HpaDirectory.scan(dir);
+
+        assertEquals(List.of("a-field", "b-field"), scanned.entries().stream().map(HpaEntry::id).toList());
+        HpaEntry ome = scanned.entries().get(1);
+        assertEquals(Optional.of(dir.resolve("b-field.ome.tif").toAbsolutePath().normalize()), scanned.omeTiffPath(ome));
+        assertEquals(Optional.empty(), scanned.omeTiffPath(scanned.entries().get(0)));
+        assertThrows(IllegalArgumentException.class, () -> scanned.stainPath(ome, Channel.RED));
+        Map<Channel, GrayImage> stains = scanned.decodeStains(ome);
+        assertEquals(16, stains.get(Channel.GREEN).bitDepth());
+        // page 2 holds green: its pixel (1, 0) is (2·7919 + 17) mod 65536
+        assertEquals(OmeTiffFixtures.value(2, 0, 1, 65536) / 65535f, stains.get(Channel.GREEN).pixels()[1], 1e-6f);
+        float[] tensor = scanned.load(ome, 8).image();
+        assertEquals(stains.get(Channel.YELLOW).mean(), mean(tensor, 3 * 64, 64), 1e-4);
+    }
+
+    @Test
+    void shouldTrainOnOmeTiffFieldsListedInTrainCsvAndNameAnUnreadableOne() throws Exception {
+        OmeTiffFixtures.write(dir.resolve("a.ome.tiff"), "uint8", 8, 8, List.of("red", "green", "blue", "yellow"));
+        OmeTiffFixtures.write(dir.resolve("b.ome.tif"), "uint8", 8, 8, List.of("DAPI", "GFP", "Tubulin", "ER"));
+        writeCsv("a,1", "b,2");
+
+        HpaDirectory hpa = HpaDirectory.open(dir);
+
+        assertEquals(8 * 8 * 4, hpa.load(hpa.entries().get(0), 8).image().length);
+        DatasetException e = assertThrows(DatasetException.class, () -> hpa.load(hpa.entries().get(1), 8));
+        assertTrue(e.getMessage().contains("b.ome.tif") && e.getMessage().contains("UNSUPPORTED_FORMAT"),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAFieldWithBothAnOmeTiffAndStainFiles() throws Exception {
+        writeStains("a", 8);
+        OmeTiffFixtures.write(dir.resolve("a.ome.tif"), "uint8", 8, 8, List.of("red", "green", "blue", "yellow"));
+
+        DatasetException e = assertThrows(DatasetException.class, () -> HpaDirectory.scan(dir));
+
+        assertTrue(e.getMessage().contains("both an OME-TIFF (a.ome.tif) and stain files"), e.getMessage());
+    }
+
+    private static double mean(float[] values, int from, int length) {
+        double sum = 0;
+        for (int i = from; i < from + length; i++) {
+            sum += values[i];
+        }
+        return sum / length;
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.OmeTiff;
 import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.schemas.Stain;
 
@@ -15,7 +17,10 @@ import io.tunet.schemas.Stain;
  * How stain files are named: a regular expression matched against the whole file name, with the named groups
  * {@code id} (the sample id) and {@code stain} (a stain name the mapping knows), and optionally {@code plate},
  * {@code well} and {@code field}; plus the mapping from the names the acquisition software writes to the four
- * stains. The default is the HPA layout, {@code <id>_red.png} ... {@code <id>_yellow.tif}. Immutable.
+ * stains. The default is the HPA layout, {@code <id>_red.png} ... {@code <id>_yellow.tif}. A second expression,
+ * with {@code id} and the same optional groups but no {@code stain}, names multi-channel OME-TIFF files that hold all
+ * four stains ({@code <id>.ome.tif} by default); their channel names go through the same mapping. A name both
+ * accept is an OME-TIFF. Immutable.
  */
 public final class NamingPattern {
 
@@ -24,34 +29,38 @@ public final class NamingPattern {
             "(?<id>[A-Za-z0-9][A-Za-z0-9._-]*)_(?<stain>red|green|blue|yellow)\\.(?i:png|tiff?|jpe?g)";
     /** The HPA layout's stain names. */
     public static final String HPA_STAINS = "red=red,green=green,blue=blue,yellow=yellow";
+    /** An OME-TIFF holding the four stains as channels: {@code <id>.ome.tif} or {@code <id>.ome.tiff}, any case. */
+    public static final String OME_REGEX = "(?<id>[A-Za-z0-9][A-Za-z0-9._-]*)\\.(?i:ome\\.tiff?)";
 
     private static final Map<String, Stain> STAIN_VALUES = stainValues();
+    private static final Map<Stain, Channel> CHANNELS = Map.of(Stain.RED_MICROTUBULES, Channel.RED,
+            Stain.GREEN_PROTEIN, Channel.GREEN, Stain.BLUE_NUCLEUS, Channel.BLUE, Stain.YELLOW_ER, Channel.YELLOW);
 
     private final Pattern pattern;
+    private final Pattern omePattern;
     private final Map<String, Stain> stains;
-    private final boolean hasPlate;
-    private final boolean hasWell;
-    private final boolean hasField;
     private final String defaultPlate;
     private final String defaultWell;
     private final int defaultField;
 
-    private NamingPattern(Pattern pattern, Map<String, Stain> stains, String defaultPlate, String defaultWell,
-                          int defaultField) {
+    private NamingPattern(Pattern pattern, Pattern omePattern, Map<String, Stain> stains, String defaultPlate,
+                          String defaultWell, int defaultField) {
         this.pattern = pattern;
+        this.omePattern = omePattern;
         this.stains = stains;
-        String regex = pattern.pattern();
-        this.hasPlate = regex.contains("(?<plate>");
-        this.hasWell = regex.contains("(?<well>");
-        this.hasField = regex.contains("(?<field>");
         this.defaultPlate = defaultPlate;
         this.defaultWell = defaultWell;
         this.defaultField = defaultField;
     }
 
-    /** The HPA layout, with these plate, well and field on every acquisition. */
+    /** The HPA layout and {@code <id>.ome.tif}, with these plate, well and field on every acquisition. */
     public static NamingPattern hpa(String plate, String well, int field) {
         return of(HPA_REGEX, HPA_STAINS, plate, well, field);
+    }
+
+    /** A naming scheme for single-stain files, with {@link #OME_REGEX} for OME-TIFFs; see the full form. */
+    public static NamingPattern of(String regex, String stainNames, String plate, String well, int field) {
+        return of(regex, stainNames, OME_REGEX, plate, well, field);
     }
 
     /**
@@ -63,42 +72,50 @@ public final class NamingPattern {
      *                   of {@code red}, {@code green}, {@code blue}, {@code yellow} or the stain's full name such as
      *                   {@code BLUE_NUCLEUS}; e.g. {@code DAPI=blue,GFP=green,Tubulin=red,Calreticulin=yellow}
      * @param plate      plate of the acquisitions when the pattern has no {@code plate} group
+     * @param omeRegex   matched against the whole file name of a multi-channel OME-TIFF holding the four stains;
+     *                   named group {@code id} required, {@code plate}, {@code well}, {@code field} optional
      * @param well       well when the pattern has no {@code well} group
      * @param field      field number when the pattern has no {@code field} group
-     * @throws IllegalArgumentException naming the problem: the regex does not compile, lacks a required group, or
+     * @throws IllegalArgumentException naming the problem: a regex does not compile, lacks a required group, or
      *                                  the mapping is malformed, names an unknown stain or misses one of the four
      */
-    public static NamingPattern of(String regex, String stainNames, String plate, String well, int field) {
-        Pattern pattern;
-        try {
-            pattern = Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("naming pattern does not compile: " + e.getDescription() + " in '"
-                    + regex + "'", e);
-        }
-        for (String group : new String[] {"id", "stain"}) {
-            if (!regex.contains("(?<" + group + ">")) {
-                throw new IllegalArgumentException("naming pattern '" + regex + "' has no named group (?<" + group
-                        + ">...)");
-            }
-        }
-        return new NamingPattern(pattern, parseStains(stainNames), plate, well, field);
+    public static NamingPattern of(String regex, String stainNames, String omeRegex, String plate, String well,
+                                   int field) {
+        return new NamingPattern(compile("naming pattern", regex, "id", "stain"),
+                compile("OME-TIFF naming pattern", omeRegex, "id"), parseStains(stainNames), plate, well, field);
     }
 
-    /** The regular expression. */
+    /** The regular expression of single-stain files. */
     public String regex() {
         return pattern.pattern();
+    }
+
+    /** The regular expression of OME-TIFF files. */
+    public String omeRegex() {
+        return omePattern.pattern();
+    }
+
+    /** The stain mapping as OME channel names (lower case) → stains, for {@link OmeTiff#decode}. */
+    public Map<String, Channel> omeChannelNames() {
+        Map<String, Channel> names = new LinkedHashMap<>();
+        stains.forEach((name, stain) -> names.put(name, CHANNELS.get(stain)));
+        return Collections.unmodifiableMap(names);
     }
 
     /**
      * Reads a file name.
      *
-     * @return the stain file, or {@code null} when the name does not match the pattern or names a stain the mapping
-     *         does not know (another channel the instrument writes, which this line does not use)
+     * @return the stain file (with no stain for an OME-TIFF holding all four), or {@code null} when the name matches
+     *         neither pattern or names a stain the mapping does not know (another channel the instrument writes,
+     *         which this line does not use)
      * @throws InvalidNameException when the name matches but cannot name an acquisition: an unsafe sample id (one
      *                              that could name a file elsewhere) or a field that is not a number
      */
     public StainFile parse(String fileName) throws InvalidNameException {
+        Matcher ome = omePattern.matcher(fileName);
+        if (ome.matches()) {
+            return stainFile(fileName, ome, null);
+        }
         Matcher m = pattern.matcher(fileName);
         if (!m.matches()) {
             return null;
@@ -107,6 +124,14 @@ public final class NamingPattern {
         if (stain == null) {
             return null;
         }
+        return stainFile(fileName, m, stain);
+    }
+
+    private StainFile stainFile(String fileName, Matcher m, Stain stain) throws InvalidNameException {
+        String regex = m.pattern().pattern();
+        boolean hasPlate = regex.contains("(?<plate>");
+        boolean hasWell = regex.contains("(?<well>");
+        boolean hasField = regex.contains("(?<field>");
         String id = m.group("id");
         if (!HpaDirectory.isSafeId(id)) {
             throw new InvalidNameException("sample id '" + id + "' from " + fileName + " is not a safe name (letters, "
@@ -133,6 +158,22 @@ public final class NamingPattern {
         InvalidNameException(String message) {
             super(message);
         }
+    }
+
+    private static Pattern compile(String what, String regex, String... groups) {
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(what + " does not compile: " + e.getDescription() + " in '" + regex
+                    + "'", e);
+        }
+        for (String group : groups) {
+            if (!regex.contains("(?<" + group + ">")) {
+                throw new IllegalArgumentException(what + " '" + regex + "' has no named group (?<" + group + ">...)");
+            }
+        }
+        return pattern;
     }
 
     private static Map<String, Stain> parseStains(String stainNames) {

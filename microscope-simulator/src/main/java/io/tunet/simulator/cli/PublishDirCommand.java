@@ -3,6 +3,7 @@ package io.tunet.simulator.cli;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -10,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.OmeTiff;
 import io.tunet.schemas.Acquisition;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.simulator.faults.FaultPlan;
@@ -19,11 +22,15 @@ import io.tunet.simulator.publish.FieldImages;
 import io.tunet.simulator.source.HpaDirectorySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "publish-dir", mixinStandardHelpOptions = true,
-        description = "Publish every field of an HPA-layout directory (<Id>_red.png …; PNG, TIFF or JPEG, any size) "
-                + "as four acquisitions; large images go through the blob store.")
+        description = "Publish every field of an HPA-layout directory (<Id>_red.png …; PNG, TIFF or JPEG, any size; "
+                + "or one <Id>.ome.tif per field, its four channels sent as grey PNGs) as four acquisitions; large "
+                + "images go through the blob store.")
 final class PublishDirCommand implements Callable<Integer> {
 
     @Mixin
@@ -41,9 +48,22 @@ final class PublishDirCommand implements Callable<Integer> {
     @Option(names = "--instrument", defaultValue = "directory-publisher", description = "Instrument id (default: ${DEFAULT-VALUE}).")
     String instrument;
 
+    @Option(names = "--ome-channels", description = "OME-TIFF channel names, e.g. DAPI=blue,GFP=green,Tubulin=red,"
+            + "Calreticulin=yellow (default: the stain names red, green, blue, yellow).")
+    String omeChannels;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        HpaDirectorySource source = HpaDirectorySource.open(data);
+        Map<String, Channel> channelNames;
+        try {
+            channelNames = omeChannels == null ? OmeTiff.defaultNames() : OmeTiff.parseMapping(omeChannels);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ome-channels: " + e.getMessage());
+        }
+        HpaDirectorySource source = HpaDirectorySource.open(data, channelNames);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try (KafkaProducer<String, Acquisition> producer = kafka.producer(Topics.ACQUISITIONS)) {
             AcquisitionPublisher publisher = new AcquisitionPublisher(producer, kafka.blobStore(), kafka.inlineLimit,

@@ -11,9 +11,11 @@ import java.util.Map;
 
 import io.tunet.imaging.Channel;
 import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
 import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.ImageDecodeException;
 import io.tunet.imaging.ImageHeader;
+import io.tunet.imaging.OmeTiff;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.imaging.hpa.HpaEntry;
@@ -25,8 +27,10 @@ import io.tunet.simulator.publish.EncodedImage;
 /**
  * Reads an HPA-layout directory ({@code <Id>_red.png}, {@code _green}, {@code _blue}, {@code _yellow}; PNG, TIFF or
  * JPEG; any size) for publishing, through the project's one layout reader, {@link HpaDirectory#scan(Path)}. The
- * files' bytes are sent as they are; only their headers are read here. Fields are the ids of {@code train.csv}
- * when present (with their labels), else every id with a red stain file.
+ * files' bytes are sent as they are; only their headers are read here. A field stored as one multi-channel OME-TIFF
+ * ({@code <Id>.ome.tif}) is decoded instead and each of its four channels sent as a grey PNG of the file's bit depth
+ * (8 or 16), so what travels is one single-stain image per stain as for any other field. Fields are the ids of
+ * {@code train.csv} when present (with their labels), else every id with a red stain file or an OME-TIFF.
  */
 public final class HpaDirectorySource {
 
@@ -49,8 +53,18 @@ public final class HpaDirectorySource {
      *                         is missing (naming the file)
      */
     public static HpaDirectorySource open(Path dir) throws SourceException {
+        return open(dir, OmeTiff.defaultNames());
+    }
+
+    /**
+     * Opens a directory whose OME-TIFF fields name their channels otherwise than after the stains.
+     *
+     * @param omeChannelNames lower-case OME channel name → stain, e.g. from {@link OmeTiff#parseMapping}
+     * @throws SourceException as {@link #open(Path)}
+     */
+    public static HpaDirectorySource open(Path dir, Map<String, Channel> omeChannelNames) throws SourceException {
         try {
-            return new HpaDirectorySource(HpaDirectory.scan(dir));
+            return new HpaDirectorySource(HpaDirectory.scan(dir, omeChannelNames));
         } catch (DatasetException e) {
             throw new SourceException(e.getMessage());
         }
@@ -78,6 +92,9 @@ public final class HpaDirectorySource {
         if (entry == null) {
             throw new SourceException("no field " + id + " in " + directory.directory());
         }
+        if (directory.omeTiffPath(entry).isPresent()) {
+            return readOmeTiff(entry);
+        }
         Map<Stain, EncodedImage> stains = new EnumMap<>(Stain.class);
         for (Map.Entry<Stain, Channel> stain : CHANNEL.entrySet()) {
             Path file = directory.stainPath(entry, stain.getValue());
@@ -95,6 +112,22 @@ public final class HpaDirectorySource {
             }
             stains.put(stain.getKey(), new EncodedImage(bytes, ImageFormat.valueOf(header.format().name()),
                     header.width(), header.height(), header.bitDepth()));
+        }
+        return stains;
+    }
+
+    private Map<Stain, EncodedImage> readOmeTiff(HpaEntry entry) throws SourceException {
+        Map<Channel, GrayImage> channels;
+        try {
+            channels = directory.decodeStains(entry);
+        } catch (DatasetException e) {
+            throw new SourceException("unreadable image " + e.getMessage());
+        }
+        Map<Stain, EncodedImage> stains = new EnumMap<>(Stain.class);
+        for (Map.Entry<Stain, Channel> stain : CHANNEL.entrySet()) {
+            GrayImage image = channels.get(stain.getValue());
+            stains.put(stain.getKey(), new EncodedImage(ImageCodec.encodePng(image, image.bitDepth()), ImageFormat.PNG,
+                    image.width(), image.height(), image.bitDepth()));
         }
         return stains;
     }
