@@ -27,7 +27,9 @@ public final class ModelRefusedException extends Exception {
         /** It runs on the CPU but not on the GPU that {@code inference.device} names as the only device. */
         DEVICE_UNAVAILABLE,
         /** An earlier process died while loading it ({@link LoadMarkers}). */
-        CRASHED_AT_LOAD
+        CRASHED_AT_LOAD,
+        /** Signatures are required and its signature is missing, by an unknown key, or does not match. */
+        UNTRUSTED
     }
 
     private final Reason reason;

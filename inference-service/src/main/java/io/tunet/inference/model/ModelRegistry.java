@@ -8,11 +8,13 @@ import io.tunet.inference.metrics.InferenceMetrics;
 import io.tunet.inference.model.ModelRefusedException.Reason;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.provenance.ModelSignatures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -50,6 +52,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final ModelLoader loader;
     private final LoadMarkers markers;
     private final InferenceMetrics metrics;
+    private final Map<String, byte[]> trustedKeys;
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition modelArrived = lock.newCondition();
@@ -63,6 +66,16 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public ModelRegistry(String modelName, BlobStore blobs, ModelLoader loader, LoadMarkers markers,
                          InferenceMetrics metrics) {
+        this(modelName, blobs, loader, markers, metrics, Map.of());
+    }
+
+    /**
+     * A registry that loads a version from the registry only when its signature verifies with one of
+     * {@code trustedKeys} (key id → key); an empty map checks no signatures.
+     */
+    public ModelRegistry(String modelName, BlobStore blobs, ModelLoader loader, LoadMarkers markers,
+                         InferenceMetrics metrics, Map<String, byte[]> trustedKeys) {
+        this.trustedKeys = Map.copyOf(trustedKeys);
         this.modelName = modelName;
         this.blobs = blobs;
         this.loader = loader;
@@ -196,6 +209,18 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private ServingModel fetchAndLoad(ModelVersion version, String label) throws ModelRefusedException {
+        if (!trustedKeys.isEmpty()) {
+            ModelSignatures.Check check = ModelSignatures.verify(version, trustedKeys);
+            if (check != ModelSignatures.Check.VALID) {
+                throw new ModelRefusedException(Reason.UNTRUSTED, label + ": signature " + switch (check) {
+                    case UNSIGNED -> "missing (the training service runs without training.signing.key?)";
+                    case UNKNOWN_KEY -> "by key '" + ModelSignatures.keyId(version) + "', which is not among the "
+                            + "trusted keys " + trustedKeys.keySet();
+                    default -> "does not match the version's content (tampered, or another key under id '"
+                            + ModelSignatures.keyId(version) + "')";
+                }, null);
+            }
+        }
         byte[] bytes;
         try {
             bytes = blobs.get(version.getOnnx());

@@ -53,6 +53,14 @@ public interface InferenceConfig {
 
         /** Version of the file at {@link #path()}, when its metadata version is not a number. */
         OptionalLong version();
+
+        /**
+         * Keys whose signatures this instance trusts, {@code id=base64,id2=base64} (the training service's
+         * {@code training.signing.key-id} and {@code training.signing.key}). When set, a version from the registry
+         * is loaded only if its signature verifies with one of them; unset, signatures are not checked (a warning at
+         * start). The file at {@link #path()} is the operator's own choice and is not checked.
+         */
+        Optional<String> trustedKeys();
     }
 
     /** Dynamic batching. */

@@ -13,6 +13,7 @@ import io.tunet.inference.model.LoadMarkers;
 import io.tunet.inference.model.ModelLoader;
 import io.tunet.inference.model.ModelRefusedException;
 import io.tunet.inference.model.ModelRegistry;
+import io.tunet.schemas.provenance.ModelSignatures;
 import io.tunet.inference.model.ModelVersionFollower;
 import io.tunet.inference.pipeline.InferencePipeline;
 import io.tunet.inference.pipeline.PipelineSettings;
@@ -56,8 +57,15 @@ public class InferenceService {
                 config.kafka().properties());
         PipelineSettings settings = settings(config);
         LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(config.blobStoreRoot());
+        Map<String, byte[]> trusted = config.model().trustedKeys().map(ModelSignatures::parseKeys).orElse(Map.of());
+        if (trusted.isEmpty()) {
+            LOG.warn("inference.model.trusted-keys is not set: model versions from the registry are loaded without "
+                    + "checking who trained them");
+        } else {
+            LOG.info("loading only model versions signed with one of the keys {}", trusted.keySet());
+        }
         registry = new ModelRegistry(config.model().name(), blobs, new ModelLoader(devices, settings.batchMaxSize()),
-                LoadMarkers.in(config.stateDir()), metrics);
+                LoadMarkers.in(config.stateDir()), metrics, trusted);
         if (config.model().path().isPresent()) {
             registry.loadFile(config.model().path().get(), config.model().version());
         }

@@ -10,8 +10,10 @@ import io.tunet.inference.model.ModelRegistry.Outcome;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.provenance.ModelSignatures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +73,31 @@ class ModelRegistryTest {
         assertThat(registry.current().orElseThrow().version()).isEqualTo(2);
         assertThat(metrics.modelsRefused()).isZero();
         registry.close();
+    }
+
+    @Test
+    void shouldLoadOnlyVersionsSignedWithATrustedKeyWhenKeysAreConfigured() throws Exception {
+        byte[] key = "0123456789abcdef0123456789abcdef".getBytes();
+        ModelRegistry checking = new ModelRegistry("tunet", blobs, new ModelLoader(Devices.Selection.cpu(), 4),
+                LoadMarkers.in(dir.resolve("markers")), metrics, Map.of("training", key));
+
+        ModelVersion unsigned = TestModels.promoted("tunet", 1, v1, blobs, TestModels.SIZE);
+        assertThat(checking.offer(unsigned)).isEqualTo(Outcome.REFUSED);
+        ModelVersion otherKey = ModelSignatures.signed(TestModels.promoted("tunet", 2, v1, blobs, TestModels.SIZE),
+                "old", key);
+        assertThat(checking.offer(otherKey)).isEqualTo(Outcome.REFUSED);
+        // signed, then pointed at other bytes that pass the blob store's own check
+        ModelVersion signed = ModelSignatures.signed(TestModels.promoted("tunet", 3, v1, blobs, TestModels.SIZE),
+                "training", key);
+        ModelVersion swapped = ModelVersion.newBuilder(signed)
+                .setOnnx(TestModels.promoted("tunet", 3, v2, blobs, TestModels.SIZE).getOnnx()).build();
+        assertThat(checking.offer(swapped)).isEqualTo(Outcome.REFUSED);
+        assertThat(checking.current()).isEmpty();
+        assertThat(metrics.modelsRefused()).isEqualTo(3);
+
+        assertThat(checking.offer(signed)).isEqualTo(Outcome.SWAPPED);
+        assertThat(checking.current().orElseThrow().version()).isEqualTo(3);
+        checking.close();
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.tunet.schemas.ModelVersion;
 import io.tunet.training.registry.CheckpointArchive;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelRegistryView;
+import io.tunet.training.registry.ModelSigner;
 import io.tunet.training.registry.ModelVersions;
 import io.tunet.training.service.KafkaClientProperties;
 import java.io.IOException;
@@ -75,6 +76,11 @@ final class PublishFirst implements Callable<Integer> {
     @Option(names = "--model-name", defaultValue = "tunet")
     String modelName;
 
+    @Option(names = "--signing-key-id", defaultValue = "training",
+            description = "Id of the signing key; the key itself (base64) comes from the environment variable "
+                    + "TRAINING_SIGNING_KEY, as for the service, never from the command line (default ${DEFAULT-VALUE})")
+    String signingKeyId;
+
     @Override
     public Integer call() {
         try {
@@ -125,13 +131,17 @@ final class PublishFirst implements Callable<Integer> {
             String scored = String.format(Locale.ROOT, "scored on %d held-out fields of %s: %s", report.samples(),
                     heldOut.getFileName(), report.metrics().summary());
             Instant now = Instant.now();
-            ModelVersion candidate = ModelVersions.of(modelName, 1, trained, null, ModelStatus.CANDIDATE, null, now);
+            String key = System.getenv("TRAINING_SIGNING_KEY");
+            ModelSigner signer = key == null || key.isBlank() ? ModelSigner.NONE : ModelSigner.of(signingKeyId, key);
+            ModelVersion candidate = signer.apply(ModelVersions.of(modelName, 1, trained, null, ModelStatus.CANDIDATE,
+                    null, now));
             ModelVersion promoted = ModelVersion.newBuilder(candidate).setStatus(ModelStatus.PROMOTED)
                     .setStatusReason("first model, trained offline on " + trainedOn + "; " + scored).build();
             try (ModelPublisher publisher = new ModelPublisher(client, "publish-first-" + modelName)) {
                 publisher.publish(List.of(candidate, promoted));
             }
-            System.out.printf(Locale.ROOT, "published %s v1 as the first champion (%s)%n", modelName, scored);
+            System.out.printf(Locale.ROOT, "published %s v1 as the first champion, %s (%s)%n", modelName,
+                    signer.keyId() == null ? "unsigned" : "signed with key " + signer.keyId(), scored);
             return 0;
         } catch (IOException | BlobStoreException | NoSuchAlgorithmException e) {
             throw new OfflineInputException("cannot store " + model + " or its checkpoint in " + blobRoot + ": "

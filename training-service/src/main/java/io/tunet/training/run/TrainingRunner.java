@@ -23,6 +23,7 @@ import io.tunet.training.promotion.PromotionGate;
 import io.tunet.training.registry.CheckpointArchive;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelRegistryView;
+import io.tunet.training.registry.ModelSigner;
 import io.tunet.training.registry.ModelVersions;
 import io.tunet.training.report.ReportData;
 import io.tunet.training.report.TrainingReport;
@@ -72,9 +73,18 @@ public final class TrainingRunner {
     private final ModelRegistryView registry;
     private final ModelPublisher publisher;
     private final Clock clock;
+    private final ModelSigner signer;
 
+    /** A runner that publishes unsigned versions. */
     public TrainingRunner(Path dataDirectory, DatasetIndex index, BlobStore blobs, ModelRegistryView registry,
             ModelPublisher publisher, Clock clock) {
+        this(dataDirectory, index, blobs, registry, publisher, clock, ModelSigner.NONE);
+    }
+
+    /** A runner that signs every version it publishes with {@code signer}. */
+    public TrainingRunner(Path dataDirectory, DatasetIndex index, BlobStore blobs, ModelRegistryView registry,
+            ModelPublisher publisher, Clock clock, ModelSigner signer) {
+        this.signer = signer;
         this.dataDirectory = dataDirectory;
         this.index = index;
         this.blobs = blobs;
@@ -171,8 +181,9 @@ public final class TrainingRunner {
             listener.phase("publishing");
             BlobRef onnx = store(Files.readAllBytes(trained.onnxModel()), workspace, stored);
             BlobRef checkpoint = store(CheckpointArchive.pack(trained.checkpoint()), workspace, stored);
-            ModelVersion candidate = modelVersion(settings, version, onnx, checkpoint, trained, snapshot, data,
-                    champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null);
+            // signed once: the signature covers the identity, not the status, so the verdict carries it too
+            ModelVersion candidate = signer.apply(modelVersion(settings, version, onnx, checkpoint, trained, snapshot,
+                    data, champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null));
             ModelVersion verdict = ModelVersion.newBuilder(candidate)
                     .setStatus(decision.promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED)
                     .setStatusReason(decision.summary())

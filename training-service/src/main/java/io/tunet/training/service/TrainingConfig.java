@@ -28,6 +28,21 @@ public interface TrainingConfig {
     /** The promotion rules. */
     Gate gate();
 
+    /** Model provenance: the key every published version is signed with. */
+    Signing signing();
+
+    interface Signing {
+        /** Id of the key, written with each signature so that inference can pick the key (rotation). */
+        @WithDefault("training")
+        String keyId();
+
+        /**
+         * The HMAC-SHA256 key, base64, at least 32 bytes ({@code openssl rand -base64 32}); without it versions
+         * are published unsigned, and inference instances that require signatures refuse them.
+         */
+        Optional<String> key();
+    }
+
     /** How long feedback waits for its sample before it is dead-lettered. */
     @WithDefault("5m")
     Duration sampleWait();

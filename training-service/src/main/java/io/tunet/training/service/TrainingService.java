@@ -17,6 +17,7 @@ import io.tunet.training.feedback.FeedbackIntake;
 import io.tunet.training.feedback.IntakeLoop;
 import io.tunet.training.promotion.GateSettings;
 import io.tunet.training.registry.ModelPublisher;
+import io.tunet.training.registry.ModelSigner;
 import io.tunet.training.registry.ModelRegistryView;
 import io.tunet.training.run.NotEnoughDataException;
 import io.tunet.training.run.RunOutcome;
@@ -90,7 +91,13 @@ public class TrainingService {
                 config.kafka().properties());
         ModelRegistryView registry = ModelRegistryView.load(settings.modelName(), client, Duration.ofSeconds(60));
         publisher = new ModelPublisher(client, config.kafka().transactionalId());
-        runner = new TrainingRunner(dataDirectory, index, blobs, registry, publisher, clock);
+        ModelSigner signer = config.signing().key().map(key -> ModelSigner.of(config.signing().keyId(), key))
+                .orElse(ModelSigner.NONE);
+        if (signer == ModelSigner.NONE) {
+            LOG.warn("training.signing.key is not set: model versions are published unsigned, and inference "
+                    + "instances that require signatures (inference.model.trusted-keys) will refuse them");
+        }
+        runner = new TrainingRunner(dataDirectory, index, blobs, registry, publisher, clock, signer);
         runner.cleanUpAbandonedRuns();
         // a data folder from before replays stopped counting holds a larger count: start from the index's own
         labelsAtLastRun = Math.min(readTriggerState(), index.labelChanges());
