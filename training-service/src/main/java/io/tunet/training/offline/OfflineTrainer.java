@@ -1,8 +1,10 @@
 package io.tunet.training.offline;
 
+import io.tunet.imaging.hpa.DatasetException;
+import io.tunet.imaging.hpa.HpaDirectory;
+import io.tunet.imaging.hpa.HpaEntry;
 import io.tunet.imaging.hpa.SplitAssigner;
-import io.tunet.imaging.Channel;
-import io.tunet.imaging.ImageDecodeException;
+import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.training.NonFiniteLossException;
@@ -10,7 +12,6 @@ import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TrainingDevice;
 import io.tunet.core.training.TrainingListener;
 import io.tunet.core.training.TrainingResult;
-import io.tunet.training.dataset.SampleTensors;
 import io.tunet.training.promotion.PromotionGate;
 import io.tunet.training.report.ReportData;
 import io.tunet.training.report.TrainingReport;
@@ -21,8 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,8 +47,6 @@ import picocli.CommandLine.Option;
 @Command(name = "training-service", mixinStandardHelpOptions = true, subcommands = {OfflineTrainer.Train.class, PublishFirst.class},
         description = "Offline mode of the training service.")
 public final class OfflineTrainer implements Runnable {
-
-    private static final List<String> EXTENSIONS = List.of(".png", ".tif", ".tiff", ".jpg", ".jpeg");
 
     @Override
     public void run() {
@@ -183,12 +184,31 @@ public final class OfflineTrainer implements Runnable {
             return 0;
         }
 
+        /** Decodes the labelled fields on all cores, reading the directory as every other tool does ({@link HpaDirectory}). */
         private List<TrainingData.Sample> decode(List<LabelsFile.Row> rows) throws OfflineInputException {
+            HpaDirectory directory;
+            try {
+                directory = HpaDirectory.scan(data);
+            } catch (DatasetException e) {
+                throw new OfflineInputException("--data " + data + ": " + e.getMessage());
+            }
+            Map<String, HpaEntry> entries = new HashMap<>();
+            directory.entries().forEach(entry -> entries.put(entry.id(), entry));
+            for (LabelsFile.Row row : rows) {
+                if (!entries.containsKey(row.id())) {
+                    throw new OfflineInputException(labels + ": sample " + row.id() + " has no stain files in " + data
+                            + " (<id>_<red|green|blue|yellow>.<png|tif|tiff|jpg|jpeg>, or <id>.ome.tif)");
+                }
+            }
             ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
             try {
                 List<Future<TrainingData.Sample>> futures = new ArrayList<>();
                 for (LabelsFile.Row row : rows) {
-                    futures.add(pool.submit(() -> load(row)));
+                    futures.add(pool.submit(() -> {
+                        HpaDirectory.LoadedSample loaded = directory.load(entries.get(row.id()), size);
+                        return TrainingData.toSample(new HpaDirectory.LoadedSample(row.id(), loaded.image(), row.labels(),
+                                loaded.trueMasks()), size, ThresholdMethod.OTSU);
+                    }));
                 }
                 List<TrainingData.Sample> samples = new ArrayList<>();
                 for (Future<TrainingData.Sample> future : futures) {
@@ -196,44 +216,13 @@ public final class OfflineTrainer implements Runnable {
                 }
                 return samples;
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof OfflineInputException cause) {
-                    throw cause;
-                }
-                throw new OfflineInputException("decoding failed: " + e.getCause().getMessage());
+                throw new OfflineInputException("in " + data + ": " + e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OfflineInputException("interrupted while decoding " + data);
             } finally {
                 pool.shutdownNow();
             }
-        }
-
-        private TrainingData.Sample load(LabelsFile.Row row) throws OfflineInputException {
-            List<byte[]> stains = new ArrayList<>(4);
-            for (Channel channel : Channel.values()) {
-                Path file = stainFile(row.id(), channel);
-                try {
-                    stains.add(Files.readAllBytes(file));
-                } catch (IOException e) {
-                    throw new OfflineInputException("cannot read " + file + ": " + e.getMessage());
-                }
-            }
-            try {
-                return SampleTensors.fromEncoded(row.id(), row.labels(), stains, size);
-            } catch (ImageDecodeException e) {
-                throw new OfflineInputException("sample " + row.id() + " in " + data + ": " + e.getMessage());
-            }
-        }
-
-        private Path stainFile(String id, Channel channel) throws OfflineInputException {
-            for (String extension : EXTENSIONS) {
-                Path file = data.resolve(id + "_" + channel.fileSuffix() + extension);
-                if (Files.isRegularFile(file)) {
-                    return file;
-                }
-            }
-            throw new OfflineInputException("missing stain file " + data.resolve(id + "_" + channel.fileSuffix() + ".png")
-                    + " (also looked for .tif, .tiff, .jpg, .jpeg)");
         }
     }
 

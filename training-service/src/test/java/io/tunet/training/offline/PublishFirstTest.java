@@ -44,7 +44,7 @@ class PublishFirstTest {
         out = dir.resolve("out");
         int status = new CommandLine(new OfflineTrainer()).execute("train", "--data", data.toString(), "--labels",
                 data.resolve("train.csv").toString(), "--size", "32", "--base-width", "16", "--depth", "2",
-                "--epochs", "2", "--batch", "4", "--lr", "0.003", "--no-augment", "--validation-fraction", "0.3",
+                "--epochs", "2", "--batch", "4", "--lr", "0.001", "--no-augment", "--validation-fraction", "0.3",
                 "--no-progress", "--out", out.toString());
         assertThat(status).isZero();
     }
