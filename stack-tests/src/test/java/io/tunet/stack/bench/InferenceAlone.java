@@ -1,5 +1,6 @@
 package io.tunet.stack.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,8 +36,10 @@ final class InferenceAlone {
      * @param samplesPerSecond samples predicted per second once warm
      * @param samples          samples predicted in the measured interval
      * @param seconds          the measured interval
+     * @param cpuMillisPerSample CPU time of this process per sample in the measured interval (all its threads:
+     *                           decoding, ONNX Runtime's, the JVM's), which other processes' load does not inflate
      */
-    record Result(double samplesPerSecond, int samples, double seconds) {
+    record Result(double samplesPerSecond, int samples, double seconds, double cpuMillisPerSample) {
     }
 
     private InferenceAlone() {
@@ -75,6 +78,8 @@ final class InferenceAlone {
                 long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
                 long start = 0;
                 long end = 0;
+                long cpuStart = 0;
+                long cpuEnd = 0;
                 int counted = 0;
                 List<float[]> next = new ArrayList<>(batch);
                 while (running.get()) {
@@ -89,9 +94,11 @@ final class InferenceAlone {
                     long now = System.nanoTime();
                     if (start == 0 && now >= warmEnd) {
                         start = now;
+                        cpuStart = processCpuNanos();
                     } else if (start != 0) {
                         counted += next.size();
                         end = now;
+                        cpuEnd = processCpuNanos();
                         if (now - start >= seconds * 1e9) {
                             break;
                         }
@@ -101,13 +108,18 @@ final class InferenceAlone {
                     throw failure.get();
                 }
                 double measured = (end - start) / 1e9;
-                return new Result(counted / measured, counted, measured);
+                return new Result(counted / measured, counted, measured, (cpuEnd - cpuStart) / 1e6 / counted);
             } finally {
                 running.set(false);
                 decodeThread.interrupt();
                 decodeThread.join();
             }
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static Sample sample(FieldImages field) {

@@ -44,7 +44,7 @@ import io.tunet.synth.HpaSynth;
  */
 public final class PipelineBenchmark {
 
-    static final int FULL_SIZE_SYNTH_FIELDS = 6;
+    private static final int FULL_SIZE_SYNTH_FIELDS = 6;
     private static final int FULL_SIZE = 2048;
     /** The inference service's default batch limit, which the stack runs with. */
     private static final int BATCH = 8;
@@ -109,8 +109,9 @@ public final class PipelineBenchmark {
                 5, seconds, Files.createDirectories(home.resolve("alone-blobs")));
         String aloneLine = String.format("Inference alone, same run (decode + preprocess + ONNX Runtime predict in one"
                 + " process, same model and fields, no Kafka, batches of up to %d, one decode and one inference thread"
-                + " as the service): **%.2f fields/s** over %.0f s (load average %.1f before, %.1f after).%n",
-                BATCH, alone.samplesPerSecond(), alone.seconds(), loadBeforeAlone, loadAverage());
+                + " as the service): **%.2f fields/s** over %.0f s, %.0f ms of CPU per field (load average %.1f"
+                + " before, %.1f after).%n", BATCH, alone.samplesPerSecond(), alone.seconds(),
+                alone.cpuMillisPerSample(), loadBeforeAlone, loadAverage());
         System.out.print(aloneLine);
 
         StringBuilder report = new StringBuilder();
