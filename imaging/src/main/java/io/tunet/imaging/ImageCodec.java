@@ -128,6 +128,33 @@ public final class ImageCodec {
     }
 
     /**
+     * Decodes one stain straight to {@code outW × outH}: the result equals
+     * {@code Resize.area(decode(bytes, limits, stain).pixels(), w, h, outW, outH, dst, dstOffset)}, with the same
+     * header checks and the same failures. An 8- or 16-bit gray PNG (the HPA's format) is resized while it is
+     * inflated, a few rows at a time, so the full-size image is never held; any other image, and any PNG this
+     * cannot stream, is decoded whole by {@link #decode(byte[], DecodeLimits, Channel)} and then resized.
+     *
+     * @param stain the stain the image was sent as, or null if unknown (colour images are then refused)
+     * @return the stored image's header (its full size and bit depth)
+     * @throws ImageDecodeException     with the reason the image cannot be used
+     * @throws IllegalArgumentException if {@code limits} is null, an output size is not positive or {@code dst}
+     *                                  cannot hold the output at {@code dstOffset}
+     */
+    public static ImageHeader decodeResized(byte[] bytes, DecodeLimits limits, Channel stain, int outW, int outH,
+            float[] dst, int dstOffset) throws ImageDecodeException {
+        ImageHeader header = readHeader(bytes, limits);
+        Resize.Rows resized = new Resize.Rows(header.width(), header.height(), outW, outH, dst, dstOffset);
+        PngRows png = header.format() == ImageFormat.PNG ? PngRows.open(bytes) : null;
+        if (png != null && png.width() == header.width() && png.height() == header.height()
+                && png.bitDepth() == header.bitDepth() && png.read(resized::add) && resized.complete()) {
+            return header;
+        }
+        GrayImage image = decode(bytes, limits, stain);
+        Resize.area(image.pixels(), image.width(), image.height(), outW, outH, dst, dstOffset);
+        return new ImageHeader(header.format(), image.width(), image.height(), image.bitDepth());
+    }
+
+    /**
      * Encodes a gray image as a single-channel PNG; values are clamped to 0..1 and rounded to the nearest
      * level of the bit depth, so {@code decode(encodePng(img, 16))} returns {@code img} within 1/65535.
      *

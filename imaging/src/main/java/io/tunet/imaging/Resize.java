@@ -64,6 +64,77 @@ public final class Resize {
         }
     }
 
+    /**
+     * {@link #area(float[], int, int, int, int, float[], int)} fed one input row at a time, so a decoder can
+     * resize while it reads and never hold the full-size image. Each output value receives the same
+     * contributions in the same order as in {@code area}, so the result is the same to the last bit.
+     */
+    static final class Rows {
+        private final Kernel horizontal;
+        private final Kernel vertical;
+        private final int h;
+        private final int outW;
+        private final int outH;
+        private final float[] dst;
+        private final int dstOffset;
+        private final float[] resizedRow;
+        private int y;
+        /** The first output row that still takes input rows. */
+        private int firstOpen;
+
+        /**
+         * @throws IllegalArgumentException if a size is not positive or {@code dst} cannot hold the output
+         */
+        Rows(int w, int h, int outW, int outH, float[] dst, int dstOffset) {
+            checkedSize(w, h);
+            int outSize = checkedSize(outW, outH);
+            if (dst == null || dstOffset < 0 || (long) dstOffset + outSize > dst.length) {
+                throw new IllegalArgumentException("destination cannot hold " + outSize + " values at offset "
+                        + dstOffset);
+            }
+            this.horizontal = Kernel.of(w, outW);
+            this.vertical = Kernel.of(h, outH);
+            this.h = h;
+            this.outW = outW;
+            this.outH = outH;
+            this.dst = dst;
+            this.dstOffset = dstOffset;
+            this.resizedRow = new float[outW];
+            java.util.Arrays.fill(dst, dstOffset, dstOffset + outSize, 0f);
+        }
+
+        /**
+         * Adds the next input row (top to bottom).
+         *
+         * @throws IllegalStateException if all {@code h} rows were added already
+         */
+        void add(float[] row) {
+            if (y == h) {
+                throw new IllegalStateException("all " + h + " rows were added");
+            }
+            horizontal.applyToRow(row, 0, resizedRow, 0);
+            for (int oy = firstOpen; oy < outH && vertical.start[oy] <= y; oy++) {
+                int tap = y - vertical.start[oy];
+                if (tap < vertical.count[oy]) {
+                    float weight = vertical.weights[oy * vertical.maxTaps + tap];
+                    int outRow = dstOffset + oy * outW;
+                    for (int x = 0; x < outW; x++) {
+                        dst[outRow + x] += weight * resizedRow[x];
+                    }
+                }
+            }
+            y++;
+            while (firstOpen < outH && vertical.start[firstOpen] + vertical.count[firstOpen] <= y) {
+                firstOpen++;
+            }
+        }
+
+        /** Whether all {@code h} rows were added. */
+        boolean complete() {
+            return y == h;
+        }
+    }
+
     private static int checkedSize(int w, int h) {
         if (w <= 0 || h <= 0 || (long) w * h > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("image size must be positive and fit an array, got " + w + "x" + h);

@@ -4,9 +4,9 @@ import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
 import io.tunet.imaging.Channel;
 import io.tunet.imaging.DecodeLimits;
-import io.tunet.imaging.GrayImage;
 import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.ImageDecodeException;
+import io.tunet.imaging.ImageHeader;
 import io.tunet.imaging.Preprocessing;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.DeadLetterReason;
@@ -15,25 +15,60 @@ import io.tunet.schemas.Sample;
 import io.tunet.schemas.serde.RecordDecodingException;
 import io.tunet.schemas.topics.Topics;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Turns a {@code samples} record into the model's input tensor: decodes the Avro record, fetches each stain
  * (inline bytes, or from the blob store with its sha256 verified), decodes the images within the limits,
- * and preprocesses them with tunet-core's {@link Preprocessing#toTensor} — the same function training uses.
- * Every failure is a {@link SampleRejectedException} with the dead-letter reason. Thread-safe.
+ * and preprocesses them as {@link Preprocessing#toTensor} does — the function training uses — but straight
+ * to the model's size ({@link ImageCodec#decodeResized}), so a full-size field is never held as floats. The
+ * four stains of a sample are decoded in parallel, up to the parallelism given. Every failure is a
+ * {@link SampleRejectedException} with the dead-letter reason; when several stains fail, the first in red,
+ * green, blue, yellow order is reported. Thread-safe; {@link #close()} stops its threads.
  */
-public final class SampleDecoder {
+public final class SampleDecoder implements AutoCloseable {
+
+    private static final Channel[] CHANNELS = Channel.values();
 
     private final BlobStore blobs;
     private final DecodeLimits limits;
+    /** Decodes the stains after the first while the calling thread decodes the first; null: all on the caller. */
+    private final ExecutorService stainPool;
 
     /**
+     * A decoder that decodes the stains of a sample one after the other on the calling thread.
+     *
      * @param blobs where claim-checked stains live
      * @param limits the largest image accepted
      */
     public SampleDecoder(BlobStore blobs, DecodeLimits limits) {
+        this(blobs, limits, 1);
+    }
+
+    /**
+     * @param blobs where claim-checked stains live
+     * @param limits the largest image accepted
+     * @param parallelism stains of one sample decoded at once (1 to 4): the calling thread and up to three threads
+     *                    of this decoder's own
+     * @throws IllegalArgumentException if {@code parallelism} is not 1 to 4
+     */
+    public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism) {
+        if (parallelism < 1 || parallelism > CHANNELS.length) {
+            throw new IllegalArgumentException("stain parallelism must be 1 to " + CHANNELS.length + ", got "
+                    + parallelism);
+        }
         this.blobs = blobs;
         this.limits = limits;
+        this.stainPool = parallelism == 1 ? null : Executors.newFixedThreadPool(parallelism - 1, r -> {
+            Thread thread = new Thread(r, "stain-decode");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -54,28 +89,95 @@ public final class SampleDecoder {
     }
 
     /**
-     * The {@code float[4 * size * size]} input tensor of a sample, stains in red, green, blue, yellow order.
+     * The {@code float[4 * size * size]} input tensor of a sample, stains in red, green, blue, yellow order; equal
+     * to {@link Preprocessing#toTensor} of the decoded stains.
      *
      * @throws SampleRejectedException naming the stain and the problem
+     * @throws IllegalArgumentException if {@code size} is not positive or too large for an array
      */
     public float[] tensor(Sample sample, int size) throws SampleRejectedException {
-        GrayImage red = stain(sample, Channel.RED, sample.getRed());
-        GrayImage green = stain(sample, Channel.GREEN, sample.getGreen());
-        GrayImage blue = stain(sample, Channel.BLUE, sample.getBlue());
-        GrayImage yellow = stain(sample, Channel.YELLOW, sample.getYellow());
-        try {
-            return Preprocessing.toTensor(red, green, blue, yellow, size);
-        } catch (ImageDecodeException e) {
-            throw new SampleRejectedException(reasonOf(e), "sample " + sample.getSampleId() + ": " + e.getMessage(), e);
+        if (size <= 0 || (long) size * size * CHANNELS.length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor size must be positive and fit an array, got " + size);
+        }
+        Image[] images = {sample.getRed(), sample.getGreen(), sample.getBlue(), sample.getYellow()};
+        float[] tensor = new float[CHANNELS.length * size * size];
+        List<Future<ImageHeader>> others = new ArrayList<>(CHANNELS.length - 1);
+        if (stainPool != null) {
+            for (int c = 1; c < CHANNELS.length; c++) {
+                int channel = c;
+                others.add(stainPool.submit(() -> stain(sample, CHANNELS[channel], images[channel], size, tensor)));
+            }
+        }
+        ImageHeader[] headers = new ImageHeader[CHANNELS.length];
+        SampleRejectedException first = null;
+        for (int c = 0; c < CHANNELS.length; c++) {
+            try {
+                headers[c] = c == 0 || stainPool == null ? stain(sample, CHANNELS[c], images[c], size, tensor)
+                        : await(others.get(c - 1));
+            } catch (SampleRejectedException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        for (int c = 1; c < CHANNELS.length; c++) {
+            if (headers[c].width() != headers[0].width() || headers[c].height() != headers[0].height()) {
+                throw new SampleRejectedException(DeadLetterReason.DIMENSION_MISMATCH, "sample " + sample.getSampleId()
+                        + ": the " + CHANNELS[c].fileSuffix() + " stain is " + headers[c].width() + "x"
+                        + headers[c].height() + " but the red stain is " + headers[0].width() + "x"
+                        + headers[0].height(), null);
+            }
+        }
+        return tensor;
+    }
+
+    /** Stops the decoder's threads; call it after the last {@link #tensor}. */
+    @Override
+    public void close() {
+        if (stainPool != null) {
+            stainPool.shutdownNow();
         }
     }
 
-    private GrayImage stain(Sample sample, Channel channel, Image image) throws SampleRejectedException {
+    /**
+     * Waits for a stain decoded on the pool. Uninterruptibly: the wait is one image's decode, and a sample
+     * abandoned half-decoded on shutdown would be dead-lettered; the interrupt is kept for the caller.
+     */
+    private static ImageHeader await(Future<ImageHeader> stain) throws SampleRejectedException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return stain.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof SampleRejectedException rejected) {
+                        throw rejected;
+                    }
+                    if (e.getCause() instanceof RuntimeException unexpected) {
+                        throw unexpected;
+                    }
+                    throw new IllegalStateException("decoding a stain failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Decodes one stain into its plane of {@code tensor}, checking the size its record declares. */
+    private ImageHeader stain(Sample sample, Channel channel, Image image, int size, float[] tensor)
+            throws SampleRejectedException {
         String where = "sample " + sample.getSampleId() + ", " + channel.fileSuffix() + " stain";
         byte[] bytes = bytesOf(image, where);
-        GrayImage decoded;
+        ImageHeader decoded;
         try {
-            decoded = ImageCodec.decode(bytes, limits, channel);
+            decoded = ImageCodec.decodeResized(bytes, limits, channel, size, size, tensor,
+                    channel.ordinal() * size * size);
         } catch (ImageDecodeException e) {
             throw new SampleRejectedException(reasonOf(e), where + ": " + e.getMessage(), e);
         }
@@ -90,6 +192,10 @@ public final class SampleDecoder {
     private byte[] bytesOf(Image image, String where) throws SampleRejectedException {
         Object content = image.getContent();
         if (content instanceof ByteBuffer inline) {
+            if (inline.hasArray() && inline.arrayOffset() == 0 && inline.position() == 0
+                    && inline.remaining() == inline.array().length) {
+                return inline.array(); // Avro's own buffer of exactly these bytes, only read from here on
+            }
             ByteBuffer view = inline.duplicate();
             byte[] bytes = new byte[view.remaining()];
             view.get(bytes);

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tunet.blob.BlobStoreException;
 import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.imaging.Channel;
 import io.tunet.imaging.DecodeLimits;
 import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.inference.metrics.InferenceMetrics;
@@ -44,6 +45,7 @@ public class InferenceService {
     private ModelRegistry registry;
     private ModelVersionFollower follower;
     private InferencePipeline pipeline;
+    private SampleDecoder decoder;
 
     InferenceService(InferenceConfig config, MeterRegistry meters, ServiceExit exit) {
         this.config = config;
@@ -71,7 +73,10 @@ public class InferenceService {
         }
         follower = new ModelVersionFollower(registry, client);
         follower.start();
-        pipeline = new InferencePipeline(settings, registry, new SampleDecoder(blobs, DecodeLimits.defaults()), metrics);
+        // a sample's four stains decoded at once on up to as many cores as the process is given
+        decoder = new SampleDecoder(blobs, DecodeLimits.defaults(),
+                Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()));
+        pipeline = new InferencePipeline(settings, registry, decoder, metrics);
         pipeline.failed().thenAccept(error -> pipelineFailed(error, config.pipeline().exitOnFailure(), exit));
         pipeline.start();
         LOG.info("inference service started: batches of up to {} within {}, {} worker(s)", settings.batchMaxSize(),
@@ -81,6 +86,9 @@ public class InferenceService {
     void stop(@Observes ShutdownEvent event) {
         if (pipeline != null) {
             pipeline.close();
+        }
+        if (decoder != null) {
+            decoder.close();
         }
         if (follower != null) {
             follower.close();

@@ -2,9 +2,12 @@ package io.tunet.inference.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.imaging.Channel;
 import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
 import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.Preprocessing;
 import io.tunet.inference.fixtures.TestSamples;
@@ -21,6 +24,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SampleDecoderTest {
 
@@ -107,6 +112,57 @@ class SampleDecoderTest {
                 .isInstanceOfSatisfying(SampleRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.INVALID_FIELD))
                 .hasMessageContaining("red");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5c27f04c-bb99-11e8-b2b9-ac1f6b6435d0", "a7faf0b4-bb99-11e8-b2b9-ac1f6b6435d0"})
+    void shouldGiveARealFullSizeFieldTheTensorOfDecodeThenToTensorWithStainsInParallel(String id) throws Exception {
+        Path fields = Path.of(System.getProperty("tunet.shared.dir", "../../shared"), "data/hpa/full-size");
+        Image[] images = new Image[4];
+        GrayImage[] decoded = new GrayImage[4];
+        for (Channel channel : Channel.values()) {
+            byte[] png = Files.readAllBytes(fields.resolve(id + "_" + channel.fileSuffix() + ".png"));
+            decoded[channel.ordinal()] = ImageCodec.decode(png, DecodeLimits.defaults(), channel);
+            images[channel.ordinal()] = Image.newBuilder().setFormat(ImageFormat.PNG)
+                    .setWidth(decoded[channel.ordinal()].width()).setHeight(decoded[channel.ordinal()].height())
+                    .setBitDepth(8).setContent(blobs.put(png)).build();
+        }
+        float[] before = Preprocessing.toTensor(decoded[0], decoded[1], decoded[2], decoded[3], 128);
+        Sample sample = roundTrip(TestSamples.sample(id, images[0], images[1], images[2], images[3]));
+
+        try (SampleDecoder parallel = new SampleDecoder(blobs, DecodeLimits.defaults(), 4)) {
+            float[] tensor = parallel.tensor(sample, 128);
+            for (int i = 0; i < before.length; i++) {
+                assertThat(tensor[i]).as("tensor[%d]", i).isCloseTo(before[i], offset(1e-6f));
+            }
+            assertThat(decoder.tensor(sample, 128)).containsExactly(tensor);
+        }
+    }
+
+    @Test
+    void shouldReportTheFirstBadStainInChannelOrderWhenDecodingInParallel() throws Exception {
+        byte[][] stains = TestSamples.stains(4);
+        Image truncated = TestSamples.inlineImage(Arrays.copyOf(stains[1], stains[1].length / 2));
+        Image lying = Image.newBuilder(TestSamples.inlineImage(stains[3])).setWidth(47).build();
+        Sample twoBad = TestSamples.sample("s-two-bad", TestSamples.inlineImage(stains[0]), truncated,
+                TestSamples.inlineImage(stains[2]), lying);
+        byte[] small = ImageCodec.encodePng(new GrayImage(20, 24, 8, new float[20 * 24]), 8);
+        Image smallBlue = Image.newBuilder(TestSamples.inlineImage(small)).setWidth(20).setHeight(24).build();
+        Sample mismatched = TestSamples.sample("s-mismatched", TestSamples.inlineImage(stains[0]),
+                TestSamples.inlineImage(stains[1]), smallBlue, TestSamples.inlineImage(stains[3]));
+
+        try (SampleDecoder parallel = new SampleDecoder(blobs, DecodeLimits.defaults(), 4)) {
+            for (SampleDecoder each : new SampleDecoder[] {decoder, parallel}) {
+                assertThatThrownBy(() -> each.tensor(twoBad, 32))
+                        .isInstanceOfSatisfying(SampleRejectedException.class,
+                                e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNREADABLE_IMAGE))
+                        .hasMessageContaining("green stain");
+                assertThatThrownBy(() -> each.tensor(mismatched, 32))
+                        .isInstanceOfSatisfying(SampleRejectedException.class,
+                                e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.DIMENSION_MISMATCH))
+                        .hasMessage("sample s-mismatched: the blue stain is 20x24 but the red stain is 48x48");
+            }
+        }
     }
 
     private Sample roundTrip(Sample sample) throws SampleRejectedException {

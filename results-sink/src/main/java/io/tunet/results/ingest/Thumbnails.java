@@ -1,8 +1,6 @@
 package io.tunet.results.ingest;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +10,11 @@ import javax.imageio.ImageIO;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.ImageDecodeException;
+import io.tunet.imaging.ImageHeader;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.Image;
 import io.tunet.schemas.Sample;
@@ -19,12 +22,19 @@ import io.tunet.schemas.Sample;
 /**
  * Makes the small RGB composite of a sample's four stains that the dashboard shows: red = microtubules,
  * green = protein, blue = nucleus, and the ER (yellow) added to red and green, as the HPA displays
- * them. Each stain is box-averaged down to at most {@code size} pixels on its longest side and stretched so
- * its 99.5th percentile is full brightness (fluorescence fields are mostly dark background).
+ * them. Each stain is area-averaged down to at most {@code size} pixels on its longest side while it is decoded
+ * ({@link ImageCodec#decodeResized}: a full-size field is never held whole, within the same decode limits as
+ * inference) and stretched so its 99.5th percentile is full brightness (fluorescence fields are mostly dark
+ * background).
+ *
+ * <p>The sink decodes the stains itself, a second time after inference: making the thumbnail from the tensor
+ * inference already resized would need that tensor, or a thumbnail, in inference's outputs, which their Avro
+ * schemas do not carry.
  */
 public final class Thumbnails {
 
     private static final double STRETCH_PERCENTILE = 0.995;
+    private static final DecodeLimits LIMITS = DecodeLimits.defaults();
 
     private final BlobStore blobs;
     private final int size;
@@ -39,13 +49,20 @@ public final class Thumbnails {
 
     /** The composite as PNG bytes. */
     public byte[] composite(Sample sample) throws ThumbnailException {
-        BufferedImage green = decode("green", sample.getGreen());
-        int width = Math.max(1, (int) Math.round(green.getWidth() * Math.min(1.0, (double) size / longest(green))));
-        int height = Math.max(1, (int) Math.round(green.getHeight() * Math.min(1.0, (double) size / longest(green))));
-        float[] g = stretch(shrink(green, width, height));
-        float[] r = stretch(shrink(decode("red", sample.getRed()), width, height));
-        float[] b = stretch(shrink(decode("blue", sample.getBlue()), width, height));
-        float[] y = stretch(shrink(decode("yellow", sample.getYellow()), width, height));
+        byte[] greenBytes = bytes("green", sample.getGreen());
+        ImageHeader green;
+        try {
+            green = ImageCodec.readHeader(greenBytes, LIMITS);
+        } catch (ImageDecodeException e) {
+            throw new ThumbnailException("the green stain cannot be decoded: " + e.getMessage(), e);
+        }
+        int longest = Math.max(green.width(), green.height());
+        int width = Math.max(1, (int) Math.round(green.width() * Math.min(1.0, (double) size / longest)));
+        int height = Math.max(1, (int) Math.round(green.height() * Math.min(1.0, (double) size / longest)));
+        float[] g = stretch(shrink(Channel.GREEN, greenBytes, width, height));
+        float[] r = stretch(shrink(Channel.RED, bytes("red", sample.getRed()), width, height));
+        float[] b = stretch(shrink(Channel.BLUE, bytes("blue", sample.getBlue()), width, height));
+        float[] y = stretch(shrink(Channel.YELLOW, bytes("yellow", sample.getYellow()), width, height));
 
         BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < width * height; i++) {
@@ -63,66 +80,32 @@ public final class Thumbnails {
         return png.toByteArray();
     }
 
-    private BufferedImage decode(String stain, Image image) throws ThumbnailException {
-        byte[] bytes;
+    private byte[] bytes(String stain, Image image) throws ThumbnailException {
         Object content = image.getContent();
         if (content instanceof ByteBuffer buffer) {
             ByteBuffer copy = buffer.duplicate();
-            bytes = new byte[copy.remaining()];
+            byte[] bytes = new byte[copy.remaining()];
             copy.get(bytes);
-        } else if (content instanceof BlobRef ref) {
+            return bytes;
+        }
+        if (content instanceof BlobRef ref) {
             try {
-                bytes = blobs.get(ref);
+                return blobs.get(ref);
             } catch (BlobStoreException e) {
                 throw new ThumbnailException("the " + stain + " stain's blob " + ref.getUri() + " is unavailable: "
                         + e.getMessage(), e);
             }
-        } else {
-            throw new ThumbnailException("the " + stain + " stain has no content", null);
         }
-        try {
-            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (decoded == null) {
-                throw new ThumbnailException("the " + stain + " stain (" + image.getFormat()
-                        + ", " + bytes.length + " bytes) is not an image ImageIO can read", null);
-            }
-            return decoded;
-        } catch (IOException | RuntimeException e) {
-            throw new ThumbnailException("the " + stain + " stain cannot be decoded: " + e.getMessage(), e);
-        }
+        throw new ThumbnailException("the " + stain + " stain has no content", null);
     }
 
-    private static int longest(BufferedImage image) {
-        return Math.max(image.getWidth(), image.getHeight());
-    }
-
-    /** Box average of the first band into width × height, scaled to 0..1 by the band's bit depth. */
-    private static float[] shrink(BufferedImage image, int width, int height) {
-        Raster raster = image.getRaster();
-        int sourceWidth = image.getWidth();
-        int sourceHeight = image.getHeight();
-        double max = (1L << raster.getSampleModel().getSampleSize(0)) - 1;
+    /** The stain area-averaged to width × height, scaled to 0..1 by its bit depth. */
+    private static float[] shrink(Channel stain, byte[] bytes, int width, int height) throws ThumbnailException {
         float[] out = new float[width * height];
-        int[] row = new int[sourceWidth];
-        double[] sums = new double[width];
-        int[] counts = new int[width];
-        int y0 = 0;
-        for (int ty = 0; ty < height; ty++) {
-            int y1 = Math.max(y0 + 1, (int) ((long) (ty + 1) * sourceHeight / height));
-            Arrays.fill(sums, 0);
-            Arrays.fill(counts, 0);
-            for (int sy = y0; sy < Math.min(y1, sourceHeight); sy++) {
-                raster.getSamples(0, sy, sourceWidth, 1, 0, row);
-                for (int sx = 0; sx < sourceWidth; sx++) {
-                    int tx = (int) ((long) sx * width / sourceWidth);
-                    sums[tx] += row[sx];
-                    counts[tx]++;
-                }
-            }
-            for (int tx = 0; tx < width; tx++) {
-                out[ty * width + tx] = counts[tx] == 0 ? 0f : (float) (sums[tx] / counts[tx] / max);
-            }
-            y0 = y1;
+        try {
+            ImageCodec.decodeResized(bytes, LIMITS, stain, width, height, out, 0);
+        } catch (ImageDecodeException | RuntimeException e) {
+            throw new ThumbnailException("the " + stain.fileSuffix() + " stain cannot be decoded: " + e.getMessage(), e);
         }
         return out;
     }

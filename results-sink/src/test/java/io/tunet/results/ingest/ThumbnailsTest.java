@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +55,34 @@ class ThumbnailsTest {
         assertThatThrownBy(() -> new Thumbnails(store, 64).composite(sample(good, good, good, broken)))
                 .isInstanceOf(ThumbnailException.class)
                 .hasMessageContaining("yellow");
+    }
+
+    @Test
+    void shouldShrinkARealFullSizeFieldWithoutDecodingItWhole() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(blobs);
+        Path field = Path.of(System.getProperty("tunet.shared.dir", "../../shared"), "data/hpa/full-size");
+        Image[] stains = new Image[4];
+        String[] suffixes = {"red", "green", "blue", "yellow"};
+        for (int c = 0; c < 4; c++) {
+            stains[c] = Image.newBuilder().setFormat(ImageFormat.PNG).setWidth(2048).setHeight(2048).setBitDepth(8)
+                    .setContent(store.put(Files.readAllBytes(
+                            field.resolve("5c27f04c-bb99-11e8-b2b9-ac1f6b6435d0_" + suffixes[c] + ".png"))))
+                    .build();
+        }
+
+        BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(
+                new Thumbnails(store, 256).composite(sample(stains[0], stains[1], stains[2], stains[3]))));
+
+        assertThat(thumbnail.getWidth()).isEqualTo(256);
+        assertThat(thumbnail.getHeight()).isEqualTo(256);
+        int nucleusLit = 0;
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                nucleusLit += (thumbnail.getRGB(x, y) & 0xFF) == 255 ? 1 : 0;
+            }
+        }
+        // stretched to its 99.5th percentile: about 0.5% of the nucleus stain is at full brightness
+        assertThat(nucleusLit).isBetween(200, 800);
     }
 
     private interface Pixel {

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import io.tunet.schemas.Stain;
 import io.tunet.simulator.layout.PlateLayout;
+import io.tunet.simulator.publish.EncodedImage;
 import io.tunet.simulator.publish.FieldImages;
+import io.tunet.simulator.source.HpaDirectorySource;
 import io.tunet.simulator.source.SyntheticFieldSource;
 import io.tunet.stack.support.Microscope;
 import io.tunet.stack.support.RepoPaths;
@@ -29,16 +32,53 @@ import io.tunet.synth.HpaSynth;
  * assembled, classified and stored, relative to its last stain's publication, and how much CPU each process
  * used. The stage whose share of the latency and of the CPU grows first is the one that saturates.
  *
- * <p>Arguments ({@code key=value}): {@code rates=1,2,4,6,8} fields/s, {@code seconds=30} per rate,
- * {@code size=128} (field size and model input). Writes {@code target/benchmarks/pipeline.md}.
+ * <p>Before the line starts, the same model decodes and predicts the same fields in this process with no Kafka
+ * ({@link InferenceAlone}); the line's highest achieved rate is reported as a share of that.
+ *
+ * <p>Arguments ({@code key=value}): {@code rates=1,2,4,6,8} fields/s, {@code seconds=30} per rate (and for the
+ * inference-alone measurement), {@code size=128} (model input, and the fields' size for synthetic fields),
+ * {@code fields=synth} (HPA-Synth fields of {@code size}, a new one per publication) or {@code fields=full-size}
+ * (the real HPA fields of {@code ../shared/data/hpa/full-size} as they are, 2048² and 3072² PNGs, and
+ * {@value #FULL_SIZE_SYNTH_FIELDS} HPA-Synth fields at 2048², published round and round under new sample ids;
+ * claim-checked like real fields). Writes {@code target/benchmarks/pipeline.md} or {@code pipeline-full-size.md}.
  */
 public final class PipelineBenchmark {
+
+    private static final int FULL_SIZE_SYNTH_FIELDS = 6;
+    private static final int FULL_SIZE = 2048;
+    /** The inference service's default batch limit, which the stack runs with. */
+    private static final int BATCH = 8;
 
     private PipelineBenchmark() {
     }
 
+    /**
+     * Fields to publish: a new HPA-Synth field for each publication ({@code pool} null), or the fields of
+     * {@code pool} round and round, each time at a new position.
+     */
+    private record FieldSupply(String description, HpaSynth synth, List<FieldImages> pool) {
+
+        List<FieldImages> fields(String plate, int count) {
+            PlateLayout layout = new PlateLayout(plate, 4);
+            SyntheticFieldSource source = pool == null ? new SyntheticFieldSource(synth, plate.hashCode(), layout) : null;
+            List<FieldImages> fields = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                if (source != null) {
+                    fields.add(source.field(i));
+                } else {
+                    FieldImages template = pool.get(i % pool.size());
+                    PlateLayout.Position position = layout.position(i);
+                    fields.add(new FieldImages(position.sampleId(), position.plate(), position.well(),
+                            position.field(), template.stains(), template.labels()));
+                }
+            }
+            return fields;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("rates", "1,2,4,6,8", "seconds", "30", "size", "128"));
+        Map<String, String> options = new LinkedHashMap<>(Map.of("rates", "1,2,4,6,8", "seconds", "30", "size", "128",
+                "fields", "synth"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -50,30 +90,54 @@ public final class PipelineBenchmark {
         int seconds = Integer.parseInt(options.get("seconds"));
         int size = Integer.parseInt(options.get("size"));
 
+        boolean fullSize = switch (options.get("fields")) {
+            case "synth" -> false;
+            case "full-size" -> true;
+            default -> throw new IllegalArgumentException("fields must be synth or full-size, got "
+                    + options.get("fields"));
+        };
+
         Path home = RepoPaths.target("pipeline-benchmark");
         Files.createDirectories(home);
         Path model = ServingModel.export(Files.createDirectories(home.resolve("model")), size);
-        HpaSynth synth = HpaSynth.builder().size(size).build();
+        FieldSupply supply = fullSize ? fullSizeFields()
+                : new FieldSupply("HPA-Synth fields at S = " + size, HpaSynth.builder().size(size).build(), null);
+
+        System.out.println("inference alone: the same model and fields in this process, no Kafka...");
+        double loadBeforeAlone = loadAverage();
+        InferenceAlone.Result alone = InferenceAlone.run(model, supply.fields("ALONE", fullSize ? 8 : 32), size, BATCH,
+                5, seconds, Files.createDirectories(home.resolve("alone-blobs")));
+        String aloneLine = String.format("Inference alone, same run (decode + preprocess + ONNX Runtime predict in one"
+                + " process, same model and fields, no Kafka, batches of up to %d, one decode and one inference thread"
+                + " as the service): **%.2f fields/s** over %.0f s, %.0f ms of CPU per field (load average %.1f"
+                + " before, %.1f after).%n", BATCH, alone.samplesPerSecond(), alone.seconds(),
+                alone.cpuMillisPerSample(), loadBeforeAlone, loadAverage());
+        System.out.print(aloneLine);
+
         StringBuilder report = new StringBuilder();
         report.append("# Pipeline benchmark\n\n").append(Instant.now()).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average before start ")
-                .append(String.format("%.1f", loadAverage())).append(". Fields S = ").append(size)
-                .append(", model TUNet cpu preset at S = ").append(size).append(", ").append(seconds)
+                .append(String.format("%.1f", loadBeforeAlone)).append(". Arguments: ").append(options)
+                .append(". Fields: ").append(supply.description())
+                .append("; model TUNet cpu preset at S = ").append(size).append(", ").append(seconds)
                 .append(" s per rate. Latency = from the last stain published to the row stored in PostgreSQL; the stage"
                         + " columns are the medians of when the field left each stage. CPU = cores busy per process"
-                        + " (1.0 = one core).\n\n")
+                        + " (1.0 = one core); load = the machine's 1-minute load average at the end of the rate.\n\n")
+                .append(aloneLine).append("\n")
                 .append("| offered fields/s | achieved fields/s | p50 ms | p99 ms | assembled p50 | classified p50 | stored p50"
-                        + " | CPU ingest | CPU inference | CPU results | CPU training | CPU broker | CPU PostgreSQL | CPU simulator |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + " | CPU ingest | CPU inference | CPU results | CPU training | CPU broker | CPU PostgreSQL | CPU simulator"
+                        + " | load |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double saturation = 0;
         try (Stack stack = Stack.start(home.resolve("stack-" + System.currentTimeMillis()), model, Map.of());
                 Microscope microscope = new Microscope(stack.bootstrap(), stack.blobStore())) {
             ResultsDatabase database = new ResultsDatabase(stack.postgres());
             System.out.println("warming up (20 fields)...");
-            List<String> warm = microscope.publish(fields(synth, "WARM", 20), 2);
+            List<String> warm = microscope.publish(supply.fields("WARM", 20), 2);
             database.awaitStored(warm, Duration.ofMinutes(5));
             int plate = 0;
             for (double rate : rates) {
-                List<FieldImages> fields = fields(synth, "BENCH" + (++plate), (int) Math.max(10, rate * seconds));
+                List<FieldImages> fields = supply.fields("BENCH" + (++plate), (int) Math.max(10, rate * seconds));
                 Map<String, Double> cpuBefore = cpuSeconds(stack);
                 long start = System.nanoTime();
                 long startMillis = System.currentTimeMillis();
@@ -84,29 +148,50 @@ public final class PipelineBenchmark {
                 List<Timing> timings = database.timings(ids);
                 long lastStored = timings.stream().mapToLong(Timing::storedAtMillis).max().orElse(startMillis);
                 double achieved = timings.size() / ((lastStored - startMillis) / 1000.0);
-                String line = String.format("| %.1f | %.2f | %.0f | %.0f | %.0f | %.0f | %.0f | %s |%s%n", rate, achieved,
+                saturation = Math.max(saturation, achieved);
+                String line = String.format("| %.1f | %.2f | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %.1f |%s%n", rate, achieved,
                         percentile(timings, Timing::storedMillis, 50), percentile(timings, Timing::storedMillis, 99),
                         percentile(timings, Timing::assembledMillis, 50), percentile(timings, Timing::classifiedMillis, 50),
                         percentile(timings, Timing::storedMillis, 50), cpuColumns(cpuBefore, cpuAfter, wall),
-                        missing.isEmpty() ? "" : " " + missing.size() + " fields not stored after 10 min");
+                        loadAverage(), missing.isEmpty() ? "" : " " + missing.size() + " fields not stored after 10 min");
                 System.out.print(line);
                 report.append(line);
             }
         }
-        Path out = Path.of("target", "benchmarks", "pipeline.md");
+        report.append(String.format("%nThe line's highest achieved rate, %.2f fields/s, is %.0f%% of inference alone"
+                + " (%.2f fields/s).%n", saturation, 100 * saturation / alone.samplesPerSecond(),
+                alone.samplesPerSecond()));
+        Path out = Path.of("target", "benchmarks", fullSize ? "pipeline-full-size.md" : "pipeline.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println(report);
         System.out.println("written to " + out.toAbsolutePath());
     }
 
-    private static List<FieldImages> fields(HpaSynth synth, String plate, int count) {
-        SyntheticFieldSource source = new SyntheticFieldSource(synth, plate.hashCode(), new PlateLayout(plate, 4));
-        List<FieldImages> fields = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            fields.add(source.field(i));
+    /**
+     * The real full-size fields and a few HPA-Synth fields at 2048², made once (one takes about a second to
+     * synthesise and encode) and then published round and round.
+     */
+    private static FieldSupply fullSizeFields() throws Exception {
+        List<FieldImages> pool = new ArrayList<>();
+        List<String> realSizes = new ArrayList<>();
+        HpaDirectorySource real = HpaDirectorySource.open(RepoPaths.shared().resolve("data/hpa/full-size"));
+        for (String id : real.ids()) {
+            FieldImages field = new FieldImages(id, "REAL", "A01", 1, real.read(id), real.labels(id));
+            EncodedImage green = field.stains().get(Stain.GREEN_PROTEIN);
+            realSizes.add(green.width() + "×" + green.height());
+            pool.add(field);
         }
-        return fields;
+        System.out.println("synthesising " + FULL_SIZE_SYNTH_FIELDS + " HPA-Synth fields at " + FULL_SIZE + "²...");
+        SyntheticFieldSource synth = new SyntheticFieldSource(HpaSynth.builder().size(FULL_SIZE).build(), FULL_SIZE,
+                new PlateLayout("SYNTH", 4));
+        for (int i = 0; i < FULL_SIZE_SYNTH_FIELDS; i++) {
+            pool.add(synth.field(i));
+        }
+        String description = "the " + real.ids().size() + " real HPA fields of ../shared/data/hpa/full-size ("
+                + String.join(", ", realSizes) + ") and " + FULL_SIZE_SYNTH_FIELDS + " HPA-Synth fields at " + FULL_SIZE
+                + "², four 8-bit PNG stains each, claim-checked, published round and round";
+        return new FieldSupply(description, null, pool);
     }
 
     private static final List<String> PROCESSES = List.of(Stack.INGEST, Stack.INFERENCE, Stack.RESULTS, Stack.TRAINING,

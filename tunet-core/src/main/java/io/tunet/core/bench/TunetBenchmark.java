@@ -1,5 +1,6 @@
 package io.tunet.core.bench;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -55,6 +56,10 @@ public final class TunetBenchmark implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/benchmarks/tunet-core.md", description = "Report file.")
     Path out;
 
+    @Option(names = "--ort-threads", split = ",", description = "Only time ONNX Runtime, for each size, each of these "
+            + "intra-op thread counts (0 = ONNX Runtime's default) and each batch size, then exit.")
+    int[] ortThreads;
+
     @Option(names = "--allocator-probe", description = "Only time training steps of the cpu TUNet at 256², "
             + "batch 8 (wall and process CPU time: the allocator shows in the CPU time), then exit.")
     boolean allocatorProbe;
@@ -76,6 +81,9 @@ public final class TunetBenchmark implements Callable<Integer> {
                     System.getenv("GLIBC_TUNABLES"), System.getenv("LD_PRELOAD"), System.getenv("OMP_WAIT_POLICY"),
                     loadAverage(), step.secondsPerCall(), step.cpuSecondsPerCall());
             return 0;
+        }
+        if (ortThreads != null) {
+            return ortThreadSweep();
         }
         double peak = peakGflops();
         StringBuilder report = new StringBuilder();
@@ -238,7 +246,44 @@ public final class TunetBenchmark implements Callable<Integer> {
         return timings;
     }
 
+    /** ONNX Runtime alone: images/s and process CPU per image by size, intra-op threads and batch size. */
+    private int ortThreadSweep() throws IOException {
+        StringBuilder report = new StringBuilder();
+        report.append("# ONNX Runtime: batch size × intra-op threads\n\n")
+                .append(String.format(Locale.ROOT, "%s, %d cores, load average %s at start, ONNX Runtime %s, DJL %s, "
+                                + "TUNet cpu preset, one session, batches back to back for at least %.0f s each.%n%n",
+                        LocalDateTime.now().withNano(0).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
+                        Runtime.getRuntime().availableProcessors(), loadAverage(), onnxRuntimeVersion(),
+                        Engine.getDjlVersion(), seconds))
+                .append("| S | intra-op threads | batch | ORT img/s | ms per batch | process CPU ms per image | load |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        System.out.print(report);
+        for (int size : sizes) {
+            NetworkSpec spec = NetworkSpec.tunet(TunetConfig.CPU.withInputSize(size));
+            for (int threads : ortThreads) {
+                List<Timing> timings = timeOnnxRuntime(spec, threads);
+                for (int i = 0; i < batches.length; i++) {
+                    Timing timing = timings.get(i);
+                    String row = String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.1f | %.1f | %s |%n", size,
+                            threads == 0 ? "default" : Integer.toString(threads), batches[i],
+                            batches[i] / timing.secondsPerCall(), 1000 * timing.secondsPerCall(),
+                            1000 * timing.cpuSecondsPerCall() / batches[i], loadAverage());
+                    System.out.print(row);
+                    report.append(row);
+                }
+            }
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        System.out.println("\nwritten to " + out.toAbsolutePath());
+        return 0;
+    }
+
     private List<Timing> timeOnnxRuntime(NetworkSpec spec) throws IOException {
+        return timeOnnxRuntime(spec, Integer.getInteger(OnnxTunet.THREADS_PROPERTY, 0));
+    }
+
+    private List<Timing> timeOnnxRuntime(NetworkSpec spec, int intraOpThreads) throws IOException {
         int size = spec.inputSize();
         Path file = Files.createTempFile("tunet-benchmark", ".onnx");
         List<Timing> timings = new ArrayList<>();
@@ -246,7 +291,8 @@ public final class TunetBenchmark implements Callable<Integer> {
             try (Model model = Networks.newInitializedModel(spec, 1)) {
                 OnnxExporter.export(model.getBlock(), OnnxModelMetadata.untuned("tunet", "benchmark", size), file);
             }
-            try (OnnxTunet onnx = OnnxTunet.load(file); OnnxTunet.Session session = onnx.newSession()) {
+            try (OnnxTunet onnx = OnnxTunet.load(file, Device.cpu(), intraOpThreads);
+                    OnnxTunet.Session session = onnx.newSession()) {
                 for (int batch : batches) {
                     float[][] images = randomImages(batch, size);
                     timings.add(time(() -> session.predict(images)));

@@ -2,14 +2,12 @@ package io.tunet.core.onnx;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
@@ -53,17 +51,26 @@ public final class OnnxTunet implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxTunet.class);
     private static final String ENGINE = "OnnxRuntime";
+    /**
+     * The JVM property DJL's ONNX Runtime engine (0.36) reads for the intra-op threads of ONNX Runtime's global
+     * thread pool. That pool serves only sessions created with {@code disablePerSessionThreads}, which these are
+     * not (each has a pool of its own), so through DJL alone it would change nothing here: {@link #load} sets it on
+     * each session instead.
+     */
+    public static final String THREADS_PROPERTY = "ai.djl.onnxruntime.num_threads";
 
     private final Path file;
-    private final ZooModel<float[][], TunetPrediction> model;
+    private final Model model;
+    private final BatchTranslator translator;
     private final OrtSession.SessionOptions sessionOptions;
     private final OnnxModelMetadata metadata;
     private final boolean hasMasks;
 
-    private OnnxTunet(Path file, ZooModel<float[][], TunetPrediction> model, OrtSession.SessionOptions sessionOptions,
+    private OnnxTunet(Path file, Model model, BatchTranslator translator, OrtSession.SessionOptions sessionOptions,
             OnnxModelMetadata metadata, boolean hasMasks) {
         this.file = file;
         this.model = model;
+        this.translator = translator;
         this.sessionOptions = sessionOptions;
         this.metadata = metadata;
         this.hasMasks = hasMasks;
@@ -88,6 +95,22 @@ public final class OnnxTunet implements AutoCloseable {
      *     a session for it on {@code device}; the message carries ONNX Runtime's own reason
      */
     public static OnnxTunet load(Path file, Device device) {
+        return load(file, device, Integer.getInteger(THREADS_PROPERTY, 0));
+    }
+
+    /**
+     * Like {@link #load(Path, Device)} with the number of threads ONNX Runtime runs one operator on (its intra-op
+     * threads), instead of {@value #THREADS_PROPERTY}.
+     *
+     * @param intraOpThreads 1 or more; 0 for ONNX Runtime's default (one per physical core)
+     * @throws IllegalArgumentException if {@code intraOpThreads} is negative
+     * @throws OnnxModelException as {@link #load(Path, Device)}
+     */
+    public static OnnxTunet load(Path file, Device device, int intraOpThreads) {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intra-op threads must be 0 (ONNX Runtime's default) or more, got "
+                    + intraOpThreads);
+        }
         OnnxMl.ModelProto proto = readProto(file);
         Map<String, String> properties = new LinkedHashMap<>();
         proto.getMetadataPropsList().forEach(p -> properties.put(p.getKey(), p.getValue()));
@@ -97,28 +120,34 @@ public final class OnnxTunet implements AutoCloseable {
         Engine.getEngine(ENGINE);
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
-            ZooModel<float[][], TunetPrediction> model = loadModel(file, device, options,
-                    new BatchTranslator(metadata.inputSize(), hasMasks));
-            return new OnnxTunet(file, model, options, metadata, hasMasks);
-        } catch (OrtException | IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            if (intraOpThreads > 0) {
+                options.setIntraOpNumThreads(intraOpThreads);
+            }
+            Model model = loadModel(file, device, options);
+            return new OnnxTunet(file, model, new BatchTranslator(metadata.inputSize(), hasMasks), options, metadata,
+                    hasMasks);
+        } catch (OrtException | IOException | MalformedModelException | RuntimeException e) {
             options.close();
             throw new OnnxModelException("ONNX Runtime cannot load " + file + " on " + device + ": " + reasons(e), e);
         }
     }
 
-    private static ZooModel<float[][], TunetPrediction> loadModel(Path file, Device device,
-            OrtSession.SessionOptions options, BatchTranslator translator)
-            throws OrtException, IOException, ModelNotFoundException, MalformedModelException {
+    /**
+     * Loads through {@link Model#load(Path, String, Map)}, the one way to hand DJL's ONNX Runtime engine (0.36) a
+     * {@code SessionOptions} object: a {@code Criteria} passes only string options to the model (its arguments go
+     * to the translator), so options given there were silently dropped and sessions ran on ONNX Runtime's defaults.
+     */
+    private static Model loadModel(Path file, Device device, OrtSession.SessionOptions options)
+            throws OrtException, IOException, MalformedModelException {
         disableSpinning(options);
-        return Criteria.builder()
-                .setTypes(float[][].class, TunetPrediction.class)
-                .optModelPath(file)
-                .optEngine(ENGINE)
-                .optDevice(device)
-                .optArgument("sessionOptions", options)
-                .optTranslator(translator)
-                .build()
-                .loadModel();
+        Model model = Model.newInstance(file.getFileName().toString(), device, ENGINE);
+        try {
+            model.load(file, null, Map.of("sessionOptions", options));
+            return model;
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     private static void disableSpinning(OrtSession.SessionOptions options) throws OrtException {
@@ -237,7 +266,7 @@ public final class OnnxTunet implements AutoCloseable {
 
     /** A new session for the calling thread; close it when the thread is done. */
     public Session newSession() {
-        return new Session(model.newPredictor());
+        return new Session(model.newPredictor(translator));
     }
 
     @Override
