@@ -141,6 +141,12 @@ public interface TrainingConfig {
         /** How often the triggers are checked (read by the scheduler as {@code training.trigger.check-interval}). */
         @WithDefault("10s")
         Duration checkInterval();
+
+        /**
+         * The bearer token {@code POST /training-runs} requires; without one the request trigger is off (403), so
+         * that no one who can reach the port starts runs.
+         */
+        Optional<String> token();
     }
 
     interface Gate {

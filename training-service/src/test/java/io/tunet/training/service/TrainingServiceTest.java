@@ -91,8 +91,11 @@ class TrainingServiceTest {
             assertThat((String) run.get("trigger")).contains("new labels");
         });
 
-        given().post("/training-runs").then().statusCode(202);
-        given().post("/training-runs").then().statusCode(409).body(containsString("in progress"));
+        given().post("/training-runs").then().statusCode(401).header("WWW-Authenticate", "Bearer");
+        given().header("Authorization", "Bearer not-the-token").post("/training-runs").then().statusCode(401);
+        given().header("Authorization", "Bearer test-trigger-token").post("/training-runs").then().statusCode(202);
+        given().header("Authorization", "Bearer test-trigger-token").post("/training-runs").then().statusCode(409)
+                .body(containsString("in progress"));
         given().get("/training-runs/current").then().statusCode(200).body(containsString("\"runId\""));
         awaitNoRun();
         assertThat(given().get("/training-runs").then().extract().jsonPath().getList("outcome"))
