@@ -22,15 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -186,42 +182,20 @@ public final class OfflineTrainer implements Runnable {
 
         /** Decodes the labelled fields on all cores, reading the directory as every other tool does ({@link HpaDirectory}). */
         private List<TrainingData.Sample> decode(List<LabelsFile.Row> rows) throws OfflineInputException {
-            HpaDirectory directory;
             try {
-                directory = HpaDirectory.scan(data);
+                HpaDirectory directory = HpaDirectory.scan(data);
+                Set<String> ids = directory.entries().stream().map(HpaEntry::id).collect(Collectors.toSet());
+                List<HpaEntry> labelled = new ArrayList<>(rows.size());
+                for (LabelsFile.Row row : rows) {
+                    if (!ids.contains(row.id())) {
+                        throw new OfflineInputException(labels + ": sample " + row.id() + " has no stain files in "
+                                + data + " (<id>_<red|green|blue|yellow>.<png|tif|tiff|jpg|jpeg>, or <id>.ome.tif)");
+                    }
+                    labelled.add(new HpaEntry(row.id(), row.labels()));
+                }
+                return TrainingData.loadAll(directory, labelled, size, ThresholdMethod.OTSU);
             } catch (DatasetException e) {
                 throw new OfflineInputException("--data " + data + ": " + e.getMessage());
-            }
-            Map<String, HpaEntry> entries = new HashMap<>();
-            directory.entries().forEach(entry -> entries.put(entry.id(), entry));
-            for (LabelsFile.Row row : rows) {
-                if (!entries.containsKey(row.id())) {
-                    throw new OfflineInputException(labels + ": sample " + row.id() + " has no stain files in " + data
-                            + " (<id>_<red|green|blue|yellow>.<png|tif|tiff|jpg|jpeg>, or <id>.ome.tif)");
-                }
-            }
-            ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-            try {
-                List<Future<TrainingData.Sample>> futures = new ArrayList<>();
-                for (LabelsFile.Row row : rows) {
-                    futures.add(pool.submit(() -> {
-                        HpaDirectory.LoadedSample loaded = directory.load(entries.get(row.id()), size);
-                        return TrainingData.toSample(new HpaDirectory.LoadedSample(row.id(), loaded.image(), row.labels(),
-                                loaded.trueMasks()), size, ThresholdMethod.OTSU);
-                    }));
-                }
-                List<TrainingData.Sample> samples = new ArrayList<>();
-                for (Future<TrainingData.Sample> future : futures) {
-                    samples.add(future.get());
-                }
-                return samples;
-            } catch (ExecutionException e) {
-                throw new OfflineInputException("in " + data + ": " + e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OfflineInputException("interrupted while decoding " + data);
-            } finally {
-                pool.shutdownNow();
             }
         }
     }

@@ -101,9 +101,20 @@ public final class TrainingData {
     /** Every sample of a directory, for evaluation (no split). */
     public static List<Sample> loadAll(HpaDirectory directory, int size, ThresholdMethod maskThreshold)
             throws DatasetException {
+        return loadAll(directory, directory.entries(), size, maskThreshold);
+    }
+
+    /**
+     * Loads the given samples of {@code directory} on all cores, each with the labels of its entry (an entry names
+     * a sample of the directory by id; its labels may come from elsewhere, e.g. another label file).
+     *
+     * @throws DatasetException as {@link #loadAll(HpaDirectory, int, ThresholdMethod)}
+     */
+    public static List<Sample> loadAll(HpaDirectory directory, List<HpaEntry> entries, int size,
+            ThresholdMethod maskThreshold) throws DatasetException {
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
-            return loadAll(directory, directory.entries(), size, maskThreshold, pool);
+            return loadAll(directory, entries, size, maskThreshold, pool);
         } finally {
             pool.shutdownNow();
         }
