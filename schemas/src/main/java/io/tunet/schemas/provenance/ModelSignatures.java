@@ -115,24 +115,33 @@ public final class ModelSignatures {
                         + trimmed.length() + " characters without an id");
             }
             String id = trimmed.substring(0, equals);
-            byte[] key;
-            try {
-                key = Base64.getDecoder().decode(trimmed.substring(equals + 1));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("key '" + id + "' is not base64", e);
-            }
-            checkKey(id, key);
-            parsed.put(id, key);
+            parsed.put(id, decodeKey(id, trimmed.substring(equals + 1)));
         }
         return parsed;
     }
 
     /**
-     * Checks a key and its id as {@link #sign} would.
+     * A key given base64-encoded, checked with its id as {@link #sign} would.
+     *
+     * @throws IllegalArgumentException if the key is not base64, too short, or the id is invalid
+     */
+    public static byte[] decodeKey(String keyId, String base64Key) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64Key.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("key '" + keyId + "' is not base64", e);
+        }
+        checkKey(keyId, key);
+        return key;
+    }
+
+    /**
+     * Checks a key and its id.
      *
      * @throws IllegalArgumentException if the key id is blank or contains ':' or ',', or the key is too short
      */
-    public static void checkKey(String keyId, byte[] key) {
+    private static void checkKey(String keyId, byte[] key) {
         if (keyId == null || keyId.isBlank() || keyId.contains(":") || keyId.contains(",")) {
             throw new IllegalArgumentException("a key id must be non-blank without ':' or ',', got '" + keyId + "'");
         }

@@ -22,11 +22,8 @@ import io.tunet.training.service.KafkaClientProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,8 +121,7 @@ final class PublishFirst implements Callable<Integer> {
             LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(blobRoot);
             BlobRef onnxRef = blobs.put(onnxBytes);
             BlobRef checkpointRef = blobs.put(CheckpointArchive.pack(checkpoint));
-            String snapshot = "offline:" + HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(onnxBytes)).substring(0, 16);
+            String snapshot = "offline:" + onnxRef.getSha256().substring(0, 16);
             ModelVersions.Trained trained = new ModelVersions.Trained(spec, onnxRef, checkpointRef, thresholds,
                     report.metrics(), report.meanDice(), report.samples(), trainingSetSize, snapshot);
             String scored = String.format(Locale.ROOT, "scored on %d held-out fields of %s: %s", report.samples(),
@@ -143,7 +139,7 @@ final class PublishFirst implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "published %s v1 as the first champion, %s (%s)%n", modelName,
                     signer.keyId() == null ? "unsigned" : "signed with key " + signer.keyId(), scored);
             return 0;
-        } catch (IOException | BlobStoreException | NoSuchAlgorithmException e) {
+        } catch (IOException | BlobStoreException e) {
             throw new OfflineInputException("cannot store " + model + " or its checkpoint in " + blobRoot + ": "
                     + e.getMessage());
         }

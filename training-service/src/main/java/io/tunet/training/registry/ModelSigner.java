@@ -2,7 +2,6 @@ package io.tunet.training.registry;
 
 import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.provenance.ModelSignatures;
-import java.util.Base64;
 
 /**
  * Signs the versions this training service publishes ({@link ModelSignatures}) with the operator's key, or leaves
@@ -27,14 +26,7 @@ public final class ModelSigner {
      * @throws IllegalArgumentException for a bad key id, a key that is not base64, or one under 32 bytes
      */
     public static ModelSigner of(String keyId, String base64Key) {
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(base64Key.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("signing key '" + keyId + "' is not base64", e);
-        }
-        ModelSignatures.checkKey(keyId, key);
-        return new ModelSigner(keyId, key);
+        return new ModelSigner(keyId, ModelSignatures.decodeKey(keyId, base64Key));
     }
 
     /** {@code version} signed, or unchanged without a key. */
