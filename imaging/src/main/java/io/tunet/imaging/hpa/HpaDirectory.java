@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -235,6 +236,28 @@ public final class HpaDirectory {
     public Optional<Path> omeTiffPath(HpaEntry entry) {
         requireKnown(entry);
         return Optional.ofNullable(omeTiffs.get(entry.id()));
+    }
+
+    /**
+     * Every file {@link #load} reads for a sample: its OME-TIFF or its four stain files, then the true mask of
+     * each label when the directory has masks. A cache keys a sample's tensors on these files' sizes and times.
+     *
+     * @throws IllegalArgumentException if the entry is not one of this directory's
+     */
+    public List<Path> sourceFiles(HpaEntry entry) {
+        List<Path> files = new ArrayList<>();
+        Optional<Path> ome = omeTiffPath(entry);
+        if (ome.isPresent()) {
+            files.add(ome.get());
+        } else {
+            files.addAll(Arrays.asList(pathsOf(entry)));
+        }
+        if (hasTrueMasks) {
+            for (int label : entry.labels()) {
+                files.add(directory.resolve(MASKS_FOLDER).resolve(maskName(entry.id(), label)));
+            }
+        }
+        return files;
     }
 
     /**

@@ -8,6 +8,8 @@ import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.Evaluation;
+import io.tunet.core.training.SampleCache;
+import io.tunet.core.training.SampleSet;
 import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TrainingOptions;
 import io.tunet.core.training.TrainingResult;
@@ -59,9 +61,9 @@ public final class HpaSynthV1Benchmark {
         System.out.printf(Locale.ROOT, "generated %d/%d/%d fields in %.0f s%n", settings.train(),
                 settings.validation(), settings.test(), generationSeconds);
 
-        TrainingData trainingData = new TrainingData(load(train, settings.size()), load(validation, settings.size()),
-                settings.size());
-        List<TrainingData.Sample> testSamples = load(test, settings.size());
+        SampleCache cache = SampleCache.open(out.resolve("hpa-synth-v1-cache"), settings.size(), ThresholdMethod.OTSU);
+        TrainingData trainingData = new TrainingData(load(train, cache), load(validation, cache), settings.size());
+        SampleSet testSamples = load(test, cache);
 
         TunetConfig config = TunetConfig.CPU.withInputSize(settings.size());
         List<Row> rows = new ArrayList<>();
@@ -77,7 +79,7 @@ public final class HpaSynthV1Benchmark {
     private record Row(NetworkSpec spec, TrainingResult result, Evaluation.Report test, double wallSeconds) {
     }
 
-    private static Row run(NetworkSpec spec, TrainingData data, List<TrainingData.Sample> testSamples,
+    private static Row run(NetworkSpec spec, TrainingData data, SampleSet testSamples,
             Settings settings, Path runs) {
         long started = System.nanoTime();
         TrainingResult result = TunetTraining.train(spec, data, TrainingOptions.builder()
@@ -127,8 +129,8 @@ public final class HpaSynthV1Benchmark {
         return dir;
     }
 
-    private static List<TrainingData.Sample> load(Path dir, int size) throws DatasetException {
-        return TrainingData.loadAll(HpaDirectory.open(dir), size, ThresholdMethod.OTSU);
+    private static SampleSet load(Path dir, SampleCache cache) throws DatasetException {
+        return TrainingData.loadAll(HpaDirectory.open(dir), cache);
     }
 
     private static String markdown(Settings settings, List<Row> rows, double generationSeconds) {

@@ -10,19 +10,20 @@ import io.tunet.imaging.ImageDecodeException;
 import io.tunet.imaging.Preprocessing;
 import io.tunet.core.masks.GroundTruthMasks;
 import io.tunet.core.masks.ThresholdMethod;
+import io.tunet.core.training.SampleCache;
+import io.tunet.core.training.SampleSet;
 import io.tunet.core.training.TrainingData;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Turns stored samples into model-ready tensors: each stain is fetched from the blob store (SHA-256 verified),
  * decoded, resized to the model's input size, and the weak mask label is taken from the green stain, exactly
- * as tunet-core does for an HPA directory.
+ * as tunet-core does for an HPA directory. The tensors go to a {@link SampleCache} keyed on the stains' digests
+ * and the labels, so each sample is decoded once across retrainings and a run holds a batch in memory, not the
+ * dataset.
  */
 public final class SampleTensors {
 
@@ -30,8 +31,8 @@ public final class SampleTensors {
     public record Unusable(String sampleId, String reason) {
     }
 
-    /** The usable samples and the ones that were skipped. */
-    public record Loaded(List<TrainingData.Sample> samples, List<Unusable> unusable) {
+    /** The usable samples (in snapshot order) and the ones that were skipped. */
+    public record Loaded(SampleSet samples, List<Unusable> unusable) {
     }
 
     private SampleTensors() {
@@ -52,39 +53,35 @@ public final class SampleTensors {
     }
 
     /**
-     * Loads every sample of a snapshot on all cores. A sample whose blob is missing or corrupt, or whose
-     * image does not decode, is reported in {@link Loaded#unusable()} instead of failing the run.
+     * Loads every sample of a snapshot through the cache, decoding the ones not cached yet on all cores. A sample
+     * whose blob is missing or corrupt, or whose image does not decode, is reported in {@link Loaded#unusable()}
+     * instead of failing the run.
+     *
+     * @throws IOException if the cache cannot be read or written
      */
-    public static Loaded load(DatasetSnapshot snapshot, BlobStore blobs, int size) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try {
-            List<Future<TrainingData.Sample>> futures = new ArrayList<>();
-            for (LabelledSample sample : snapshot.samples()) {
-                futures.add(pool.submit(() -> {
-                    List<byte[]> encoded = new ArrayList<>(4);
-                    for (StoredImage image : sample.stains()) {
-                        encoded.add(blobs.get(image.toBlobRef()));
-                    }
-                    return fromEncoded(sample.sampleId(), sample.labels(), encoded, size);
-                }));
-            }
-            List<TrainingData.Sample> samples = new ArrayList<>();
-            List<Unusable> unusable = new ArrayList<>();
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    samples.add(futures.get(i).get());
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (!(cause instanceof BlobStoreException || cause instanceof ImageDecodeException)) {
-                        throw new IllegalStateException("loading sample " + snapshot.samples().get(i).sampleId()
-                                + " failed", cause);
-                    }
-                    unusable.add(new Unusable(snapshot.samples().get(i).sampleId(), cause.getMessage()));
-                }
-            }
-            return new Loaded(samples, unusable);
-        } finally {
-            pool.shutdownNow();
+    public static Loaded load(DatasetSnapshot snapshot, BlobStore blobs, SampleCache cache)
+            throws IOException, InterruptedException {
+        List<SampleCache.Input> inputs = new ArrayList<>(snapshot.samples().size());
+        for (LabelledSample sample : snapshot.samples()) {
+            List<String> digests = sample.stains().stream().map(StoredImage::sha256).toList();
+            inputs.add(new SampleCache.Input(sample.sampleId(), sample.labels(),
+                    SampleCache.key(sample.sampleId(), sample.labels(), digests), () -> {
+                        List<byte[]> encoded = new ArrayList<>(4);
+                        for (StoredImage image : sample.stains()) {
+                            encoded.add(blobs.get(image.toBlobRef()));
+                        }
+                        return fromEncoded(sample.sampleId(), sample.labels(), encoded, cache.size());
+                    }));
         }
+        SampleCache.Result result = cache.cache(inputs, Runtime.getRuntime().availableProcessors(), done -> { });
+        List<Unusable> unusable = new ArrayList<>();
+        for (SampleCache.Failure failure : result.failures()) {
+            Exception cause = failure.cause();
+            if (!(cause instanceof BlobStoreException || cause instanceof ImageDecodeException)) {
+                throw new IllegalStateException("loading sample " + failure.id() + " failed", cause);
+            }
+            unusable.add(new Unusable(failure.id(), cause.getMessage()));
+        }
+        return new Loaded(result.samples(), unusable);
     }
 }

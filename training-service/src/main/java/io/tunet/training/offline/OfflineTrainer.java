@@ -3,11 +3,12 @@ package io.tunet.training.offline;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.imaging.hpa.HpaEntry;
-import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
 import io.tunet.core.training.NonFiniteLossException;
+import io.tunet.core.training.SampleCache;
+import io.tunet.core.training.SampleSet;
 import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TrainingDevice;
 import io.tunet.core.training.TrainingListener;
@@ -112,6 +113,9 @@ public final class OfflineTrainer implements Runnable {
         @Option(names = "--no-progress", description = "No progress bar")
         boolean noProgress;
 
+        @Option(names = "--cache", description = "Sample cache folder (default " + SampleCache.DEFAULT_ROOT_TEXT + ")")
+        Path cache;
+
         @Override
         public Integer call() {
             try {
@@ -137,16 +141,10 @@ public final class OfflineTrainer implements Runnable {
                     learningRate == null ? Float.NaN : learningRate, patience, !noAugment, seed,
                     TrainingDevice.parse(device));
             List<LabelsFile.Row> rows = LabelsFile.read(labels);
-            System.err.printf(Locale.ROOT, "decoding %d samples at %d² ...%n", rows.size(), size);
-            List<TrainingData.Sample> samples = decode(rows);
-            List<TrainingData.Sample> train = new ArrayList<>();
-            List<TrainingData.Sample> validation = new ArrayList<>();
-            samples.forEach(s -> (SplitAssigner.isValidation(s.id(), validationFraction) ? validation : train).add(s));
-            if (train.isEmpty() || validation.isEmpty()) {
-                throw new OfflineInputException(labels + ": " + samples.size() + " samples leave an empty split at "
-                        + "validation fraction " + validationFraction);
-            }
-            TrainingData trainingData = new TrainingData(train, validation, size);
+            System.err.printf(Locale.ROOT, "caching %d samples at %d² ...%n", rows.size(), size);
+            TrainingData trainingData = decode(rows);
+            SampleSet train = trainingData.train();
+            SampleSet validation = trainingData.validation();
             try {
                 Files.createDirectories(out);
             } catch (IOException e) {
@@ -156,11 +154,10 @@ public final class OfflineTrainer implements Runnable {
             try (Progress progress = new Progress(!noProgress)) {
                 trained = RunTrainer.train(spec, trainingData, settings, null, modelName, 1, out, progress, () -> false);
             }
-            var baseline = PromotionGate.baseline(train.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new),
-                    validation.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new));
+            var baseline = PromotionGate.baseline(train.truths(), validation.truths());
             Path report = TrainingReport.write(out, new ReportData(modelName, 1, "offline", "offline: " + data,
                     "directory " + data.toAbsolutePath().normalize(), spec, trained, "trained from scratch",
-                    train.stream().map(TrainingData.Sample::labels).toList(), validation.size(), null, null, baseline, null));
+                    train.labelLists(), validation.size(), null, null, baseline, null));
             Path thresholds = out.resolve("thresholds.csv");
             StringBuilder csv = new StringBuilder("class,name,threshold\n");
             float[] values = trained.validation().thresholds();
@@ -180,8 +177,11 @@ public final class OfflineTrainer implements Runnable {
             return 0;
         }
 
-        /** Decodes the labelled fields on all cores, reading the directory as every other tool does ({@link HpaDirectory}). */
-        private List<TrainingData.Sample> decode(List<LabelsFile.Row> rows) throws OfflineInputException {
+        /**
+         * The labelled fields through the sample cache (decoded on all cores the first time), read as every other
+         * tool reads a directory ({@link HpaDirectory}), split by id hash.
+         */
+        private TrainingData decode(List<LabelsFile.Row> rows) throws OfflineInputException {
             try {
                 HpaDirectory directory = HpaDirectory.scan(data);
                 Set<String> ids = directory.entries().stream().map(HpaEntry::id).collect(Collectors.toSet());
@@ -193,7 +193,11 @@ public final class OfflineTrainer implements Runnable {
                     }
                     labelled.add(new HpaEntry(row.id(), row.labels()));
                 }
-                return TrainingData.loadAll(directory, labelled, size, ThresholdMethod.OTSU);
+                return TrainingData.load(directory, labelled, validationFraction,
+                        SampleCache.open(cache == null ? SampleCache.defaultRoot() : cache, size, ThresholdMethod.OTSU),
+                        done -> { });
+            } catch (IOException e) {
+                throw new OfflineInputException("--cache " + cache + ": " + e.getMessage());
             } catch (DatasetException e) {
                 throw new OfflineInputException("--data " + data + ": " + e.getMessage());
             }

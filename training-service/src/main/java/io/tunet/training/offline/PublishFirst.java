@@ -6,6 +6,8 @@ import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.Evaluation;
+import io.tunet.core.training.SampleCache;
+import io.tunet.core.training.SampleSet;
 import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TunetTraining;
 import io.tunet.imaging.hpa.DatasetException;
@@ -56,6 +58,9 @@ final class PublishFirst implements Callable<Integer> {
     @Option(names = "--evaluate-on", required = true,
             description = "Held-out HPA-layout directory to score it on (not its training data)")
     Path heldOut;
+
+    @Option(names = "--cache", description = "Sample cache folder (default " + SampleCache.DEFAULT_ROOT_TEXT + ")")
+    Path cache;
 
     @Option(names = "--training-set-size", required = true, description = "How many samples it was trained on")
     int trainingSetSize;
@@ -110,10 +115,11 @@ final class PublishFirst implements Callable<Integer> {
                         + checkpoint + " is a network for " + spec.inputSize() + "²");
             }
             thresholds = onnx.metadata().thresholds();
-            List<TrainingData.Sample> samples = TrainingData.loadAll(HpaDirectory.open(heldOut), spec.inputSize(),
-                    ThresholdMethod.OTSU);
+            SampleSet samples = TrainingData.loadAll(HpaDirectory.open(heldOut),
+                    SampleCache.open(cache == null ? SampleCache.defaultRoot() : cache, spec.inputSize(),
+                            ThresholdMethod.OTSU));
             report = Evaluation.report(Evaluation.score(samples, spec.inputSize(), 8, session::predict), thresholds);
-        } catch (DatasetException e) {
+        } catch (DatasetException | IOException e) {
             throw new OfflineInputException("--evaluate-on " + heldOut + ": " + e.getMessage());
         }
         try {

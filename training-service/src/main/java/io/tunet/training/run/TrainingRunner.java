@@ -8,6 +8,9 @@ import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.Evaluation;
 import io.tunet.core.training.TrainingCancelledException;
+import io.tunet.core.masks.ThresholdMethod;
+import io.tunet.core.training.SampleCache;
+import io.tunet.core.training.SampleSet;
 import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TrainingListener;
 import io.tunet.core.training.TrainingResult;
@@ -40,6 +43,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -145,7 +149,7 @@ public final class TrainingRunner {
             listener.phase("loading data");
             DatasetSnapshot snapshot = index.snapshot();
             NetworkSpec spec = settings.network();
-            SampleTensors.Loaded loaded = SampleTensors.load(snapshot, blobs, spec.inputSize());
+            SampleTensors.Loaded loaded = SampleTensors.load(snapshot, blobs, sampleCache(spec.inputSize()));
             loaded.unusable().forEach(u -> LOG.warnf("run %s skips sample %s: %s", runId, u.sampleId(), u.reason()));
             writeSnapshotManifest(workspace, snapshot, loaded);
             TrainingData data = split(loaded.samples(), settings);
@@ -173,7 +177,7 @@ public final class TrainingRunner {
                 championMetrics = scoreChampion(champion.get(), snapshot, data, settings);
                 decision = gate.againstChampion(challengerMetrics, championMetrics, champion.get().getVersion());
             } else {
-                baseline = PromotionGate.baseline(truth(data.train()), truth(data.validation()));
+                baseline = PromotionGate.baseline(data.train().truths(), data.validation().truths());
                 decision = gate.againstBaseline(challengerMetrics, baseline);
             }
             checkCancelled(cancelled);
@@ -191,7 +195,7 @@ public final class TrainingRunner {
                     .build();
             Path report = TrainingReport.write(workspace, new ReportData(settings.modelName(), version, runId, trigger,
                     snapshot.id(), spec, trained, start.description(),
-                    data.train().stream().map(TrainingData.Sample::labels).toList(), data.validation().size(), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
+                    data.train().labelLists(), data.validation().size(), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
                     baseline, decision));
             checkCancelled(cancelled);
             publisher.publish(List.of(candidate, verdict));
@@ -254,18 +258,28 @@ public final class TrainingRunner {
         }
     }
 
-    private static TrainingData split(List<TrainingData.Sample> samples, RunSettings settings) {
-        List<TrainingData.Sample> train = new ArrayList<>();
-        List<TrainingData.Sample> validation = new ArrayList<>();
-        for (TrainingData.Sample sample : samples) {
-            (SplitAssigner.isValidation(sample.id(), settings.validationFraction()) ? validation : train).add(sample);
+    private static TrainingData split(SampleSet samples, RunSettings settings) {
+        IntStream.Builder train = IntStream.builder();
+        IntStream.Builder validation = IntStream.builder();
+        for (int i = 0; i < samples.size(); i++) {
+            (SplitAssigner.isValidation(samples.id(i), settings.validationFraction()) ? validation : train).add(i);
         }
-        if (train.size() < settings.minTrainingSamples() || validation.isEmpty()) {
+        SampleSet trainSet = samples.subset(train.build().toArray());
+        SampleSet validationSet = samples.subset(validation.build().toArray());
+        if (trainSet.size() < settings.minTrainingSamples() || validationSet.size() == 0) {
             throw new NotEnoughDataException("need at least " + settings.minTrainingSamples()
-                    + " labelled training samples and one validation sample, have " + train.size() + " and "
-                    + validation.size());
+                    + " labelled training samples and one validation sample, have " + trainSet.size() + " and "
+                    + validationSet.size());
         }
-        return new TrainingData(train, validation, settings.network().inputSize());
+        return new TrainingData(trainSet, validationSet, settings.network().inputSize());
+    }
+
+    /**
+     * The sample cache of this service at one input size, under {@code <data-dir>/sample-cache}: each stored sample
+     * is decoded once across retrainings, and a run reads a batch at a time.
+     */
+    private SampleCache sampleCache(int size) throws IOException {
+        return SampleCache.open(dataDirectory.resolve("sample-cache"), size, ThresholdMethod.OTSU);
     }
 
     /**
@@ -315,12 +329,12 @@ public final class TrainingRunner {
 
     private MultiLabelMetrics scoreChampion(ModelVersion champion, DatasetSnapshot snapshot, TrainingData data,
             RunSettings settings) throws IOException, InterruptedException {
-        List<TrainingData.Sample> validation = data.validation();
+        SampleSet validation = data.validation();
         if (champion.getInputSize() != data.size()) {
-            List<String> ids = validation.stream().map(TrainingData.Sample::id).toList();
+            java.util.Set<String> ids = new java.util.HashSet<>(validation.ids());
             DatasetSnapshot subset = DatasetSnapshot.of(snapshot.samples().stream()
                     .filter(s -> ids.contains(s.sampleId())).toList());
-            validation = SampleTensors.load(subset, blobs, champion.getInputSize()).samples();
+            validation = SampleTensors.load(subset, blobs, sampleCache(champion.getInputSize())).samples();
         }
         Path file = Files.createTempFile("champion-v" + champion.getVersion() + "-", ".onnx");
         try {
@@ -340,10 +354,6 @@ public final class TrainingRunner {
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    private static boolean[][] truth(List<TrainingData.Sample> samples) {
-        return samples.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new);
     }
 
     private ModelVersion modelVersion(RunSettings settings, long version, BlobRef onnx, BlobRef checkpoint,

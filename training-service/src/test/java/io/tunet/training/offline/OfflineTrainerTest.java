@@ -42,7 +42,7 @@ class OfflineTrainerTest {
         int status = run(new StringWriter(), "train", "--data", data.toString(), "--labels",
                 data.resolve("train.csv").toString(), "--size", "32", "--base-width", "16", "--depth", "2",
                 "--epochs", "2", "--batch", "4", "--lr", "0.001", "--no-augment", "--validation-fraction", "0.3",
-                "--no-progress", "--out", out.toString());
+                "--no-progress", "--out", out.toString(), "--cache", dir.resolve("cache").toString());
 
         assertThat(status).isZero();
         try (OnnxTunet model = OnnxTunet.load(out.resolve("tunet.onnx"))) {

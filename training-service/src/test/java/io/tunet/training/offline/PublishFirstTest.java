@@ -45,7 +45,7 @@ class PublishFirstTest {
         int status = new CommandLine(new OfflineTrainer()).execute("train", "--data", data.toString(), "--labels",
                 data.resolve("train.csv").toString(), "--size", "32", "--base-width", "16", "--depth", "2",
                 "--epochs", "2", "--batch", "4", "--lr", "0.001", "--no-augment", "--validation-fraction", "0.3",
-                "--no-progress", "--out", out.toString());
+                "--no-progress", "--out", out.toString(), "--cache", dir.resolve("cache").toString());
         assertThat(status).isZero();
     }
 
@@ -62,7 +62,7 @@ class PublishFirstTest {
                     out.resolve("tunet.onnx").toString(), "--checkpoint", checkpoint.toString(), "--evaluate-on",
                     heldOut.toString(), "--training-set-size", "21", "--trained-on", "30 easy synthetic fields",
                     "--bootstrap-servers", broker.bootstrapServers(), "--blob-root", dir.resolve("blobs").toString(),
-                    "--model-name", MODEL);
+                    "--model-name", MODEL, "--cache", dir.resolve("cache").toString());
         } finally {
             System.setErr(original);
         }

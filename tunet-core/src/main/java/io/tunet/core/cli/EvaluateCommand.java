@@ -6,7 +6,11 @@ import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.training.Evaluation;
+import io.tunet.core.training.SampleCache;
+import io.tunet.core.training.SampleSet;
 import io.tunet.core.training.TrainingData;
+import io.tunet.imaging.hpa.HpaEntry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,16 +42,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--cache", description = "Sample cache folder (default: " + SampleCache.DEFAULT_ROOT_TEXT + ").")
+    Path cache;
+
     @Override
-    public Integer call() throws DatasetException {
+    public Integer call() throws DatasetException, IOException {
         try (OnnxTunet onnx = OnnxTunet.load(model); OnnxTunet.Session session = onnx.newSession()) {
             int size = onnx.metadata().inputSize();
-            List<TrainingData.Sample> samples = TrainingData.loadAll(HpaDirectory.open(data), size,
-                    ThresholdMethod.OTSU);
-            if (validationOnly) {
-                samples = samples.stream()
-                        .filter(s -> SplitAssigner.isValidation(s.id(), validationFraction)).toList();
-            }
+            HpaDirectory directory = HpaDirectory.open(data);
+            List<HpaEntry> entries = directory.entries().stream()
+                    .filter(e -> !validationOnly || SplitAssigner.isValidation(e.id(), validationFraction)).toList();
+            SampleSet samples = TrainingData.loadAll(directory, entries,
+                    SampleCache.open(cache == null ? SampleCache.defaultRoot() : cache, size, ThresholdMethod.OTSU),
+                    done -> { });
             Evaluation.Scores scores = Evaluation.score(samples, size, batch, session::predict);
             Evaluation.Report report = Evaluation.report(scores, onnx.metadata().thresholds());
             spec.commandLine().getOut().println(Summaries.evaluation(

@@ -5,6 +5,7 @@ import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.SampleCache;
 import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TrainingDevice;
 import io.tunet.core.training.TrainingOptions;
@@ -15,6 +16,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -102,6 +106,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", description = "Warm start from a checkpoint (.params) of the same network.")
     Path initialWeights;
 
+    @Option(names = "--cache", description = "Sample cache folder: every field is decoded and resized once, then "
+            + "read back a batch at a time (default: " + SampleCache.DEFAULT_ROOT_TEXT + ").")
+    Path cache;
+
     @Override
     public Integer call() throws DatasetException, IOException {
         TunetConfig base = TunetConfig.preset(preset);
@@ -122,8 +130,21 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         console.println("training on " + built.device() + "; loading " + data + " at " + config.inputSize() + "²");
         console.flush();
-        TrainingData trainingData = TrainingData.load(HpaDirectory.open(data), config.inputSize(),
-                validationFraction, maskThreshold);
+        HpaDirectory directory = HpaDirectory.open(data);
+        SampleCache samples = SampleCache.open(cache == null ? SampleCache.defaultRoot() : cache, config.inputSize(),
+                maskThreshold);
+        TrainingData trainingData;
+        try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("cache")
+                .setInitialMax(directory.entries().size()).setUnit(" fields", 1).setStyle(ProgressBarStyle.ASCII)
+                .build()) {
+            trainingData = TrainingData.load(directory, validationFraction, samples,
+                    done -> {
+                        if (bar != null) {
+                            bar.stepTo(done);
+                        }
+                    });
+        }
+        console.println("samples cached in " + samples.folder());
         console.printf("%d training, %d validation samples, %s%n", trainingData.train().size(),
                 trainingData.validation().size(),
                 trainingData.hasTrueMasks() ? "true masks: Dice will be scored" : "no true masks");

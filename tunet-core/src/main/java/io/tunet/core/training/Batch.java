@@ -5,14 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.tunet.core.augment.Augmenter;
-import io.tunet.core.masks.GroundTruthMasks;
 import io.tunet.schemas.HpaClasses;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
  * Model inputs and targets for a few samples: images {@code [B, 4, S, S]}, class targets {@code [B, 28]}
- * and, for TUNet, the weak mask targets {@code [B, 28, S, S]} (the green mask on labelled classes).
+ * and, for TUNet, the weak mask targets {@code [B, 28, S, S]} (the green mask on labelled classes). The mask
+ * targets are made on the engine, as the green mask {@code [B, 1, S, S]} times the class targets {@code [B, 28,
+ * 1, 1]}, so the batch itself holds one mask plane per sample, not 28.
  */
 final class Batch {
 
@@ -21,8 +22,10 @@ final class Batch {
     private final float[] images;
     private final float[] classes;
     private final float[] masks;
+    private final boolean[][] truths;
 
-    private Batch(int count, int size, float[] images, float[] classes, float[] masks) {
+    private Batch(int count, int size, float[] images, float[] classes, float[] masks, boolean[][] truths) {
+        this.truths = truths;
         this.count = count;
         this.size = size;
         this.images = images;
@@ -39,10 +42,9 @@ final class Batch {
         int n = samples.size();
         int plane = size * size;
         int imageLength = 4 * plane;
-        int maskLength = HpaClasses.COUNT * plane;
         float[] images = new float[n * imageLength];
         float[] classes = new float[n * HpaClasses.COUNT];
-        float[] masks = withMasks ? new float[n * maskLength] : null;
+        float[] masks = withMasks ? new float[n * plane] : null;
         for (int i = 0; i < n; i++) {
             TrainingData.Sample sample = samples.get(i);
             float[] image = sample.image();
@@ -57,15 +59,22 @@ final class Batch {
                 classes[i * HpaClasses.COUNT + label] = 1;
             }
             if (withMasks) {
-                float[] targets = GroundTruthMasks.targets(mask, sample.labels(), HpaClasses.COUNT);
-                System.arraycopy(targets, 0, masks, i * maskLength, maskLength);
+                for (int p = 0; p < plane; p++) {
+                    masks[i * plane + p] = mask[p] != 0 ? 1f : 0f;
+                }
             }
         }
-        return new Batch(n, size, images, classes, masks);
+        return new Batch(n, size, images, classes, masks,
+                samples.stream().map(TrainingData.Sample::truth).toArray(boolean[][]::new));
     }
 
     int count() {
         return count;
+    }
+
+    /** Sample {@code i}'s labels as 28 booleans. */
+    boolean[] truth(int i) {
+        return truths[i];
     }
 
     NDList inputs(NDManager manager) {
@@ -77,7 +86,8 @@ final class Batch {
         if (masks == null) {
             return new NDList(classTargets);
         }
-        return new NDList(classTargets, manager.create(masks, new Shape(count, HpaClasses.COUNT, size, size)));
+        NDArray green = manager.create(masks, new Shape(count, 1, size, size));
+        return new NDList(classTargets, green.mul(classTargets.reshape(count, HpaClasses.COUNT, 1, 1)));
     }
 
     private static float[] toFloat(byte[] mask) {

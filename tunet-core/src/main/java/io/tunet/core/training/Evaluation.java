@@ -65,8 +65,8 @@ public final class Evaluation {
     }
 
     /** Runs {@code model} over {@code samples} in batches and collects probabilities and mask Dice. */
-    public static Scores score(List<TrainingData.Sample> samples, int size, int batchSize, BatchModel model) {
-        if (samples.isEmpty()) {
+    public static Scores score(SampleSet samples, int size, int batchSize, BatchModel model) {
+        if (samples.size() == 0) {
             throw new IllegalArgumentException("no samples to score");
         }
         MaskPostProcessor cleaner = MaskPostProcessor.defaults();
@@ -76,7 +76,7 @@ public final class Evaluation {
         double diceSum = 0;
         int diceCount = 0;
         for (int start = 0; start < samples.size(); start += batchSize) {
-            List<TrainingData.Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
+            List<TrainingData.Sample> chunk = samples.load(start, Math.min(samples.size(), start + batchSize));
             float[][] images = chunk.stream().map(TrainingData.Sample::image).toArray(float[][]::new);
             TunetPrediction prediction = model.predict(images);
             for (int i = 0; i < chunk.size(); i++) {

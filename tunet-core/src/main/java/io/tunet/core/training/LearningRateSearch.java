@@ -71,7 +71,7 @@ public record LearningRateSearch(float[] rates, float[] smoothedLosses, float ch
                         exponential, options.batchSize())) {
             double average = 0;
             double best = Double.POSITIVE_INFINITY;
-            List<TrainingData.Sample> train = data.train();
+            SampleSet train = data.train();
             for (int step = 0; step < steps; step++) {
                 if (options.cancellation().getAsBoolean()) {
                     throw new TrainingCancelledException("cancelled in the learning-rate range test, step " + (step + 1));

@@ -1,29 +1,31 @@
 package io.tunet.core.training;
 
+import io.tunet.core.masks.GroundTruthMasks;
+import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.imaging.hpa.HpaEntry;
 import io.tunet.imaging.hpa.SplitAssigner;
-import io.tunet.core.masks.GroundTruthMasks;
-import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.schemas.HpaClasses;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
- * A training and a validation split held in memory as model-ready tensors: every image is decoded and
- * resized once, not once per epoch. The weak mask label (the thresholded green stain) is stored once per
+ * A training and a validation split of model-ready samples. Samples from a directory go through a {@link
+ * SampleCache}: each image is decoded and resized once, ever, and training reads them back one batch at a time,
+ * so memory does not grow with the dataset. The weak mask label (the thresholded green stain) is stored once per
  * sample and expanded to 28 planes only when a batch is built.
  */
 public final class TrainingData {
 
     /**
-     * One cached sample.
+     * One sample's tensors.
      *
      * @param id sample id
      * @param image {@code 4 × S × S} input tensor
@@ -44,104 +46,130 @@ public final class TrainingData {
         }
     }
 
-    private final List<Sample> train;
-    private final List<Sample> validation;
+    private final SampleSet train;
+    private final SampleSet validation;
     private final int size;
 
     /**
-     * Data from already prepared samples.
+     * Data from two sample sets of side {@code size}.
      *
-     * @throws IllegalArgumentException if a split is empty or a sample does not match {@code size}
+     * @throws IllegalArgumentException if a split is empty
      */
-    public TrainingData(List<Sample> train, List<Sample> validation, int size) {
-        if (train.isEmpty() || validation.isEmpty()) {
+    public TrainingData(SampleSet train, SampleSet validation, int size) {
+        if (train.size() == 0 || validation.size() == 0) {
             throw new IllegalArgumentException("need samples in both splits, got " + train.size() + " training and "
                     + validation.size() + " validation samples");
         }
-        int plane = size * size;
-        for (List<Sample> split : List.of(train, validation)) {
-            for (Sample s : split) {
-                if (s.image().length != 4 * plane || s.proteinMask().length != plane) {
-                    throw new IllegalArgumentException("sample " + s.id() + " does not have size " + size);
-                }
-                for (int label : s.labels()) {
-                    HpaClasses.requireValid(label);
-                }
-            }
-        }
-        this.train = List.copyOf(train);
-        this.validation = List.copyOf(validation);
+        this.train = train;
+        this.validation = validation;
         this.size = size;
     }
 
     /**
-     * Decodes every sample of an HPA-layout directory at {@code size × size} (on all cores) and splits by a
-     * hash of the id ({@link SplitAssigner}).
+     * Data from samples already in memory.
      *
-     * @throws DatasetException naming the file and the problem for an unreadable or inconsistent sample, or
-     *     when a split would be empty
+     * @throws IllegalArgumentException if a split is empty or a sample does not match {@code size}
      */
-    public static TrainingData load(HpaDirectory directory, int size, double validationFraction,
-            ThresholdMethod maskThreshold) throws DatasetException {
-        SplitAssigner.Split split = SplitAssigner.split(directory.entries(), validationFraction);
-        if (split.train().isEmpty() || split.validation().isEmpty()) {
-            throw new DatasetException(directory.directory() + ": " + directory.entries().size()
-                    + " samples leave an empty split at validation fraction " + validationFraction
-                    + " (" + split.train().size() + " train, " + split.validation().size() + " validation)");
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try {
-            return new TrainingData(loadAll(directory, split.train(), size, maskThreshold, pool),
-                    loadAll(directory, split.validation(), size, maskThreshold, pool), size);
-        } finally {
-            pool.shutdownNow();
-        }
+    public TrainingData(List<Sample> train, List<Sample> validation, int size) {
+        this(SampleSet.of(checked(train, size)), SampleSet.of(checked(validation, size)), size);
     }
 
-    /** Every sample of a directory, for evaluation (no split). */
-    public static List<Sample> loadAll(HpaDirectory directory, int size, ThresholdMethod maskThreshold)
-            throws DatasetException {
-        return loadAll(directory, directory.entries(), size, maskThreshold);
+    private static List<Sample> checked(List<Sample> samples, int size) {
+        int plane = size * size;
+        for (Sample s : samples) {
+            if (s.image().length != 4 * plane || s.proteinMask().length != plane) {
+                throw new IllegalArgumentException("sample " + s.id() + " does not have size " + size);
+            }
+            for (int label : s.labels()) {
+                HpaClasses.requireValid(label);
+            }
+        }
+        return samples;
     }
 
     /**
-     * Loads the given samples of {@code directory} on all cores, each with the labels of its entry (an entry names
-     * a sample of the directory by id; its labels may come from elsewhere, e.g. another label file).
+     * The samples of an HPA-layout directory at the cache's size, split by a hash of the id ({@link
+     * SplitAssigner}); the ones not cached yet are decoded first, on all cores.
      *
-     * @throws DatasetException as {@link #loadAll(HpaDirectory, int, ThresholdMethod)}
+     * @param progress hears the number of samples ready as the cache fills
+     * @throws DatasetException naming the file and the problem for an unreadable or inconsistent sample, or
+     *     when a split would be empty
      */
-    public static List<Sample> loadAll(HpaDirectory directory, List<HpaEntry> entries, int size,
-            ThresholdMethod maskThreshold) throws DatasetException {
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try {
-            return loadAll(directory, entries, size, maskThreshold, pool);
-        } finally {
-            pool.shutdownNow();
-        }
+    public static TrainingData load(HpaDirectory directory, double validationFraction, SampleCache cache,
+            IntConsumer progress) throws DatasetException {
+        return load(directory, directory.entries(), validationFraction, cache, progress);
     }
 
-    private static List<Sample> loadAll(HpaDirectory directory, List<HpaEntry> entries, int size,
-            ThresholdMethod maskThreshold, ExecutorService pool) throws DatasetException {
-        List<Future<Sample>> futures = new ArrayList<>();
-        for (HpaEntry entry : entries) {
-            futures.add(pool.submit(() -> toSample(directory.load(entry, size), size, maskThreshold)));
+    /**
+     * As {@link #load(HpaDirectory, double, SampleCache, IntConsumer)} for the given entries of the directory,
+     * each with its own labels (which may come from another label file).
+     */
+    public static TrainingData load(HpaDirectory directory, List<HpaEntry> entries, double validationFraction,
+            SampleCache cache, IntConsumer progress) throws DatasetException {
+        SplitAssigner.Split split = SplitAssigner.split(entries, validationFraction);
+        if (split.train().isEmpty() || split.validation().isEmpty()) {
+            throw new DatasetException(directory.directory() + ": " + entries.size()
+                    + " samples leave an empty split at validation fraction " + validationFraction
+                    + " (" + split.train().size() + " train, " + split.validation().size() + " validation)");
         }
-        List<Sample> samples = new ArrayList<>(entries.size());
+        List<HpaEntry> ordered = new ArrayList<>(split.train());
+        ordered.addAll(split.validation());
+        SampleSet all = loadAll(directory, ordered, cache, progress);
+        int trainCount = split.train().size();
+        return new TrainingData(all.subset(IntStream.range(0, trainCount).toArray()),
+                all.subset(IntStream.range(trainCount, all.size()).toArray()), cache.size());
+    }
+
+    /** Every sample of a directory, for evaluation (no split). */
+    public static SampleSet loadAll(HpaDirectory directory, SampleCache cache) throws DatasetException {
+        return loadAll(directory, directory.entries(), cache, done -> { });
+    }
+
+    /**
+     * The given samples of {@code directory} through the cache, each with the labels of its entry (an entry names
+     * a sample of the directory by id; its labels may come from elsewhere, e.g. another label file).
+     *
+     * @throws DatasetException as {@link #load}
+     */
+    public static SampleSet loadAll(HpaDirectory directory, List<HpaEntry> entries, SampleCache cache,
+            IntConsumer progress) throws DatasetException {
+        List<SampleCache.Input> inputs = new ArrayList<>(entries.size());
+        for (HpaEntry entry : entries) {
+            inputs.add(new SampleCache.Input(entry.id(), entry.labels(), key(directory, entry),
+                    () -> toSample(directory.load(entry, cache.size()), cache.size(), cache.maskThreshold())));
+        }
+        SampleCache.Result result;
         try {
-            for (Future<Sample> future : futures) {
-                samples.add(future.get());
-            }
+            result = cache.cache(inputs, Runtime.getRuntime().availableProcessors(), progress);
+        } catch (IOException e) {
+            throw new DatasetException("cannot use the sample cache " + cache.folder() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DatasetException("interrupted while loading " + directory.directory(), e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof DatasetException cause) {
-                throw cause;
-            }
-            throw new DatasetException("cannot load " + directory.directory() + ": " + e.getCause().getMessage(),
-                    e.getCause());
         }
-        return samples;
+        if (!result.failures().isEmpty()) {
+            Exception cause = result.failures().get(0).cause();
+            if (cause instanceof DatasetException dataset) {
+                throw dataset;
+            }
+            throw new DatasetException("cannot load sample " + result.failures().get(0).id() + " of "
+                    + directory.directory() + ": " + cause.getMessage(), cause);
+        }
+        return result.samples();
+    }
+
+    /** The content key of a directory sample: its id, labels and every source file's path, size and time. */
+    private static String key(HpaDirectory directory, HpaEntry entry) throws DatasetException {
+        List<String> parts = new ArrayList<>();
+        for (Path file : directory.sourceFiles(entry)) {
+            try {
+                parts.add(file.toAbsolutePath() + "|" + Files.size(file) + "|"
+                        + Files.getLastModifiedTime(file).toMillis());
+            } catch (IOException e) {
+                throw new DatasetException(file + ": cannot be read: " + e, e);
+            }
+        }
+        return SampleCache.key(entry.id(), entry.labels(), parts);
     }
 
     /** Caches a loaded sample: derives the weak mask from its green channel and packs its true masks. */
@@ -164,12 +192,12 @@ public final class TrainingData {
     }
 
     /** Training samples. */
-    public List<Sample> train() {
+    public SampleSet train() {
         return train;
     }
 
     /** Validation samples. */
-    public List<Sample> validation() {
+    public SampleSet validation() {
         return validation;
     }
 
@@ -180,6 +208,6 @@ public final class TrainingData {
 
     /** Whether every validation sample has true masks (then Dice is scored). */
     public boolean hasTrueMasks() {
-        return validation.stream().allMatch(s -> s.trueMasks() != null);
+        return validation.hasTrueMasks();
     }
 }

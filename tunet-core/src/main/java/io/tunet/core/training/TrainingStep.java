@@ -19,9 +19,7 @@ import io.tunet.core.loss.TunetLoss;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import io.tunet.core.onnx.TunetPrediction;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** One optimisation step, and the trainer it runs on: Adam with a learning-rate schedule. */
@@ -96,14 +94,17 @@ public final class TrainingStep {
         }
     }
 
-    /** A Fisher-Yates shuffled copy, driven by the caller's seeded generator so epochs are repeatable. */
-    public static List<TrainingData.Sample> shuffled(List<TrainingData.Sample> samples, SplittableRandom rng) {
-        List<TrainingData.Sample> order = new ArrayList<>(samples);
-        for (int i = order.size() - 1; i > 0; i--) {
+    /** A Fisher-Yates shuffled order of {@code 0..count-1}, driven by the caller's seeded generator. */
+    public static int[] shuffledOrder(int count, SplittableRandom rng) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        for (int i = count - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
-            TrainingData.Sample swap = order.get(i);
-            order.set(i, order.get(j));
-            order.set(j, swap);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
         }
         return order;
     }

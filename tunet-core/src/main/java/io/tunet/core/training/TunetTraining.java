@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * TrainingResult result = TunetTraining.train(NetworkSpec.tunet(TunetConfig.CPU),
- *         TrainingData.load(HpaDirectory.open(dir), 128, 0.1, ThresholdMethod.OTSU),
+ *         TrainingData.load(HpaDirectory.open(dir), 0.1, SampleCache.open(cacheRoot, 128, ThresholdMethod.OTSU),
+ *                 done -> { }),
  *         TrainingOptions.builder().setOutputDirectory(out).build());
  * }</pre>
  */
@@ -64,6 +65,8 @@ public final class TunetTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(TunetTraining.class);
     private static final double MIN_IMPROVEMENT = 1e-4;
+    /** Batches built ahead of the training step (each {@code B × 5 × S × S} floats). */
+    private static final int PREFETCH_DEPTH = 2;
 
     /** File beside the checkpoints that describes their network ({@link NetworkSpec#toProperties()}). */
     public static final String NETWORK_FILE = "network.properties";
@@ -124,18 +127,22 @@ public final class TunetTraining {
             boolean stepLimitReached = false;
             for (int epoch = 1; epoch <= options.epochs() && !stepLimitReached; epoch++) {
                 long epochStart = System.nanoTime();
-                List<TrainingData.Sample> order = TrainingStep.shuffled(data.train(), rng);
+                int[] order = TrainingStep.shuffledOrder(data.train().size(), rng);
                 double lossSum = 0;
                 int seen = 0;
                 List<float[]> trainProbabilities = new ArrayList<>();
                 List<boolean[]> trainTruth = new ArrayList<>();
-                try (ProgressBar bar = progressBar(options, "epoch " + epoch + "/" + options.epochs(), order.size())) {
-                    for (int start = 0, inEpoch = 1; start < order.size(); start += batchSize, inEpoch++) {
+                try (ProgressBar bar = progressBar(options, "epoch " + epoch + "/" + options.epochs(), order.length);
+                        BatchPrefetcher batches = new BatchPrefetcher(data.train(), order, batchSize, spec.hasMasks(),
+                                augmenter, rng, data.size(), PREFETCH_DEPTH)) {
+                    for (int inEpoch = 1; ; inEpoch++) {
                         if (options.cancellation().getAsBoolean()) {
                             throw new TrainingCancelledException("cancelled at epoch " + epoch + ", step " + inEpoch);
                         }
-                        List<TrainingData.Sample> chunk = order.subList(start, Math.min(order.size(), start + batchSize));
-                        Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), augmenter, rng);
+                        Batch batch = nextBatch(batches);
+                        if (batch == null) {
+                            break;
+                        }
                         TrainingStep.Outcome outcome;
                         try (NDManager manager = trainer.getManager().newSubManager()) {
                             outcome = TrainingStep.run(trainer, batch.inputs(manager), batch.labels(manager));
@@ -146,15 +153,15 @@ public final class TunetTraining {
                                     e.getMessage(), epoch, inEpoch, schedule.getNewValue(step)));
                         }
                         step++;
-                        seen += chunk.size();
-                        lossSum += outcome.loss() * chunk.size();
-                        for (int i = 0; i < chunk.size(); i++) {
+                        seen += batch.count();
+                        lossSum += outcome.loss() * batch.count();
+                        for (int i = 0; i < batch.count(); i++) {
                             trainProbabilities.add(Arrays.copyOfRange(outcome.probabilities(),
                                     i * HpaClasses.COUNT, (i + 1) * HpaClasses.COUNT));
-                            trainTruth.add(chunk.get(i).truth());
+                            trainTruth.add(batch.truth(i));
                         }
                         if (bar != null) {
-                            bar.stepBy(chunk.size());
+                            bar.stepBy(batch.count());
                             bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", outcome.loss()));
                         }
                         double perStep = (System.nanoTime() - loopStart) / 1e9 / step;
@@ -234,13 +241,22 @@ public final class TunetTraining {
     private record Validation(double loss, double macroF1AtHalf) {
     }
 
+    private static Batch nextBatch(BatchPrefetcher batches) {
+        try {
+            return batches.next();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingCancelledException("interrupted while waiting for the next batch");
+        }
+    }
+
     private static Validation validate(Trainer trainer, NetworkSpec spec, TrainingData data, int batchSize) {
-        List<TrainingData.Sample> samples = data.validation();
+        SampleSet samples = data.validation();
         double lossSum = 0;
         float[][] probabilities = new float[samples.size()][];
         boolean[][] truth = new boolean[samples.size()][];
         for (int start = 0; start < samples.size(); start += batchSize) {
-            List<TrainingData.Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
+            List<TrainingData.Sample> chunk = samples.load(start, Math.min(samples.size(), start + batchSize));
             Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), null, null);
             try (NDManager manager = trainer.getManager().newSubManager()) {
                 NDList predictions = trainer.evaluate(batch.inputs(manager));
@@ -255,9 +271,9 @@ public final class TunetTraining {
         return new Validation(lossSum / samples.size(), Evaluation.macroF1AtHalf(probabilities, truth));
     }
 
-    private static double onnxDifference(Path onnx, List<TrainingData.Sample> samples, int batchSize,
+    private static double onnxDifference(Path onnx, SampleSet samples, int batchSize,
             Evaluation.BatchModel pytorch) {
-        float[][] images = samples.subList(0, Math.min(samples.size(), batchSize)).stream()
+        float[][] images = samples.load(0, Math.min(samples.size(), batchSize)).stream()
                 .map(TrainingData.Sample::image).toArray(float[][]::new);
         TunetPrediction expected = pytorch.predict(images);
         try (OnnxTunet model = OnnxTunet.load(onnx); OnnxTunet.Session session = model.newSession()) {

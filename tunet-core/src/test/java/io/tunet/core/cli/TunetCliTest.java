@@ -46,15 +46,23 @@ class TunetCliTest {
         Path out = tmp.resolve("run");
         Run train = run("train", "--data", data.toString(), "--out", out.toString(), "--size", "32",
                 "--base-width", "16", "--depth", "2", "--epochs", "2", "--batch", "4", "--lr", "1e-3",
-                "--validation-fraction", "0.3", "--no-progress");
+                "--validation-fraction", "0.3", "--no-progress", "--cache", tmp.resolve("cache").toString());
         assertEquals(0, train.status(), train.err());
         assertTrue(train.out().contains("training on cpu()"), train.out());
+        Path index;
+        try (var folders = Files.list(tmp.resolve("cache"))) {
+            index = folders.findFirst().orElseThrow().resolve("index.tsv");
+        }
+        assertTrue(train.out().contains("samples cached in " + index.getParent()), train.out());
+        assertEquals(12, Files.readAllLines(index).size());
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("## Validation (") && summary.contains("out-of-fold")
                 && summary.contains("present classes (Kaggle convention, all 28 classes: "), summary);
 
-        Run evaluate = run("evaluate", "--model", out.resolve("tunet.onnx").toString(), "--data", data.toString());
+        Run evaluate = run("evaluate", "--model", out.resolve("tunet.onnx").toString(), "--data", data.toString(),
+                "--cache", tmp.resolve("cache").toString());
         assertEquals(0, evaluate.status(), evaluate.err());
+        assertEquals(12, Files.readAllLines(index).size(), "evaluate reads the fields train cached");
         assertTrue(evaluate.out().contains("(12 samples)") && evaluate.out().contains("mask Dice 0.")
                 && evaluate.out().contains("at the model's thresholds")
                 && evaluate.out().contains("predicted vs "), evaluate.out());

@@ -38,7 +38,8 @@ class TunetTrainingTest {
     @BeforeAll
     static void writeDirectory() throws Exception {
         Path dir = TinyHpaDirectory.write(shared.resolve("hpa"), 18, 64, 1);
-        data = TrainingData.load(HpaDirectory.open(dir), SIZE, 0.3, ThresholdMethod.OTSU);
+        data = TrainingData.load(HpaDirectory.open(dir), 0.3,
+                SampleCache.open(shared.resolve("cache"), SIZE, ThresholdMethod.OTSU), done -> { });
     }
 
     private static TrainingOptions.Builder quick(Path out) {
@@ -190,7 +191,7 @@ class TunetTrainingTest {
         float[] poisoned = good.image().clone();
         Arrays.fill(poisoned, Float.NaN);
         TrainingData.Sample bad = new TrainingData.Sample("bad", poisoned, good.proteinMask(), good.labels(), null);
-        TrainingData broken = new TrainingData(List.of(bad), data.validation(), SIZE);
+        TrainingData broken = new TrainingData(SampleSet.of(List.of(bad)), data.validation(), SIZE);
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> TunetTraining.train(
                 NetworkSpec.tunet(TINY), broken, quick(out).optEpochs(1).optLearningRate(1e-3f).build()));
         assertTrue(e.getMessage().contains("epoch 1, step 1"), e.getMessage());
