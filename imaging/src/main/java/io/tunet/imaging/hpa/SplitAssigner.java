@@ -59,7 +59,17 @@ public final class SplitAssigner {
         return new Split(train, validation);
     }
 
-    private static double position(String id) {
+    /**
+     * The id's place in [0, 1): the first 53 bits of SHA-256(id, UTF-8) as a fraction. {@link #isValidation} is
+     * {@code position(id) < fraction}; a caller may cut further splits from the same scale (the training service's
+     * gate split is {@code [validation, validation + gate)}), so that every split is fixed by the id alone.
+     *
+     * @throws IllegalArgumentException if the id is missing
+     */
+    public static double position(String id) {
+        if (id == null) {
+            throw new IllegalArgumentException("sample id is required");
+        }
         byte[] digest = SHA_256.get().digest(id.getBytes(StandardCharsets.UTF_8));
         long bits = 0;
         for (int i = 0; i < 8; i++) {

@@ -157,7 +157,7 @@ public final class OfflineTrainer implements Runnable {
             var baseline = PromotionGate.baseline(train.truths(), validation.truths());
             Path report = TrainingReport.write(out, new ReportData(modelName, 1, "offline", "offline: " + data,
                     "directory " + data.toAbsolutePath().normalize(), spec, trained, "trained from scratch",
-                    train.labelLists(), validation.size(), null, null, baseline, null));
+                    train.labelLists(), validation.size(), null, null, null, baseline, null));
             Path thresholds = out.resolve("thresholds.csv");
             StringBuilder csv = new StringBuilder("class,name,threshold\n");
             float[] values = trained.validation().thresholds();

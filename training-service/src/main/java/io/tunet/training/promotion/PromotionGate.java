@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Champion/challenger promotion. Both are scored on the same validation samples (the split is fixed by a hash
- * of the sample id), each at its own thresholds. A challenger is promoted only if its macro-F1 beats the
- * champion's by the configured gain and no class's F1 drops by more than the configured amount. Without a
- * champion, the challenger must beat the trivial baseline by the same gain: a model that answers every
- * sample with the training set's class frequencies, its thresholds fitted on the validation split exactly
- * like the challenger's (so at best it predicts a class for every sample or for none).
+ * Champion/challenger promotion. Both are scored on the same gate samples (a split fixed by a hash of the
+ * sample id that neither training, early stopping nor threshold fitting sees: the training service's
+ * {@code training.model.gate-fraction}), each at its own stored thresholds. A challenger is promoted only if its
+ * macro-F1 beats the champion's by the configured gain and no class's F1 drops by more than the configured
+ * amount. Without a champion, the challenger must beat the trivial baseline by the same gain: a model that
+ * answers every sample with the training set's class frequencies, its thresholds fitted on the validation split
+ * like the challenger's (so at best it predicts a class for every sample or for none), scored on the gate split.
  *
- * <p>Macro-F1 here is {@link MultiLabelMetrics#macroF1()}, the mean over the classes present in the
- * validation samples; the per-class rule looks only at classes present there (the others have no F1). The
- * challenger's scores are the out-of-fold scores of its training run (2-fold cross-fitted thresholds), and
- * the baseline is scored the same way. A macro-F1 that is undefined (no class present) never promotes.
+ * <p>Macro-F1 here is {@link MultiLabelMetrics#macroF1()}, the mean over the classes present in the scored
+ * samples; the per-class rule looks only at classes present there (the others have no F1). A macro-F1 that is
+ * undefined (no class present) never promotes.
  */
 public final class PromotionGate {
 
@@ -89,22 +89,45 @@ public final class PromotionGate {
         if (trainingTruth.length == 0 || validationTruth.length == 0) {
             throw new IllegalArgumentException("the baseline needs training and validation samples");
         }
-        float[] frequencies = new float[HpaClasses.COUNT];
-        for (boolean[] row : trainingTruth) {
-            for (int c = 0; c < HpaClasses.COUNT; c++) {
-                frequencies[c] += row[c] ? 1f / trainingTruth.length : 0f;
-            }
-        }
-        float[][] probabilities = new float[validationTruth.length][];
-        for (int s = 0; s < probabilities.length; s++) {
-            probabilities[s] = frequencies.clone();
-        }
-        for (float[] row : probabilities) {
-            for (int c = 0; c < row.length; c++) {
-                row[c] = Math.min(1f, Math.max(0f, row[c]));
-            }
-        }
+        float[][] probabilities = constantRows(frequencies(trainingTruth), validationTruth.length);
         return MultiLabelMetrics.compute(validationTruth,
                 ThresholdFitter.crossFitted(probabilities, validationTruth, ThresholdFitter::maxF1));
+    }
+
+    /**
+     * Scores the trivial baseline on the gate split, as the gate scores a model there: the training frequencies as
+     * probabilities, thresholds fitted (max-F1, see {@link #baseline(boolean[][], boolean[][])}) on the validation
+     * split, decisions on the gate split scored against its truth.
+     */
+    public static MultiLabelMetrics baseline(boolean[][] trainingTruth, boolean[][] validationTruth,
+            boolean[][] gateTruth) {
+        if (trainingTruth.length == 0 || validationTruth.length == 0 || gateTruth.length == 0) {
+            throw new IllegalArgumentException("the baseline needs training, validation and gate samples");
+        }
+        float[] frequencies = frequencies(trainingTruth);
+        float[] thresholds = ThresholdFitter.maxF1(constantRows(frequencies, validationTruth.length), validationTruth);
+        return MultiLabelMetrics.compute(gateTruth,
+                ThresholdFitter.apply(constantRows(frequencies, gateTruth.length), thresholds));
+    }
+
+    private static float[] frequencies(boolean[][] truth) {
+        float[] frequencies = new float[HpaClasses.COUNT];
+        for (boolean[] row : truth) {
+            for (int c = 0; c < HpaClasses.COUNT; c++) {
+                frequencies[c] += row[c] ? 1f / truth.length : 0f;
+            }
+        }
+        for (int c = 0; c < frequencies.length; c++) {
+            frequencies[c] = Math.min(1f, Math.max(0f, frequencies[c]));
+        }
+        return frequencies;
+    }
+
+    private static float[][] constantRows(float[] row, int count) {
+        float[][] rows = new float[count][];
+        for (int s = 0; s < count; s++) {
+            rows[s] = row.clone();
+        }
+        return rows;
     }
 }

@@ -20,13 +20,24 @@ import java.util.List;
  * @param start where the weights started (warm start from which champion, or from scratch and why)
  * @param trainingLabels label sets of the training split (for the dataset figures)
  * @param validationSize validation samples
+ * @param gate the model on the gate split at its stored thresholds, or null (offline training has no gate)
  * @param championVersion the champion compared with, or null
- * @param champion the champion's scores on the same validation samples at its stored thresholds, or null
- * @param baseline the class-frequency baseline's scores (thresholds cross-fitted like the model's), or null
- *     (when there is a champion)
+ * @param champion the champion's scores on the gate split at its stored thresholds, or null
+ * @param baseline the class-frequency baseline's scores (on the gate split, thresholds fitted on validation; offline:
+ *     on validation, cross-fitted like the model's), or null (when there is a champion)
  * @param decision the promotion gate's verdict, or null (offline training has no gate)
  */
 public record ReportData(String modelName, long version, String runId, String trigger, String snapshotId,
         NetworkSpec network, TrainingResult trained, String start, List<int[]> trainingLabels, int validationSize,
-        Long championVersion, MultiLabelMetrics champion, MultiLabelMetrics baseline, GateDecision decision) {
+        Gate gate, Long championVersion, MultiLabelMetrics champion, MultiLabelMetrics baseline,
+        GateDecision decision) {
+
+    /**
+     * The promotion gate's view of the model.
+     *
+     * @param samples gate samples (used for nothing else)
+     * @param challenger the model's scores there at its stored thresholds
+     */
+    public record Gate(int samples, MultiLabelMetrics challenger) {
+    }
 }

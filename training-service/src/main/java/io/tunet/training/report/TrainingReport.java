@@ -164,7 +164,8 @@ public final class TrainingReport {
         StringBuilder md = new StringBuilder();
         md.append("# Training report: ").append(data.modelName()).append(" v").append(data.version()).append("\n\n");
         TrainedModelSummary.append(md, data);
-        MultiLabelMetrics m = data.trained().validation().metrics();
+        boolean gated = data.gate() != null;
+        MultiLabelMetrics m = gated ? data.gate().challenger() : data.trained().validation().metrics();
         md.append("\n## Learning curves\n\n![loss](loss.png)\n![macro-F1](macro-f1.png)\n\n");
         md.append("Macro-F1 per epoch at 0.5, over the classes present in each split.\n\n");
         md.append("| epoch | train loss | validation loss | train macro-F1 | validation macro-F1 | rate | seconds |\n");
@@ -174,10 +175,13 @@ public final class TrainingReport {
                     e.trainLoss(), e.validationLoss(), e.trainMacroF1(), e.validationMacroF1(), e.learningRate(),
                     e.seconds()));
         }
-        md.append("\n## Per-class validation scores\n\n");
-        md.append(scoring(data)).append(" Predicted: validation samples the model labels with the class. n/a: "
-                + "the class is absent from the validation samples (no recall, no F1; left out of the macro "
-                + "averages).\n\n");
+        String split = gated ? "gate" : "validation";
+        md.append("\n## Per-class ").append(split).append(" scores\n\n");
+        md.append(gated ? "At the stored thresholds (fitted on the validation split), on the gate split, which "
+                + "neither training, early stopping nor the thresholds saw; the champion likewise."
+                : scoring(data)).append(" Predicted: ").append(split).append(" samples the model labels with the "
+                + "class. n/a: the class is absent from the ").append(split).append(" samples (no recall, no F1; left "
+                + "out of the macro averages).\n\n");
         boolean champion = data.champion() != null;
         md.append("| class | support | predicted | threshold | precision | recall | F1 |")
                 .append(champion ? " champion F1 | change |" : "").append('\n');
@@ -214,8 +218,9 @@ public final class TrainingReport {
         static void append(StringBuilder md, ReportData data) {
             MultiLabelMetrics m = data.trained().validation().metrics();
             md.append(String.format(Locale.ROOT, "- run `%s`, trigger: %s%n", data.runId(), data.trigger()));
-            md.append(String.format(Locale.ROOT, "- data snapshot `%s`: %d training, %d validation samples (split by a "
-                    + "hash of the sample id)%n", data.snapshotId(), data.trainingLabels().size(), data.validationSize()));
+            md.append(String.format(Locale.ROOT, "- data snapshot `%s`: %d training, %d validation%s samples (split by a "
+                    + "hash of the sample id)%n", data.snapshotId(), data.trainingLabels().size(), data.validationSize(),
+                    data.gate() == null ? "" : ", " + data.gate().samples() + " gate"));
             md.append(String.format(Locale.ROOT, "- network: %s, %s; %s; peak learning rate %.2e; %.1f training "
                             + "samples/s%n", data.network().architecture().id(), data.network().config(),
                     data.start(),
@@ -226,13 +231,21 @@ public final class TrainingReport {
                     .append(Double.isNaN(data.trained().validation().meanDice()) ? ""
                             : String.format(Locale.ROOT, ", mask Dice %.4f", data.trained().validation().meanDice()))
                     .append("\n  (").append(scoring(data)).append(")\n");
+            if (data.gate() != null) {
+                m = data.gate().challenger();
+                md.append("- gate split, at the stored thresholds (held out from training, early stopping and "
+                        + "thresholds; what the promotion gate compares): ").append(m.summary()).append('\n');
+            }
             if (data.champion() != null) {
                 md.append(String.format(Locale.ROOT, "- champion v%d on the same samples at its stored thresholds: %s "
                                 + "(change in macro-F1 %+.4f)%n", data.championVersion(), data.champion().summary(),
                         m.macroF1() - data.champion().macroF1()));
             } else if (data.baseline() != null) {
-                md.append("- no champion; class-frequency baseline on the same samples, thresholds cross-fitted "
-                        + "likewise: ").append(data.baseline().summary()).append('\n');
+                md.append(data.gate() != null
+                        ? "- no champion; class-frequency baseline on the gate samples, thresholds fitted on the "
+                                + "validation split: "
+                        : "- no champion; class-frequency baseline on the same samples, thresholds cross-fitted "
+                                + "likewise: ").append(data.baseline().summary()).append('\n');
             }
             if (data.decision() != null) {
                 md.append("- **").append(data.decision().promoted() ? "PROMOTED" : "REJECTED").append("**: ")

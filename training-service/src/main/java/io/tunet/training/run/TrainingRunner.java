@@ -152,13 +152,15 @@ public final class TrainingRunner {
             SampleTensors.Loaded loaded = SampleTensors.load(snapshot, blobs, sampleCache(spec.inputSize()));
             loaded.unusable().forEach(u -> LOG.warnf("run %s skips sample %s: %s", runId, u.sampleId(), u.reason()));
             writeSnapshotManifest(workspace, snapshot, loaded);
-            TrainingData data = split(loaded.samples(), settings);
+            Splits splits = split(loaded.samples(), settings);
+            TrainingData data = splits.data();
 
             Optional<ModelVersion> champion = registry.champion();
             long version = registry.newestVersion() + 1;
             Start start = startingPoint(runId, champion, spec, settings.warmStart(), workspace);
-            LOG.infof("run %s (%s): snapshot %s, %d training / %d validation samples, version %d, %s", runId, trigger,
-                    snapshot.id(), data.train().size(), data.validation().size(), version, start.description());
+            LOG.infof("run %s (%s): snapshot %s, %d training / %d validation / %d gate samples, version %d, %s", runId,
+                    trigger, snapshot.id(), data.train().size(), data.validation().size(), splits.gate().size(), version,
+                    start.description());
             TrainingResult trained = RunTrainer.train(spec, data, settings.trainer(), start.checkpoint(),
                     settings.modelName(), version, workspace, listener, cancelled);
             if (start.checkpoint() != null) {
@@ -167,17 +169,21 @@ public final class TrainingRunner {
             checkCancelled(cancelled);
 
             listener.phase("scoring the champion");
-            MultiLabelMetrics challengerMetrics = trained.validation().metrics();
-            LOG.infof("run %s: validation (out-of-fold thresholds) %s", runId, challengerMetrics.summary());
+            LOG.infof("run %s: validation (out-of-fold thresholds) %s", runId, trained.validation().metrics().summary());
+            Evaluation.Report challenger = score(trained.onnxModel(), trained.validation().thresholds(), splits.gate(),
+                    settings);
+            MultiLabelMetrics challengerMetrics = challenger.metrics();
+            LOG.infof("run %s: gate split (stored thresholds) %s", runId, challengerMetrics.summary());
             PromotionGate gate = new PromotionGate(settings.gate());
             GateDecision decision;
             MultiLabelMetrics championMetrics = null;
             MultiLabelMetrics baseline = null;
             if (champion.isPresent()) {
-                championMetrics = scoreChampion(champion.get(), snapshot, data, settings);
+                championMetrics = scoreChampion(champion.get(), snapshot, splits.gate(), settings);
                 decision = gate.againstChampion(challengerMetrics, championMetrics, champion.get().getVersion());
             } else {
-                baseline = PromotionGate.baseline(data.train().truths(), data.validation().truths());
+                baseline = PromotionGate.baseline(data.train().truths(), data.validation().truths(),
+                        splits.gate().truths());
                 decision = gate.againstBaseline(challengerMetrics, baseline);
             }
             checkCancelled(cancelled);
@@ -186,8 +192,8 @@ public final class TrainingRunner {
             BlobRef onnx = store(Files.readAllBytes(trained.onnxModel()), workspace, stored);
             BlobRef checkpoint = store(CheckpointArchive.pack(trained.checkpoint()), workspace, stored);
             // signed once: the signature covers the identity, not the status, so the verdict carries it too
-            ModelVersion candidate = signer.apply(modelVersion(settings, version, onnx, checkpoint, trained, snapshot,
-                    data, champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null));
+            ModelVersion candidate = signer.apply(modelVersion(settings, version, onnx, checkpoint, trained, challenger,
+                    snapshot, data, champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null));
             ModelVersion verdict = ModelVersion.newBuilder(candidate)
                     .setStatus(decision.promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED)
                     .setStatusReason(decision.summary())
@@ -195,7 +201,8 @@ public final class TrainingRunner {
                     .build();
             Path report = TrainingReport.write(workspace, new ReportData(settings.modelName(), version, runId, trigger,
                     snapshot.id(), spec, trained, start.description(),
-                    data.train().labelLists(), data.validation().size(), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
+                    data.train().labelLists(), data.validation().size(), new ReportData.Gate(splits.gate().size(),
+                    challengerMetrics), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
                     baseline, decision));
             checkCancelled(cancelled);
             publisher.publish(List.of(candidate, verdict));
@@ -258,20 +265,33 @@ public final class TrainingRunner {
         }
     }
 
-    private static TrainingData split(SampleSet samples, RunSettings settings) {
+    /** The trainer's splits and the gate split, held out from all of the training. */
+    private record Splits(TrainingData data, SampleSet gate) {
+    }
+
+    /**
+     * Splits by the place of each id on {@link SplitAssigner#position}'s scale: validation below the validation
+     * fraction, gate in the next gate fraction, training above. Fixed by the id alone, so the gate samples of one
+     * run were held out of every earlier run with the same fractions too, the champion's included.
+     */
+    private static Splits split(SampleSet samples, RunSettings settings) {
         IntStream.Builder train = IntStream.builder();
         IntStream.Builder validation = IntStream.builder();
+        IntStream.Builder gate = IntStream.builder();
         for (int i = 0; i < samples.size(); i++) {
-            (SplitAssigner.isValidation(samples.id(i), settings.validationFraction()) ? validation : train).add(i);
+            double position = SplitAssigner.position(samples.id(i));
+            (position < settings.validationFraction() ? validation
+                    : position < settings.validationFraction() + settings.gateFraction() ? gate : train).add(i);
         }
         SampleSet trainSet = samples.subset(train.build().toArray());
         SampleSet validationSet = samples.subset(validation.build().toArray());
-        if (trainSet.size() < settings.minTrainingSamples() || validationSet.size() == 0) {
+        SampleSet gateSet = samples.subset(gate.build().toArray());
+        if (trainSet.size() < settings.minTrainingSamples() || validationSet.size() == 0 || gateSet.size() == 0) {
             throw new NotEnoughDataException("need at least " + settings.minTrainingSamples()
-                    + " labelled training samples and one validation sample, have " + trainSet.size() + " and "
-                    + validationSet.size());
+                    + " labelled training samples, one validation and one gate sample, have " + trainSet.size() + ", "
+                    + validationSet.size() + " and " + gateSet.size());
         }
-        return new TrainingData(trainSet, validationSet, settings.network().inputSize());
+        return new Splits(new TrainingData(trainSet, validationSet, settings.network().inputSize()), gateSet);
     }
 
     /**
@@ -327,14 +347,14 @@ public final class TrainingRunner {
     private record Start(Path checkpoint, String description) {
     }
 
-    private MultiLabelMetrics scoreChampion(ModelVersion champion, DatasetSnapshot snapshot, TrainingData data,
+    private MultiLabelMetrics scoreChampion(ModelVersion champion, DatasetSnapshot snapshot, SampleSet gate,
             RunSettings settings) throws IOException, InterruptedException {
-        SampleSet validation = data.validation();
-        if (champion.getInputSize() != data.size()) {
-            java.util.Set<String> ids = new java.util.HashSet<>(validation.ids());
+        SampleSet samples = gate;
+        if (champion.getInputSize() != settings.network().inputSize()) {
+            java.util.Set<String> ids = new java.util.HashSet<>(gate.ids());
             DatasetSnapshot subset = DatasetSnapshot.of(snapshot.samples().stream()
                     .filter(s -> ids.contains(s.sampleId())).toList());
-            validation = SampleTensors.load(subset, blobs, sampleCache(champion.getInputSize())).samples();
+            samples = SampleTensors.load(subset, blobs, sampleCache(champion.getInputSize())).samples();
         }
         Path file = Files.createTempFile("champion-v" + champion.getVersion() + "-", ".onnx");
         try {
@@ -343,11 +363,7 @@ public final class TrainingRunner {
             for (int c = 0; c < thresholds.length; c++) {
                 thresholds[c] = champion.getThresholds().get(c);
             }
-            try (OnnxTunet model = OnnxTunet.load(file); OnnxTunet.Session session = model.newSession()) {
-                Evaluation.Scores scores = Evaluation.score(validation, champion.getInputSize(),
-                        settings.trainer().batchSize(), session::predict);
-                return Evaluation.report(scores, thresholds).metrics();
-            }
+            return score(file, thresholds, samples, settings).metrics();
         } catch (BlobStoreException e) {
             throw new IllegalStateException("champion v" + champion.getVersion() + " cannot be scored: "
                     + e.getMessage(), e);
@@ -356,13 +372,22 @@ public final class TrainingRunner {
         }
     }
 
+    /** An exported model on samples at the given (stored) thresholds, through ONNX Runtime as inference runs it. */
+    private static Evaluation.Report score(Path onnx, float[] thresholds, SampleSet samples, RunSettings settings) {
+        try (OnnxTunet model = OnnxTunet.load(onnx); OnnxTunet.Session session = model.newSession()) {
+            Evaluation.Scores scores = Evaluation.score(samples, model.metadata().inputSize(),
+                    settings.trainer().batchSize(), session::predict);
+            return Evaluation.report(scores, thresholds);
+        }
+    }
+
+    /** The published record: its metrics are the gate split's, at the thresholds it stores. */
     private ModelVersion modelVersion(RunSettings settings, long version, BlobRef onnx, BlobRef checkpoint,
-            TrainingResult trained, DatasetSnapshot snapshot, TrainingData data, Long parent, ModelStatus status,
-            String reason) {
+            TrainingResult trained, Evaluation.Report gate, DatasetSnapshot snapshot, TrainingData data, Long parent,
+            ModelStatus status, String reason) {
         return ModelVersions.of(settings.modelName(), version, new ModelVersions.Trained(settings.network(), onnx,
-                checkpoint, trained.validation().thresholds(), trained.validation().metrics(),
-                trained.validation().meanDice(), data.validation().size(), data.train().size(), snapshot.id()),
-                parent, status, reason, clock.instant());
+                checkpoint, trained.validation().thresholds(), gate.metrics(), gate.meanDice(), gate.samples(),
+                data.train().size(), snapshot.id()), parent, status, reason, clock.instant());
     }
 
     private static void writeSnapshotManifest(Path workspace, DatasetSnapshot snapshot, SampleTensors.Loaded loaded)

@@ -110,9 +110,16 @@ public interface TrainingConfig {
         @WithDefault("42")
         long seed();
 
-        /** Share of samples in the validation split (by a hash of the sample id). */
+        /** Share of samples in the validation split (by a hash of the sample id): early stopping, thresholds. */
         @WithDefault("0.1")
         double validationFraction();
+
+        /**
+         * Share of samples in the gate split (the next slice of the same hash): used for nothing but the promotion
+         * gate, which scores challenger and champion there at their stored thresholds.
+         */
+        @WithDefault("0.1")
+        double gateFraction();
 
         /** Start from the champion's published checkpoint (in the shared blob store) instead of from scratch. */
         @WithDefault("true")

@@ -173,7 +173,7 @@ public class TrainingService {
         NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(m.architecture()), network);
         return new RunSettings(m.name(), spec, new TrainerSettings(m.epochs(), m.batchSize(),
                 m.learningRate().orElse(Float.NaN), m.patience(), m.augment(), m.seed(),
-                TrainingDevice.parse(m.device())), m.validationFraction(),
+                TrainingDevice.parse(m.device())), m.validationFraction(), m.gateFraction(),
                 !m.warmStart() ? WarmStart.OFF : m.warmStartRequired() ? WarmStart.REQUIRED : WarmStart.PREFERRED,
                 new GateSettings(config.gate().minMacroF1Gain(), config.gate().maxClassF1Drop()),
                 m.minTrainingSamples());

@@ -87,6 +87,30 @@ class PromotionGateTest {
     }
 
     @Test
+    void shouldScoreTheBaselineOnTheGateSplitAtThresholdsFittedOnValidation() {
+        // as above: fitted on validation, the baseline predicts class 0 for every sample and class 1 for none
+        boolean[][] train = new boolean[4][HpaClasses.COUNT];
+        train[0][0] = true;
+        train[1][0] = true;
+        boolean[][] validation = new boolean[4][HpaClasses.COUNT];
+        validation[0][0] = true;
+        validation[1][0] = true;
+        validation[2][0] = true;
+        // the gate has class 0 once and class 1 once in 4 samples
+        boolean[][] gate = new boolean[4][HpaClasses.COUNT];
+        gate[0][0] = true;
+        gate[1][1] = true;
+
+        MultiLabelMetrics baseline = PromotionGate.baseline(train, validation, gate);
+
+        // class 0 predicted on all 4: precision 1/4, recall 1, F1 = 2/5; class 1 present, never predicted: F1 0
+        assertThat(baseline.perClassF1()[0]).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(baseline.perClassF1()[1]).isZero();
+        assertThat(baseline.presentClassCount()).isEqualTo(2);
+        assertThat(baseline.macroF1()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void shouldPromoteFirstModelOnlyIfItBeatsTheBaseline() {
         assertThat(gate.againstBaseline(metrics(1.0, 1.0), metrics(0.6, 0.6)).promoted()).isTrue();
         GateDecision rejected = gate.againstBaseline(metrics(0.8, 0.8), metrics(0.8, 0.8));

@@ -7,10 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
-import io.tunet.core.training.TrainingCancelledException;
-import io.tunet.core.training.TrainingListener;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.core.onnx.TunetPrediction;
+import io.tunet.core.training.TrainingCancelledException;
+import io.tunet.core.training.TrainingListener;
+import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.ModelStatus;
@@ -29,10 +30,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,7 +80,7 @@ class TrainingRunnerTest {
         publisher = new ModelPublisher(client, "training-runner-test-" + MODEL);
         runner = new TrainingRunner(dir.resolve("data"), index, blobs, registry, publisher, Clock.systemUTC());
         settings = new RunSettings(MODEL, NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f)),
-                new TrainerSettings(6, 4, 3e-3f, 6, false, 3), 0.3, WarmStart.PREFERRED, new GateSettings(0.005, 0.05), 8);
+                new TrainerSettings(6, 4, 3e-3f, 6, false, 3), 0.3, 0.2, WarmStart.PREFERRED, new GateSettings(0.005, 0.05), 8);
     }
 
     /** The labelled fields every instance consumes from {@code samples} and {@code feedback}. */
@@ -113,7 +116,11 @@ class TrainingRunnerTest {
         assertThat(published(2, Duration.ofSeconds(20))).extracting(ModelVersion::getStatus)
                 .containsExactly(ModelStatus.CANDIDATE, ModelStatus.PROMOTED);
         assertThat(version.getSnapshotId()).isEqualTo(index.snapshot().id());
-        assertThat(version.getTrainingSetSize() + version.getMetrics().getValidationSize()).isEqualTo(FIELDS);
+        // validation below 0.3 on the id's hash scale, gate in [0.3, 0.5), training above; the record scores the gate
+        double[] positions = IntStream.range(0, FIELDS).mapToDouble(n -> SplitAssigner.position("runner-" + n)).toArray();
+        assertThat(version.getMetrics().getValidationSize())
+                .isEqualTo((int) Arrays.stream(positions).filter(p -> p >= 0.3 && p < 0.5).count()).isPositive();
+        assertThat(version.getTrainingSetSize()).isEqualTo((int) Arrays.stream(positions).filter(p -> p >= 0.5).count());
         assertAcceptedByInference(version);
         Path report = outcome.report();
         assertThat(Files.readString(report)).contains("PROMOTED").contains("| 25 Cytosol |");

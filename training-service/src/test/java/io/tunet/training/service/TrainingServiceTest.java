@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.schemas.LabelFeedback;
@@ -19,9 +20,11 @@ import io.tunet.training.EasyFields;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,7 +83,11 @@ class TrainingServiceTest {
         assertThat(versions).extracting(ModelVersion::getStatus)
                 .containsExactly(ModelStatus.CANDIDATE, ModelStatus.PROMOTED);
         ModelVersion promoted = versions.get(1);
-        assertThat(promoted.getTrainingSetSize() + promoted.getMetrics().getValidationSize()).isEqualTo(FIELDS);
+        // validation below 0.3 on the id's hash scale, gate in [0.3, 0.5), training above; the record scores the gate
+        double[] positions = IntStream.range(0, FIELDS).mapToDouble(n -> SplitAssigner.position(prefix + n)).toArray();
+        assertThat(promoted.getMetrics().getValidationSize())
+                .isEqualTo((int) Arrays.stream(positions).filter(p -> p >= 0.3 && p < 0.5).count()).isPositive();
+        assertThat(promoted.getTrainingSetSize()).isEqualTo((int) Arrays.stream(positions).filter(p -> p >= 0.5).count());
 
         awaitNoRun();
         List<Map<String, Object>> runs = given().get("/training-runs").then().statusCode(200).extract().jsonPath()

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 /**
  * How fast the training step runs on real data (read from a {@link SampleSet}, augmented and assembled by the
  * {@link BatchPrefetcher}, exactly as {@link TunetTraining} does) against the same steps on random data prepared
- * beforehand, in one process: the difference is what the data path costs. For benchmarks.
+ * beforehand, in one process and on one model, in alternating blocks: the difference is what the data path
+ * costs. For benchmarks.
  */
 public final class StepRates {
 
@@ -58,26 +59,32 @@ public final class StepRates {
                         TrainingStep.lossFor(spec, TunetLoss.DEFAULT_ALPHA, new FocalLoss()), Tracker.fixed(1e-4f), batchSize)) {
             int[] order = TrainingStep.shuffledOrder(samples.size(), rng);
             int[] used = Arrays.copyOf(order, needed);
-            double real;
+            long realNanos = 0;
+            long randomNanos = 0;
             try (BatchPrefetcher batches = new BatchPrefetcher(samples, used, batchSize, spec.hasMasks(),
                     Augmenter.defaults(), rng, spec.inputSize(), 2)) {
                 for (int i = 0; i < warmup; i++) {
                     step(trainer, next(batches));
+                    step(trainer, randomBatches.get(i % randomBatches.size()));
                 }
-                long start = System.nanoTime();
-                for (int i = 0; i < steps; i++) {
-                    step(trainer, next(batches));
+                // alternating blocks, so that a change of machine load hits both sides alike
+                int block = Math.max(1, steps / 5);
+                for (int done = 0; done < steps; done += block) {
+                    int count = Math.min(block, steps - done);
+                    long start = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        step(trainer, next(batches));
+                    }
+                    long middle = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        step(trainer, randomBatches.get((done + i) % randomBatches.size()));
+                    }
+                    realNanos += middle - start;
+                    randomNanos += System.nanoTime() - middle;
                 }
-                real = steps * batchSize / ((System.nanoTime() - start) / 1e9);
             }
-            for (int i = 0; i < warmup; i++) {
-                step(trainer, randomBatches.get(i % randomBatches.size()));
-            }
-            long start = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                step(trainer, randomBatches.get(i % randomBatches.size()));
-            }
-            double random = steps * batchSize / ((System.nanoTime() - start) / 1e9);
+            double real = steps * batchSize / (realNanos / 1e9);
+            double random = steps * batchSize / (randomNanos / 1e9);
             return new Rates(real, random);
         }
     }

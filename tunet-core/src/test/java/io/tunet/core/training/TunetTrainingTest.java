@@ -164,6 +164,24 @@ class TunetTrainingTest {
     }
 
     @Test
+    void shouldRunThePaperPresetThroughTheSamePathAtASmallSize(@TempDir Path out) throws Exception {
+        NetworkSpec paper = NetworkSpec.tunet(TunetConfig.PAPER.withInputSize(SIZE));
+        List<TrainingListener.StepProgress> steps = new ArrayList<>();
+        TrainingResult result = TunetTraining.train(paper, data, quick(out).optEpochs(1).optMaxSteps(2)
+                .optLearningRate(1e-4f).optListener(new TrainingListener() {
+                    @Override
+                    public void step(StepProgress progress) {
+                        steps.add(progress);
+                    }
+                }).build());
+
+        assertEquals(2, steps.size());
+        assertTrue(steps.stream().allMatch(s -> Double.isFinite(s.loss())), steps.toString());
+        assertTrue(result.onnxMaxDifference() < 1e-3, "ONNX differs from PyTorch by " + result.onnxMaxDifference());
+        assertEquals(paper, TunetTraining.checkpointSpec(result.checkpoint()));
+    }
+
+    @Test
     void shouldTrainResNet34BaselineThroughTheSameHarness(@TempDir Path out) {
         TrainingResult result = TunetTraining.train(NetworkSpec.resnet34(TINY), data,
                 quick(out).optEpochs(2).optLearningRate(1e-3f).build());
