@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service's meters. On {@code /q/metrics} (Prometheus) they read: {@code inference_samples_total}
- * (its rate is samples/s), {@code inference_stage_seconds{stage=…}} (histograms per stage),
- * {@code inference_batch_size}, {@code inference_model_version},
+ * (its rate is samples/s), {@code inference_samples_isolated_total}, {@code inference_stage_seconds{stage=…}}
+ * (histograms per stage), {@code inference_batch_size}, {@code inference_model_version},
  * {@code inference_device_info{device=…,requested=…,providers=…}}, {@code inference_device_nodes{provider=…}},
  * {@code inference_device_fallback}, {@code inference_device_fallbacks_total},
  * {@code inference_models_refused_total{reason=…}}, {@code inference_dead_letters_total{reason=…}} and
@@ -42,6 +42,7 @@ public final class InferenceMetrics {
 
     private final MeterRegistry registry;
     private final Counter samples;
+    private final Counter isolated;
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final DistributionSummary batchSize;
     private final AtomicLong modelVersion = new AtomicLong(-1);
@@ -57,6 +58,9 @@ public final class InferenceMetrics {
         this.registry = registry;
         this.samples = Counter.builder("inference.samples")
                 .description("Samples classified, outputs acknowledged").register(registry);
+        this.isolated = Counter.builder("inference.samples.isolated")
+                .description("Samples the model failed on alone while answering others of their batch, "
+                        + "dead-lettered").register(registry);
         for (Stage stage : Stage.values()) {
             stages.put(stage, Timer.builder("inference.stage")
                     .description("Latency of one pipeline stage")
@@ -94,6 +98,16 @@ public final class InferenceMetrics {
     /** Total samples done so far. */
     public double samplesDone() {
         return samples.count();
+    }
+
+    /** Counts a sample the model failed on alone, isolated from its batch and dead-lettered. */
+    public void sampleIsolated() {
+        isolated.increment();
+    }
+
+    /** Samples isolated so far. */
+    public double samplesIsolated() {
+        return isolated.count();
     }
 
     /** Records one stage's latency. */

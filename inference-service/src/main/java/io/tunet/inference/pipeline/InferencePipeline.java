@@ -67,6 +67,24 @@ import org.slf4j.LoggerFactory;
  * ({@code acks=all}, idempotent producer). A crash replays at most the uncommitted samples; their outputs
  * overwrite the same keys. Samples that cannot be decoded go to {@code samples-dlq} with a reason.
  *
+ * <p>Model failures: when the model throws an exception on a batch (an {@link Error} such as
+ * {@link OutOfMemoryError} stops the pipeline at once), {@link Isolation} splits the batch in halves and runs them
+ * again, down to single samples. Counting only the samples given to the model:
+ * <ul>
+ *   <li>a sample the model fails on alone, while it answers at least one other sample of the same batch, is bad
+ *       data: it goes to {@code samples-dlq} (reason {@code OTHER}, a detail naming the sample, the model and the
+ *       exception), is counted ({@code inference_samples_isolated_total}) and logged once at WARN, and its offset
+ *       is done like any other; the batch's other samples are published as usual;
+ *   <li>a failure that does not repeat on the halves (every sample answered) is logged, and the answers are
+ *       published;
+ *   <li>a batch the model answers no sample of (each failed alone) cannot tell bad samples from a broken model
+ *       while it is small: it is held back whole (not published, not committed) and run again in the same
+ *       thread's next batch, with fresh samples, until the model answers one of them (then the first rule applies)
+ *       or the batch has {@link PipelineSettings#brokenModelBatch()} samples (a full batch, at least 2) and none
+ *       is answered: that is a model problem, not bad data, and the pipeline stops as on any fatal error, with
+ *       nothing of the batch published or committed.
+ * </ul>
+ *
  * <p>Nothing is consumed until the {@link ModelRegistry} has a model.
  */
 public final class InferencePipeline implements AutoCloseable {
@@ -105,6 +123,18 @@ public final class InferencePipeline implements AutoCloseable {
 
     /** A record with its decoded sample and input tensor. */
     private record Decoded(Pending pending, Sample sample, float[] tensor, long decodedAt) {
+    }
+
+    /** The model's answer for one sample: 28 probabilities and 28 mask planes. */
+    private record Answer(float[] probabilities, float[] masks) {
+    }
+
+    /**
+     * A batch run: the sends of its outputs and dead letters, to run in publish order, and the samples held back
+     * for the next batch.
+     */
+    private record Processed(List<Runnable> sends, List<Decoded> heldBack) {
+        static final Processed NOTHING = new Processed(List.of(), List.of());
     }
 
     /**
@@ -334,6 +364,7 @@ public final class InferencePipeline implements AutoCloseable {
     private void infer() {
         ServingModel held = null;
         OnnxTunet.Session session = null;
+        List<Decoded> heldBack = List.of();
         try {
             while (running.get()) {
                 List<Decoded> batch;
@@ -342,10 +373,14 @@ public final class InferencePipeline implements AutoCloseable {
                 // Forming a batch and choosing its model under one lock keeps batch order and model order
                 // the same, and PublishOrder keeps publishing in batch order: versions never go backwards.
                 synchronized (batchLock) {
-                    batch = Batches.next(decoded, settings.batchMaxSize(), settings.batchMaxWait(), IDLE);
-                    if (batch.isEmpty()) {
+                    // samples held back (no answer, see the class comment) run again in place of fresh ones
+                    List<Decoded> fresh = Batches.next(decoded, Math.max(1, settings.batchMaxSize() - heldBack.size()),
+                            settings.batchMaxWait(), IDLE);
+                    if (fresh.isEmpty()) {
                         continue;
                     }
+                    batch = new ArrayList<>(heldBack);
+                    batch.addAll(fresh);
                     model = holdCurrent(held);
                     number = publishOrder.issue();
                 }
@@ -357,15 +392,19 @@ public final class InferencePipeline implements AutoCloseable {
                     session = model.newSession();
                     held = model;
                 }
-                List<Runnable> sends = List.of();
+                Processed processed = Processed.NOTHING;
                 try {
-                    sends = process(batch, model, session);
+                    processed = process(batch, model, session);
                 } catch (RuntimeException e) {
                     fail("inference failed on " + model, e);
+                } catch (Error e) {
+                    fail("inference failed on " + model, e);
+                    throw e; // after an OutOfMemoryError this thread is in no state to run another batch
                 }
+                heldBack = processed.heldBack();
                 publishOrder.awaitTurn(number);
                 try {
-                    sends.forEach(Runnable::run);
+                    processed.sends().forEach(Runnable::run);
                 } finally {
                     publishOrder.done();
                 }
@@ -390,8 +429,13 @@ public final class InferencePipeline implements AutoCloseable {
         }
     }
 
-    /** Runs one batch and returns the sends of its outputs (or dead letters), to run in publish order. */
-    private List<Runnable> process(List<Decoded> batch, ServingModel model, OnnxTunet.Session session) {
+    /**
+     * Runs one batch, isolating the samples the model fails on (see the class comment for the rule), and returns
+     * the sends of its outputs and dead letters, and the samples to hold back for the next batch.
+     *
+     * @throws IllegalStateException if the model answered none of {@link PipelineSettings#brokenModelBatch()} samples
+     */
+    private Processed process(List<Decoded> batch, ServingModel model, OnnxTunet.Session session) {
         long start = System.nanoTime();
         int size = model.inputSize();
         List<Runnable> sends = new ArrayList<>(batch.size());
@@ -413,22 +457,62 @@ public final class InferencePipeline implements AutoCloseable {
             tensors.add(tensor);
         }
         if (runnable.isEmpty()) {
-            return sends;
+            return new Processed(sends, List.of());
         }
-        TunetPrediction prediction = session.predict(tensors.toArray(new float[0][]));
+        Isolation.Outcome<Answer> outcome = Isolation.run(tensors, images -> predict(session, images));
+        int answered = outcome.answered();
+        if (answered == 0 && runnable.size() >= settings.brokenModelBatch()) {
+            throw new IllegalStateException(model + " failed on every sample of a batch of " + runnable.size()
+                    + ", each run alone: a model problem, not bad data", outcome.failures().get(0));
+        }
+        if (answered == 0) {
+            LOG.info("{} answered no sample of its batch of {} {}: held back for the next batch, where answers to "
+                    + "other samples tell bad samples from a broken model; the failure: {}", model, runnable.size(),
+                    runnable.stream().map(d -> d.sample().getSampleId()).toList(), outcome.batchFailure().toString());
+            return new Processed(sends, runnable);
+        }
+        if (outcome.batchFailure() != null && answered == runnable.size()) {
+            LOG.warn("{} failed on a batch of {} but answered every part of it run again: outputs published; the "
+                    + "failure was: {}", model, runnable.size(), outcome.batchFailure().toString());
+        }
         long inferred = System.nanoTime();
-        metrics.stage(Stage.INFER, inferred - start);
-        metrics.batch(runnable.size());
         Instant now = Instant.now();
         for (int i = 0; i < runnable.size(); i++) {
             Decoded item = runnable.get(i);
+            RuntimeException failure = outcome.failures().get(i);
+            if (failure != null) {
+                String detail = model + " failed on sample " + item.sample().getSampleId() + " run alone (isolated "
+                        + "from a batch of " + runnable.size() + ", " + answered + " answered): " + failure;
+                sends.add(() -> {
+                    metrics.sampleIsolated();
+                    deadLetter(item.pending(), DeadLetterReason.OTHER, detail);
+                });
+                continue;
+            }
+            Answer answer = outcome.answers().get(i);
             double latencyMillis = (System.nanoTime() - item.pending().polledAt()) / 1e6;
-            SampleResults results = SampleResults.of(item.sample(), model, prediction.probabilities()[i],
-                    prediction.masks()[i], settings.masks(), latencyMillis, now);
+            SampleResults results = SampleResults.of(item.sample(), model, answer.probabilities(), answer.masks(),
+                    settings.masks(), latencyMillis, now);
             sends.add(() -> publish(item.pending(), results));
         }
         metrics.stage(Stage.POSTPROCESS, System.nanoTime() - inferred);
-        return sends;
+        return new Processed(sends, List.of());
+    }
+
+    /** One model call, timed and counted: per image its probabilities and mask planes. */
+    private List<Answer> predict(OnnxTunet.Session session, List<float[]> images) {
+        long start = System.nanoTime();
+        try {
+            TunetPrediction prediction = session.predict(images.toArray(new float[0][]));
+            List<Answer> answers = new ArrayList<>(prediction.batchSize());
+            for (int i = 0; i < prediction.batchSize(); i++) {
+                answers.add(new Answer(prediction.probabilities()[i], prediction.masks()[i]));
+            }
+            return answers;
+        } finally {
+            metrics.stage(Stage.INFER, System.nanoTime() - start);
+            metrics.batch(images.size());
+        }
     }
 
     // ---- publishing ------------------------------------------------------------------------------------

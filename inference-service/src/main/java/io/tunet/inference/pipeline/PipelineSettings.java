@@ -52,6 +52,20 @@ public record PipelineSettings(String bootstrapServers, String groupId, Map<Stri
         clientProperties = Map.copyOf(clientProperties);
     }
 
+    /**
+     * How many samples a batch must have for the model answering none of them to stop the pipeline as a model
+     * problem (see {@link InferencePipeline}): a full batch, at least 2. Smaller batches without an answer are held
+     * back by their inference thread, so the number is also at most {@code maxInFlight / workers}, leaving
+     * permits for the fresh samples that decide; with no permit to spare ({@code maxInFlight <= workers}) it is 1,
+     * and a sample the model fails on alone is isolated only within its batch.
+     */
+    public int brokenModelBatch() {
+        if (maxInFlight <= workers) {
+            return 1;
+        }
+        return Math.max(2, Math.min(batchMaxSize, maxInFlight / workers));
+    }
+
     /** Defaults for a broker, changed with the {@code with…} methods. */
     public static PipelineSettings defaults(String bootstrapServers, String groupId) {
         return new PipelineSettings(bootstrapServers, groupId, Map.of(), 32, Duration.ofMillis(100),

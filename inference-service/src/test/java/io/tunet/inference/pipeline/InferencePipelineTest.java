@@ -35,12 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,7 +140,7 @@ class InferencePipelineTest {
                 }
             }
         }
-        assertThat(committed(broker, group)).isEqualTo(endOffsets(broker));
+        assertThat(Broker.committedOnSamples(broker, group)).isEqualTo(Broker.endOfSamples(broker));
     }
 
     @Test
@@ -196,7 +193,7 @@ class InferencePipelineTest {
                     && service.metrics.deadLetters("BLOB_CHECKSUM_MISMATCH") == 1);
             assertThat(service.pipeline.failure()).isEmpty();
         }
-        assertThat(committed(broker, group)).isEqualTo(endOffsets(broker));
+        assertThat(Broker.committedOnSamples(broker, group)).isEqualTo(Broker.endOfSamples(broker));
     }
 
     @Test
@@ -286,25 +283,6 @@ class InferencePipelineTest {
 
     private static void publishModel(TestBroker broker, ModelVersion version) throws Exception {
         Broker.send(broker, Topics.MODELS, Map.of(Topics.modelKey(version.getModelName(), version.getVersion()), version));
-    }
-
-    private static Map<TopicPartition, Long> committed(TestBroker broker, String group) throws Exception {
-        try (Admin admin = broker.admin()) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(Topics.SAMPLES.name()))
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(TestBroker broker) throws Exception {
-        try (Admin admin = broker.admin()) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < Topics.SAMPLES.partitions(); p++) {
-                latest.put(new TopicPartition(Topics.SAMPLES.name(), p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(latest).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        }
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {

@@ -62,6 +62,7 @@ class InferenceApplicationTest {
         assertThat(classifications).allSatisfy(r -> assertThat(r.value().getDevice()).isEqualTo("cpu()"));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("inference_samples_total"))
+                .body(containsString("inference_samples_isolated_total 0.0"))
                 .body(containsString("inference_model_version 1.0"))
                 .body(containsString("inference_stage_seconds_bucket{stage=\"infer\""))
                 .body(containsString("inference_batch_size_count"))
