@@ -89,7 +89,8 @@ public final class DataPathBenchmark implements Callable<Integer> {
         StringBuilder builds = new StringBuilder("| data | fields | S | build s | fields/s | on disk |\n"
                 + "|---|---:|---:|---:|---:|---:|\n");
         StringBuilder steps = new StringBuilder("| data | fields | S | preset | batch | steps | cached data "
-                + "samples/s | random data samples/s | ratio | peak RSS |\n|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+                + "samples/s | random data samples/s | ratio | data path alone samples/s | peak RSS |\n"
+                + "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Path directory : data) {
             HpaDirectory hpa = HpaDirectory.open(directory);
             int fields = hpa.entries().size();
@@ -120,10 +121,12 @@ public final class DataPathBenchmark implements Callable<Integer> {
                 String[] numbers = result.split(" ");
                 double real = Double.parseDouble(numbers[0]);
                 double random = Double.parseDouble(numbers[1]);
-                long rssKb = Long.parseLong(numbers[2]);
-                String row = String.format(Locale.ROOT, "| %s | %,d | %d | %s | %d | %d | %.2f | %.2f | %.0f%% | %.2f GB |%n",
+                double alone = Double.parseDouble(numbers[2]);
+                long rssKb = Long.parseLong(numbers[3]);
+                String row = String.format(Locale.ROOT,
+                        "| %s | %,d | %d | %s | %d | %d | %.2f | %.2f | %.0f%% | %.1f | %.2f GB |%n",
                         directory.getFileName(), fields, c.size(), c.preset(), c.batch(), c.steps(), real, random,
-                        100 * real / random, rssKb * 1024 / 1e9);
+                        100 * real / random, alone, rssKb * 1024 / 1e9);
                 System.out.print(row);
                 steps.append(row);
             }
@@ -131,7 +134,8 @@ public final class DataPathBenchmark implements Callable<Integer> {
         String report = "# Training data path\n\n"
                 + String.format(Locale.ROOT, "%s, %d cores; each case in its own JVM (-Xmx%s), %d untimed steps "
                         + "first; augmentation on; cached data through the prefetching batch builder, random data "
-                        + "prepared before the clock starts.%n%n",
+                        + "prepared before the clock starts, the two in alternating blocks on one model; the data path "
+                        + "alone: the batch builder with no training step beside it.%n%n",
                 LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
                 Runtime.getRuntime().availableProcessors(), heap, warmup)
                 + "## Sample cache build\n\n" + builds + "\n## Training steps\n\n" + steps;
@@ -172,7 +176,9 @@ public final class DataPathBenchmark implements Callable<Integer> {
         HpaDirectory hpa = HpaDirectory.open(data.get(0));
         SampleSet samples = TrainingData.loadAll(hpa, SampleCache.open(cache, c.size(), ThresholdMethod.OTSU));
         StepRates.Rates rates = StepRates.measure(c.spec(), samples, c.batch(), warmup, c.steps(), 42);
-        System.out.printf(Locale.ROOT, "RESULT %.4f %.4f %d%n", rates.real(), rates.random(), peakRssKb());
+        double alone = StepRates.dataPathAlone(samples, c.size(), c.spec().hasMasks(), c.batch(),
+                Math.max(20, c.steps()), 43);
+        System.out.printf(Locale.ROOT, "RESULT %.4f %.4f %.4f %d%n", rates.real(), rates.random(), alone, peakRssKb());
         return 0;
     }
 

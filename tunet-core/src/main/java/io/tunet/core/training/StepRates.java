@@ -89,6 +89,26 @@ public final class StepRates {
         }
     }
 
+    /**
+     * Samples per second of the data path alone: {@code batches} batches read from the set, augmented and assembled
+     * by the prefetching batch builder, with no training step to overlap: the most a faster device could consume.
+     */
+    public static double dataPathAlone(SampleSet samples, int size, boolean withMasks, int batchSize, int batches,
+            long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] order = Arrays.copyOf(TrainingStep.shuffledOrder(samples.size(), rng),
+                Math.min(samples.size(), batches * batchSize));
+        long start = System.nanoTime();
+        int seen = 0;
+        try (BatchPrefetcher prefetcher = new BatchPrefetcher(samples, order, batchSize, withMasks,
+                Augmenter.defaults(), rng, size, 2)) {
+            for (Batch batch = next(prefetcher); batch != null; batch = next(prefetcher)) {
+                seen += batch.count();
+            }
+        }
+        return seen / ((System.nanoTime() - start) / 1e9);
+    }
+
     private static Batch next(BatchPrefetcher batches) {
         try {
             return batches.next();
