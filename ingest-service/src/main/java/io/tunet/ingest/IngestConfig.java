@@ -43,6 +43,13 @@ public interface IngestConfig {
     @WithDefault("67108864")
     long maxImagePixels();
 
+    /**
+     * How often an acquisition whose processing throws is tried before it goes to {@code acquisitions-dlq} with
+     * reason {@code OTHER}; failures of the blob store, the state stores or the broker do not count.
+     */
+    @WithDefault("3")
+    int maxAttempts();
+
     /** The claim-check store. */
     BlobStoreConfig blobStore();
 

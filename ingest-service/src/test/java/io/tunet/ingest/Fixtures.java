@@ -141,6 +141,11 @@ public final class Fixtures {
         }
 
         @Override
+        public int maxAttempts() {
+            return 3;
+        }
+
+        @Override
         public BlobStoreConfig blobStore() {
             return () -> blobRoot.toString();
         }
