@@ -1,6 +1,7 @@
 package io.tunet.ingest;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -52,6 +53,19 @@ public interface IngestConfig {
 
     /** The claim-check store. */
     BlobStoreConfig blobStore();
+
+    /** The REST API ({@code /partial-samples}). */
+    ApiConfig api();
+
+    /** Who may read the REST API. */
+    interface ApiConfig {
+
+        /**
+         * The bearer token every API request needs ({@code INGEST_API_TOKEN}); without one the API is off (403), since
+         * partial samples name plates, wells and sample ids.
+         */
+        Optional<String> token();
+    }
 
     /** Where claim-checked images live. */
     interface BlobStoreConfig {

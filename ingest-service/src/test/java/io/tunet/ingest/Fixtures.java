@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.zip.CRC32;
@@ -148,6 +149,11 @@ public final class Fixtures {
         @Override
         public BlobStoreConfig blobStore() {
             return () -> blobRoot.toString();
+        }
+
+        @Override
+        public ApiConfig api() {
+            return Optional::empty;
         }
     }
 }
