@@ -1,6 +1,7 @@
 package io.tunet.ingest;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -43,8 +44,28 @@ public interface IngestConfig {
     @WithDefault("67108864")
     long maxImagePixels();
 
+    /**
+     * How often an acquisition whose processing throws is tried before it goes to {@code acquisitions-dlq} with
+     * reason {@code OTHER}; failures of the blob store, the state stores or the broker do not count.
+     */
+    @WithDefault("3")
+    int maxAttempts();
+
     /** The claim-check store. */
     BlobStoreConfig blobStore();
+
+    /** The REST API ({@code /partial-samples}). */
+    ApiConfig api();
+
+    /** Who may read the REST API. */
+    interface ApiConfig {
+
+        /**
+         * The bearer token every API request needs ({@code INGEST_API_TOKEN}); without one the API is off (403), since
+         * partial samples name plates, wells and sample ids.
+         */
+        Optional<String> token();
+    }
 
     /** Where claim-checked images live. */
     interface BlobStoreConfig {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.zip.CRC32;
@@ -141,8 +142,18 @@ public final class Fixtures {
         }
 
         @Override
+        public int maxAttempts() {
+            return 3;
+        }
+
+        @Override
         public BlobStoreConfig blobStore() {
             return () -> blobRoot.toString();
+        }
+
+        @Override
+        public ApiConfig api() {
+            return Optional::empty;
         }
     }
 }

@@ -31,6 +31,9 @@ import io.tunet.testkit.TestBroker;
 @QuarkusTestResource(KafkaBrokerTestResource.class)
 class IngestApplicationTest {
 
+    /** {@code %test.ingest.api.token} in application.properties. */
+    static final String TOKEN = "ingest-api-token-for-tests";
+
     private final TestBroker broker = TestBroker.shared();
 
     @jakarta.inject.Inject
@@ -70,11 +73,11 @@ class IngestApplicationTest {
                 .containsExactly("UNDECODABLE_RECORD");
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/partial-samples?olderThanSeconds=0").then().statusCode(200)
+                given().auth().oauth2(TOKEN).get("/partial-samples?olderThanSeconds=0").then().statusCode(200)
                         .body(containsString(partial)).body(containsString("\"stainsMissing\"")));
-        given().get("/partial-samples?olderThanSeconds=3600").then().statusCode(200)
+        given().auth().oauth2(TOKEN).get("/partial-samples?olderThanSeconds=3600").then().statusCode(200)
                 .body(org.hamcrest.Matchers.not(containsString(partial)));
-        given().get("/partial-samples?olderThanSeconds=-1").then().statusCode(400);
+        given().auth().oauth2(TOKEN).get("/partial-samples?olderThanSeconds=-1").then().statusCode(400);
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metric(metrics, "ingest_samples_assembled_total")).isGreaterThanOrEqualTo(1.0);
@@ -84,6 +87,18 @@ class IngestApplicationTest {
         assertThat(metrics).contains("ingest_sample_assembly_seconds_count");
 
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void shouldAnswer401ToPartialSamplesWithoutTheToken() {
+        given().get("/partial-samples").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body(containsString("ingest.api.token"));
+        given().auth().oauth2(TOKEN + "x").get("/partial-samples").then().statusCode(401);
+        given().auth().oauth2(TOKEN.substring(1)).get("/partial-samples").then().statusCode(401);
+        given().header("Authorization", "Basic " + TOKEN).get("/partial-samples").then().statusCode(401);
+        given().queryParam("access_token", TOKEN).get("/partial-samples").then().statusCode(401);
+        given().auth().oauth2(TOKEN).get("/partial-samples").then().statusCode(200);
     }
 
     /** The value of the first Prometheus sample line starting with {@code prefix}. */

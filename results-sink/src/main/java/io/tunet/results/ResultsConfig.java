@@ -47,6 +47,13 @@ public interface ResultsConfig {
         Duration databaseRetryInterval();
 
         /**
+         * How often a record is tried on its own while the database answers before it goes to
+         * {@code results-dlq}; failures that are the database's (outages) do not count.
+         */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /**
          * Further client properties for the consumer and the feedback producer (security settings, for
          * example), after the service's defaults; keys in {@link KafkaClientProperties#RESERVED} are refused
          * at startup.

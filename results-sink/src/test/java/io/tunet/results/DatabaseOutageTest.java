@@ -19,7 +19,10 @@ import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.KafkaBrokerTestResource;
 
-/** PostgreSQL stopped in the middle of a stream and started again: every record ends up stored, once. */
+/**
+ * PostgreSQL stopped in the middle of a stream and started again: every record ends up stored, once, and none is
+ * dead-lettered (an outage is not the records' fault, so it costs them no attempt).
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
 @QuarkusTestResource(EmbeddedPostgresTestResource.class)
@@ -36,6 +39,7 @@ class DatabaseOutageTest {
     void shouldLoseNothingWhenTheDatabaseStopsAndComesBack() throws Exception {
         publish(0, BEFORE);
         Sink.awaitCaughtUp(Duration.ofSeconds(60));
+        long deadLetters = Sink.records(Topics.RESULTS_DLQ);
 
         EmbeddedPostgresTestResource.stopDatabase();
         try {
@@ -52,6 +56,7 @@ class DatabaseOutageTest {
         assertThat(Sink.count(dataSource, "SELECT count(DISTINCT sample_id) FROM predictions WHERE plate = ?", PLATE))
                 .isEqualTo(total);
         assertThat(Sink.count(dataSource, "SELECT count(*) FROM masks WHERE sample_id LIKE 'outage-%'")).isEqualTo(total);
+        assertThat(Sink.records(Topics.RESULTS_DLQ)).isEqualTo(deadLetters);
     }
 
     private static void publish(int from, int to) {

@@ -72,6 +72,18 @@ final class Sink {
         }
     }
 
+    /** How many records a topic has had: the sum of its partitions' end offsets. */
+    static long records(Topic<?, ?> topic) throws Exception {
+        try (Admin admin = TestBroker.shared().admin()) {
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic.name())).allTopicNames().get()
+                    .get(topic.name()).partitions().stream()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic.name(), p.partition()),
+                            p -> OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
+    }
+
     /** Every row of a table as text, in primary-key order (binary columns as their length and hash). */
     static List<String> rows(DataSource dataSource, String table, String orderBy) throws SQLException {
         List<String> rows = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,6 +19,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
@@ -38,16 +40,22 @@ import io.tunet.schemas.topics.Topics;
 
 /**
  * Assembles the stains of each sample (see {@link AssemblyTopology} for the rules). Reads raw bytes so that an
- * undecodable record becomes a dead letter instead of a failed stream.
+ * undecodable record becomes a dead letter instead of a failed stream, and tries a record whose processing
+ * throws a bounded number of times before it dead-letters it, so that no record can stop the stream for good.
  */
 final class AssemblyProcessor implements Processor<String, byte[], String, SpecificRecord> {
 
     static final String SERVICE = "ingest-service";
 
+    private static final Logger LOG = Logger.getLogger(AssemblyProcessor.class);
+    /** Between two attempts at one record (on the stream thread, so short), so that a passing glitch can pass. */
+    private static final Duration ATTEMPT_BACKOFF = Duration.ofMillis(200);
+
     private final IngestConfig config;
     private final BlobStore blobs;
     private final StainInspector inspector;
     private final IngestMetrics metrics;
+    private final int maxAttempts;
     private final AvroSerde<Acquisition> acquisitions = AvroSerdes.of(Acquisition.class);
 
     private ProcessorContext<String, SpecificRecord> context;
@@ -59,6 +67,7 @@ final class AssemblyProcessor implements Processor<String, byte[], String, Speci
         this.blobs = blobs;
         this.inspector = inspector;
         this.metrics = metrics;
+        this.maxAttempts = config.maxAttempts();
     }
 
     @Override
@@ -73,14 +82,49 @@ final class AssemblyProcessor implements Processor<String, byte[], String, Speci
     @Override
     public void process(Record<String, byte[]> record) {
         metrics.received();
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            try {
+                accept(record);
+                return;
+            } catch (Rejection rejection) {
+                deadLetter(record, rejection);
+                return;
+            } catch (BlobStoreException e) {
+                // Not the record's fault: fail the task so the record is processed again, rather than reject it.
+                throw new IllegalStateException("claim check of " + coordinates(record) + " failed: "
+                        + e.getMessage(), e);
+            } catch (KafkaException e) {
+                // Kafka Streams' own failures (a state store, the producer, a migrated task) are not the record's
+                throw e;
+            } catch (RuntimeException e) {
+                failure = e;
+                LOG.warnf("attempt %d of %d at %s failed: %s", attempt, maxAttempts, coordinates(record), e);
+                if (attempt < maxAttempts) {
+                    backOff();
+                }
+            }
+        }
+        LOG.errorf(failure, "%s not processed after %d attempts; sent to %s", coordinates(record), maxAttempts,
+                Topics.ACQUISITIONS_DLQ);
+        deadLetter(record, new Rejection(DeadLetterReason.OTHER, "not processed after " + maxAttempts
+                + " attempts: " + failure));
+    }
+
+    private String coordinates(Record<String, byte[]> record) {
+        return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("record with key " + record.key());
+    }
+
+    private static void backOff() {
         try {
-            accept(record);
-        } catch (Rejection rejection) {
-            deadLetter(record, rejection);
+            Thread.sleep(ATTEMPT_BACKOFF.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void accept(Record<String, byte[]> record) throws Rejection {
+    private void accept(Record<String, byte[]> record) throws Rejection, BlobStoreException {
         Acquisition acquisition = decode(record.value());
         requireUsableFields(record.key(), acquisition);
         StainInspector.Inspected image = inspector.inspect(acquisition.getImage());
@@ -180,18 +224,11 @@ final class AssemblyProcessor implements Processor<String, byte[], String, Speci
     }
 
     /** Replaces a large inline image by a blob reference, so the state store and changelog stay small. */
-    private Acquisition claimCheck(Acquisition acquisition, StainInspector.Inspected image) {
+    private Acquisition claimCheck(Acquisition acquisition, StainInspector.Inspected image) throws BlobStoreException {
         if (image.inline() == null || image.inline().length <= config.claimCheckThreshold()) {
             return acquisition;
         }
-        BlobRef ref;
-        try {
-            ref = blobs.put(image.inline());
-        } catch (BlobStoreException e) {
-            // Not the record's fault: fail the task so the record is processed again, rather than reject it.
-            throw new IllegalStateException("claim check of " + acquisition.getAcquisitionId() + " failed: "
-                    + e.getMessage(), e);
-        }
+        BlobRef ref = blobs.put(image.inline());
         metrics.claimCheck();
         Image referenced = Image.newBuilder(acquisition.getImage()).setContent(ref).build();
         return Acquisition.newBuilder(acquisition).setImage(referenced).build();

@@ -43,6 +43,10 @@ import io.tunet.schemas.topics.Topics;
  *   {@link io.tunet.schemas.IncompleteSample} and clears them; a stain arriving for a closed sample starts a new
  *   partial sample and is counted as late.</li>
  * </ol>
+ * An acquisition whose processing throws (a fault the rules above do not foresee) is tried
+ * {@link IngestConfig#maxAttempts()} times, then dead-lettered with reason {@code OTHER}; failures that are not
+ * the record's (the blob store cannot be written, a state store or the broker fails) fail the stream thread
+ * instead, so nothing is committed and the record is processed again after a restart.
  * Exactly-once processing ({@link #requiredStreamsConfig()}) makes the state, the outputs and the input offsets
  * commit together; blob writes are content-addressed, so a replayed record writes the same blob again harmlessly.
  */
@@ -73,7 +77,14 @@ public final class AssemblyTopology {
      * @throws IllegalStateException if the blob store root cannot be created
      */
     public static Topology build(IngestConfig config, MeterRegistry registry) {
-        BlobStore blobs = openBlobStore(Path.of(config.blobStore().root()));
+        return build(config, registry, openBlobStore(Path.of(config.blobStore().root())));
+    }
+
+    /** Builds the topology on the given blob store (tests hand in one that fails). */
+    static Topology build(IngestConfig config, MeterRegistry registry, BlobStore blobs) {
+        if (config.maxAttempts() < 1) {
+            throw new IllegalArgumentException("ingest.max-attempts must be at least 1: " + config.maxAttempts());
+        }
         StainInspector inspector = new StainInspector(blobs, config.maxImageBytes(),
                 new DecodeLimits(config.maxImageSide(), config.maxImageSide(), config.maxImagePixels()));
         IngestMetrics metrics = new IngestMetrics(registry);

@@ -1,13 +1,19 @@
 package io.tunet.results.ingest;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -18,6 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -25,6 +33,9 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tunet.results.live.LiveEvent;
+import io.tunet.schemas.DeadLetter;
+import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.topics.Topics;
 
 /**
  * The sink's consumer loop. Each poll's records are stored in one database transaction; offsets are
@@ -33,31 +44,63 @@ import io.tunet.results.live.LiveEvent;
  * polling so the group keeps it), checks the database every retry interval, and resumes when it answers:
  * nothing is skipped and, since every write is an upsert, nothing is doubled.
  * <p>
+ * When a batch fails while the database answers, one of its records is the problem: the records are stored one
+ * per transaction, and one that fails {@code maxAttempts} times goes to {@link Topics#RESULTS_DLQ} as a
+ * {@link DeadLetter} (reason, source topic / partition / offset, original key and bytes); its offset is committed
+ * once the broker has the dead letter, and consumption goes on. A failure that is the database's (it does not
+ * answer, or refuses for a reason of its own: connection, resources, shutdown, a rolled-back transaction) pauses
+ * consumption as above and costs the record no attempt. A record of {@code results-dlq} itself is never
+ * dead-lettered again, so a dead letter the sink cannot store cannot go round in a loop: after its attempts it is
+ * logged, counted and skipped (it stays on that topic).
+ * <p>
  * Runs on one thread: {@link #run()} until {@link #stop()}.
  */
 public final class ResultsConsumer implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(ResultsConsumer.class);
     private static final Duration POLL = Duration.ofMillis(250);
+    /** Between two attempts at one record, so that a passing glitch the classification missed can pass. */
+    private static final Duration ATTEMPT_BACKOFF = Duration.ofMillis(200);
+    /**
+     * SQLSTATE classes that say the database, not the record, is the problem: connection exception, transaction
+     * rollback (serialization failure, deadlock), insufficient resources (disk full, out of memory, too many
+     * connections), operator intervention (shutdown, cancelled), system error, internal error.
+     */
+    private static final Set<String> DATABASE_STATE_CLASSES = Set.of("08", "40", "53", "57", "58", "XX");
+    /** The SQLSTATE classes of a value the database refuses: data exception, integrity constraint violation. */
+    private static final Set<String> REFUSED_VALUE_CLASSES = Set.of("22", "23");
+    private static final String SERVICE = "results-sink";
 
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Producer<String, DeadLetter> deadLetters;
     private final DataSource dataSource;
     private final ResultsStore store;
     private final Consumer<List<LiveEvent>> live;
     private final Duration retryInterval;
+    private final int maxAttempts;
     private final MeterRegistry metrics;
 
     private volatile boolean running = true;
     private volatile boolean paused;
     private long nextDatabaseCheck;
 
-    public ResultsConsumer(KafkaConsumer<String, byte[]> consumer, DataSource dataSource, ResultsStore store,
-                           Consumer<List<LiveEvent>> live, Duration retryInterval, MeterRegistry metrics) {
+    /**
+     * @param deadLetters where records given up go ({@link Topics#RESULTS_DLQ}); closed with the consumer
+     * @param maxAttempts how often a record is tried on its own, while the database answers, before it is given up
+     */
+    public ResultsConsumer(KafkaConsumer<String, byte[]> consumer, Producer<String, DeadLetter> deadLetters,
+                           DataSource dataSource, ResultsStore store, Consumer<List<LiveEvent>> live,
+                           Duration retryInterval, int maxAttempts, MeterRegistry metrics) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be at least 1: " + maxAttempts);
+        }
         this.consumer = consumer;
+        this.deadLetters = deadLetters;
         this.dataSource = dataSource;
         this.store = store;
         this.live = live;
         this.retryInterval = retryInterval;
+        this.maxAttempts = maxAttempts;
         this.metrics = metrics;
         metrics.gauge("results.consumer.paused", this, c -> c.paused ? 1 : 0);
     }
@@ -97,6 +140,7 @@ public final class ResultsConsumer implements Runnable {
             }
         } finally {
             consumer.close(Duration.ofSeconds(5));
+            deadLetters.close(Duration.ofSeconds(5));
         }
     }
 
@@ -115,11 +159,11 @@ public final class ResultsConsumer implements Runnable {
             count(batch);
             live.accept(events);
         } catch (SQLException | RuntimeException e) {
-            if (databaseAvailable()) {
+            if (databaseFault(e)) {
+                pause(batch, e);
+            } else {
                 LOG.warnf(e, "storing a batch of %d records failed; storing them one by one", batch.size());
                 storeOneByOne(batch);
-            } else {
-                pause(batch, e);
             }
         }
     }
@@ -143,40 +187,75 @@ public final class ResultsConsumer implements Runnable {
 
     /**
      * The batch failed while the database is up, so one of its records is the problem: store each in its own
-     * transaction, and record the one that fails as an incident so it is seen, not silently dropped.
+     * transaction, trying a failing one up to the attempt limit before it goes to the dead-letter topic.
      */
     private void storeOneByOne(List<ConsumerRecord<String, byte[]>> batch) {
         for (int i = 0; i < batch.size(); i++) {
             ConsumerRecord<String, byte[]> record = batch.get(i);
-            try {
-                live.accept(storeInOneTransaction(List.of(record)));
-            } catch (SQLException | RuntimeException e) {
-                if (!databaseAvailable()) {
-                    pause(batch.subList(i, batch.size()), e);
-                    return;
-                }
-                LOG.errorf(e, "record %s-%d@%d cannot be stored", record.topic(), record.partition(), record.offset());
-                metrics.counter("results.records.failed", "topic", record.topic()).increment();
-                if (!recordFailure(record, e)) {
-                    pause(batch.subList(i, batch.size()), e);
-                    return;
+            Exception failure = null;
+            for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+                try {
+                    live.accept(storeInOneTransaction(List.of(record)));
+                    failure = null;
+                    break;
+                } catch (SQLException | RuntimeException e) {
+                    if (databaseFault(e)) {
+                        pause(batch.subList(i, batch.size()), e);
+                        return;
+                    }
+                    failure = e;
+                    LOG.warnf("attempt %d of %d at %s failed: %s", attempt, maxAttempts, coordinates(record), e);
+                    if (attempt < maxAttempts) {
+                        backOff();
+                    }
                 }
             }
-            commit(List.of(record));
-            count(List.of(record));
+            if (failure == null) {
+                commit(List.of(record));
+                count(List.of(record));
+            } else {
+                giveUp(record, failure);
+                commit(List.of(record));
+            }
         }
     }
 
-    /** Stores the incident for a record that cannot be stored; false if even that fails. */
-    private boolean recordFailure(ConsumerRecord<String, byte[]> record, Exception cause) {
-        try (Connection connection = dataSource.getConnection()) {
-            live.accept(store.storeFailure(connection, record, cause));
-            return true;
-        } catch (SQLException e) {
-            LOG.errorf(e, "cannot record the failure of %s-%d@%d either", record.topic(), record.partition(),
-                    record.offset());
-            return false;
+    /**
+     * Sends a record that failed every attempt to the dead-letter topic and waits until the broker has it, so that
+     * its offset may be committed. A broker that does not take it is an outage, not the record's fault: the
+     * exception ends the loop with nothing committed (the service exits and, restarted, tries the record again).
+     */
+    private void giveUp(ConsumerRecord<String, byte[]> record, Exception cause) {
+        metrics.counter("results.records.failed", "topic", record.topic()).increment();
+        if (record.topic().equals(Topics.RESULTS_DLQ.name())) {
+            LOG.errorf(cause, "dead letter %s cannot be stored after %d attempts; skipped (it stays on %s)",
+                    coordinates(record), maxAttempts, Topics.RESULTS_DLQ);
+            return;
         }
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setReason(refusedValue(cause) ? DeadLetterReason.INVALID_FIELD : DeadLetterReason.OTHER)
+                .setDetail("not stored after " + maxAttempts + " attempts: " + cause)
+                .setSourceTopic(record.topic())
+                .setSourcePartition(record.partition())
+                .setSourceOffset(record.offset())
+                .setOriginalKey(record.key())
+                .setPayload(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setService(SERVICE)
+                .setFailedAt(Instant.now())
+                .build();
+        try {
+            deadLetters.send(new ProducerRecord<>(Topics.RESULTS_DLQ.name(), record.key(), letter)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish the dead letter of " + coordinates(record) + " to "
+                    + Topics.RESULTS_DLQ, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the dead letter of " + coordinates(record),
+                    e);
+        }
+        metrics.counter("results.records.dead.lettered", "topic", record.topic()).increment();
+        LOG.errorf(cause, "%s not stored after %d attempts; sent to %s", coordinates(record), maxAttempts,
+                Topics.RESULTS_DLQ);
     }
 
     private void pause(List<ConsumerRecord<String, byte[]>> unstored, Exception cause) {
@@ -189,8 +268,7 @@ public final class ResultsConsumer implements Runnable {
         paused = true;
         nextDatabaseCheck = System.nanoTime() + retryInterval.toNanos();
         metrics.counter("results.database.outages").increment();
-        LOG.errorf("database unreachable (%s): consumption paused at %s until it is back",
-                cause.getMessage(), firstUnstored);
+        LOG.errorf("database unavailable (%s): consumption paused at %s until it answers", cause, firstUnstored);
     }
 
     private void resumeIfDatabaseBack() {
@@ -211,6 +289,48 @@ public final class ResultsConsumer implements Runnable {
             return connection.isValid(2);
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    /** Whether a failure is the database's rather than the record's: it says so, or it does not answer. */
+    private boolean databaseFault(Exception failure) {
+        return databaseRefusal(failure) || !databaseAvailable();
+    }
+
+    /**
+     * Whether the database refused for a reason of its own (a transient or connection failure, or an SQLSTATE in
+     * {@link #DATABASE_STATE_CLASSES}) anywhere in the failure's causes.
+     */
+    static boolean databaseRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof SQLException s && DATABASE_STATE_CLASSES.contains(stateClass(s))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the database refused a value of the record (bad data, a broken constraint). */
+    static boolean refusedValue(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && REFUSED_VALUE_CLASSES.contains(stateClass(s))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String stateClass(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.length() < 2 ? "" : state.substring(0, 2);
+    }
+
+    private void backOff() {
+        try {
+            Thread.sleep(ATTEMPT_BACKOFF.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -243,5 +363,9 @@ public final class ResultsConsumer implements Runnable {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    private static String coordinates(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 }

@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -47,8 +49,10 @@ public class ResultsIngestion {
         ResultsStore store = new ResultsStore(new Thumbnails(new LocalDirectoryBlobStore(config.blobStoreDir()),
                 config.thumbnails().size()));
         loop = new ResultsConsumer(new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
-                new ByteArrayDeserializer()), dataSource, store, live::publish,
-                config.kafka().databaseRetryInterval(), metrics);
+                new ByteArrayDeserializer()), new KafkaProducer<>(deadLetterProperties(),
+                Topics.RESULTS_DLQ.keySerde().serializer(), Topics.RESULTS_DLQ.valueSerde().serializer()),
+                dataSource, store, live::publish, config.kafka().databaseRetryInterval(), config.kafka().maxAttempts(),
+                metrics);
         thread = new Thread(loop, "results-consumer");
         thread.setUncaughtExceptionHandler(new ConsumerDeath(() -> stopping, Quarkus::asyncExit));
         thread.start();
@@ -86,6 +90,17 @@ public class ResultsIngestion {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.kafka().maxPollRecords());
+        return props;
+    }
+
+    private Map<String, Object> deadLetterProperties() {
+        Map<String, Object> props = new HashMap<>();
+        // a dead letter carries the record it gives up on, and the largest the sink reads is a sample
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.RESULTS_DLQ.maxMessageBytes());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "results-sink-dlq-" + ProcessHandle.current().pid());
+        props.putAll(KafkaClientProperties.of(config.kafka().bootstrapServers(), config.kafka().properties()));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return props;
     }
 }

@@ -44,7 +44,7 @@ public final class ResultsStore {
     /** The topics this store understands, and so the topics the sink subscribes to. */
     public static final List<Topic<String, ?>> TOPICS = List.of(Topics.CLASSIFICATIONS, Topics.MASKS,
             Topics.MODELS, Topics.SAMPLES_INCOMPLETE, Topics.ACQUISITIONS_DLQ, Topics.SAMPLES_DLQ,
-            Topics.FEEDBACK_DLQ, Topics.SAMPLES, Topics.FEEDBACK);
+            Topics.FEEDBACK_DLQ, Topics.RESULTS_DLQ, Topics.SAMPLES, Topics.FEEDBACK);
 
     private static final Map<String, Topic<String, ?>> BY_NAME = TOPICS.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));
@@ -98,18 +98,6 @@ public final class ResultsStore {
             return incident(connection, "invalid:" + coordinates(record), "INVALID_RECORD", record.key(),
                     null, null, "INVALID_FIELD", e.getMessage(), record.topic(), null, now());
         }
-    }
-
-    /**
-     * Records, in its own auto-committed statement, that a record could not be stored (a database refusal
-     * while the database is up, or a fault in this sink), so an operator sees it in the incidents.
-     */
-    public List<LiveEvent> storeFailure(Connection connection, ConsumerRecord<String, byte[]> record, Exception cause)
-            throws SQLException {
-        connection.setAutoCommit(true);
-        return incident(connection, "store-failed:" + coordinates(record), "STORE_FAILED", record.key(), null, null,
-                cause.getClass().getSimpleName(), String.valueOf(cause.getMessage()), record.topic(), "results-sink",
-                now());
     }
 
     private List<LiveEvent> storeClassification(Connection c, Classification r)
@@ -361,6 +349,12 @@ public final class ResultsStore {
     private static List<LiveEvent> incident(Connection c, String key, String kind, String sampleId, String plate,
                                             String well, String reason, String detail, String topic, String service,
                                             long occurredAtMillis) throws SQLException {
+        key = text(key);
+        sampleId = text(sampleId);
+        plate = text(plate);
+        well = text(well);
+        reason = text(reason);
+        detail = text(detail);
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO incidents (incident_key, kind, sample_id, plate, well, reason, detail, source_topic,
                     service, occurred_at)
@@ -386,6 +380,14 @@ public final class ResultsStore {
         data.put("reason", reason);
         data.put("detail", detail);
         return List.of(new LiveEvent("incident", sampleId, plate, well, data));
+    }
+
+    /**
+     * PostgreSQL text cannot hold U+0000, which a Kafka key or an Avro string may: an incident shows it escaped,
+     * so that the record that carried it can still be reported (a dead letter of such a record names its key).
+     */
+    private static String text(String value) {
+        return value == null || value.indexOf('\0') < 0 ? value : value.replace("\0", "\\u0000");
     }
 
     private static boolean inserted(PreparedStatement statement) throws SQLException {

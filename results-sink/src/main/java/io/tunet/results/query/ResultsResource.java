@@ -181,7 +181,7 @@ public class ResultsResource {
     @Path("/incidents")
     @Operation(summary = "Incomplete samples, dead letters and records the sink could not use, newest first")
     public Page<Views.Incident> incidents(@QueryParam("kind") @Parameter(description = "INCOMPLETE_SAMPLE, DEAD_LETTER, "
-                                                  + "UNDECODABLE, INVALID_RECORD, THUMBNAIL_UNAVAILABLE or STORE_FAILED") String kind,
+                                                  + "UNDECODABLE, INVALID_RECORD or THUMBNAIL_UNAVAILABLE") String kind,
                                           @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         String wanted = kind == null || kind.isBlank() ? null : kind.strip();
         if (wanted != null && !wanted.matches("[A-Z_]{1,40}")) {

@@ -68,13 +68,21 @@ public final class Topics {
     public static final Topic<String, DeadLetter> FEEDBACK_DLQ = new Topic<>("feedback-dlq",
             Serdes.String(), AvroSerdes.of(DeadLetter.class), DATA_PARTITIONS, MIB, Map.of());
 
+    /**
+     * Records the results sink gave up on after its attempts (a row the database refuses while it is up, a
+     * fault in the sink); the sink reads it back as incidents. The largest record it consumes is a sample, so
+     * it allows twice the samples' limit.
+     */
+    public static final Topic<String, DeadLetter> RESULTS_DLQ = new Topic<>("results-dlq",
+            Serdes.String(), AvroSerdes.of(DeadLetter.class), DATA_PARTITIONS, 16 * MIB, Map.of());
+
     /** The model registry: latest ModelVersion per model version; one partition keeps versions ordered. */
     public static final Topic<String, ModelVersion> MODELS = new Topic<>("models",
             Serdes.String(), AvroSerdes.of(ModelVersion.class), 1, MIB,
             Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
 
     private static final List<Topic<?, ?>> ALL = List.of(ACQUISITIONS, SAMPLES, SAMPLES_INCOMPLETE,
-            ACQUISITIONS_DLQ, SAMPLES_DLQ, CLASSIFICATIONS, MASKS, FEEDBACK, FEEDBACK_DLQ, MODELS);
+            ACQUISITIONS_DLQ, SAMPLES_DLQ, CLASSIFICATIONS, MASKS, FEEDBACK, FEEDBACK_DLQ, RESULTS_DLQ, MODELS);
 
     private Topics() {
     }

@@ -31,6 +31,13 @@ public final class FeedbackIntake {
     public static final String SERVICE = "training-service";
 
     /**
+     * The largest original value a dead letter carries inline; a larger one (a sample with inline images) goes
+     * to the blob store and the dead letter carries its reference, as ingest does, since {@code feedback-dlq}
+     * takes records of at most 1 MiB.
+     */
+    static final int INLINE_PAYLOAD_LIMIT = io.tunet.schemas.topics.Topics.FEEDBACK_DLQ.maxMessageBytes() / 2;
+
+    /**
      * What became of a feedback record: refused with a dead letter, or taken with what it did to the dataset.
      *
      * @param deadLetter the dead letter of a refused record, or null
@@ -75,8 +82,9 @@ public final class FeedbackIntake {
      *
      * @return the dead letter if the feedback is refused, else what it did to the dataset (changed its labels,
      *     left them as they were, waits for its sample, or was taken before)
+     * @throws BlobStoreException if the refused record is too large to carry inline and cannot be stored
      */
-    public Taken onFeedback(LabelFeedback feedback, Source source) {
+    public Taken onFeedback(LabelFeedback feedback, Source source) throws BlobStoreException {
         List<Integer> labels = feedback.getLabels();
         if (labels.isEmpty()) {
             return Taken.refused(deadLetter(DeadLetterReason.INVALID_FIELD, "feedback " + feedback.getFeedbackId()
@@ -154,18 +162,27 @@ public final class FeedbackIntake {
                 .serialize(io.tunet.schemas.topics.Topics.FEEDBACK.name(), original);
     }
 
-    /** A dead letter for a record that cannot be used. */
-    public DeadLetter deadLetter(DeadLetterReason reason, String detail, Source source) {
-        return DeadLetter.newBuilder()
+    /**
+     * A dead letter for a record that cannot be used, carrying its value inline up to
+     * {@link #INLINE_PAYLOAD_LIMIT} bytes and as a blob reference above.
+     *
+     * @throws BlobStoreException if a value above the limit cannot be stored
+     */
+    public DeadLetter deadLetter(DeadLetterReason reason, String detail, Source source) throws BlobStoreException {
+        DeadLetter.Builder letter = DeadLetter.newBuilder()
                 .setReason(reason)
                 .setDetail(detail)
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
                 .setOriginalKey(source.key())
-                .setPayload(source.payload() == null ? null : ByteBuffer.wrap(source.payload()))
                 .setService(SERVICE)
-                .setFailedAt(clock.instant())
-                .build();
+                .setFailedAt(clock.instant());
+        if (source.payload() != null && source.payload().length > INLINE_PAYLOAD_LIMIT) {
+            letter.setPayloadRef(blobs.put(source.payload()));
+        } else if (source.payload() != null) {
+            letter.setPayload(ByteBuffer.wrap(source.payload()));
+        }
+        return letter.build();
     }
 }

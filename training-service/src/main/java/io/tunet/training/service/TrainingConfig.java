@@ -55,6 +55,13 @@ public interface TrainingConfig {
         @WithDefault("training-service")
         String groupId();
 
+        /**
+         * How often the intake tries a record whose intake throws before it goes to {@code feedback-dlq}; failures
+         * that are not the record's (blob store, index disk, broker) do not count.
+         */
+        @WithDefault("3")
+        int maxAttempts();
+
         /** Transactional id of the model publisher; stable per instance so a restarted instance fences the old one. */
         @WithDefault("training-service-models")
         String transactionalId();

@@ -49,6 +49,13 @@ public final class TrainingMetrics {
                 .tag("reason", reason.name()).register(registry).increment();
     }
 
+    /** A record of {@code topic} failed every attempt of the intake and went to feedback-dlq. */
+    public void intakeGaveUp(String topic) {
+        Counter.builder("training.intake.records.failed")
+                .description("Records the intake gave up on after their attempts, by source topic")
+                .tag("topic", topic).register(registry).increment();
+    }
+
     /** A sample record could not be decoded (inference dead-letters it on samples-dlq). */
     public void undecodableSample() {
         Counter.builder("training.samples.undecodable").description("Sample records that did not decode")

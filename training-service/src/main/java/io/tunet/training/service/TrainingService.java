@@ -104,7 +104,7 @@ public class TrainingService {
         lastRunAt = clock.instant();
         runs = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-run"));
         intake = new IntakeLoop(new FeedbackIntake(index, blobs, config.sampleWait(), clock), index, client,
-                config.kafka().groupId(), new IntakeLoop.Listener() {
+                config.kafka().groupId(), config.kafka().maxAttempts(), new IntakeLoop.Listener() {
                     @Override
                     public void feedbackAccepted(DatasetIndex.LabelOutcome outcome) {
                         metrics.feedbackAccepted(outcome);
@@ -123,6 +123,11 @@ public class TrainingService {
                     @Override
                     public void undecodableSample() {
                         metrics.undecodableSample();
+                    }
+
+                    @Override
+                    public void gaveUp(String topic) {
+                        metrics.intakeGaveUp(topic);
                     }
                 });
         intakeThread = new Thread(intake, "training-intake");

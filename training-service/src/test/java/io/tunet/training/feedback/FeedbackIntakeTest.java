@@ -51,7 +51,7 @@ class FeedbackIntakeTest {
     }
 
     @Test
-    void shouldRefuseLabelOutsideTheClassRangeWithReason() {
+    void shouldRefuseLabelOutsideTheClassRangeWithReason() throws Exception {
         Optional<DeadLetter> letter = intake.onFeedback(EasyFields.feedback("f1", "s1", 0, 28), source("s1")).refused();
 
         assertThat(letter).isPresent();
@@ -63,13 +63,32 @@ class FeedbackIntakeTest {
     }
 
     @Test
-    void shouldRefuseFeedbackWithoutLabels() {
+    void shouldRefuseFeedbackWithoutLabels() throws Exception {
         assertThat(intake.onFeedback(EasyFields.feedback("f1", "s1"), source("s1")).refused())
                 .hasValueSatisfying(l -> assertThat(l.getDetail()).contains("has no labels"));
     }
 
     @Test
-    void shouldDeadLetterFeedbackWhoseSampleDoesNotArriveInTime() {
+    void shouldCarryAValueTooLargeForTheDeadLetterTopicAsABlobReference() throws Exception {
+        byte[] small = new byte[FeedbackIntake.INLINE_PAYLOAD_LIMIT];
+        byte[] large = new byte[FeedbackIntake.INLINE_PAYLOAD_LIMIT + 1];
+        large[0] = 7;
+
+        DeadLetter inline = intake.deadLetter(DeadLetterReason.OTHER, "small",
+                new FeedbackIntake.Source(Topics.SAMPLES.name(), 0, 1, "s1", small));
+        DeadLetter referenced = intake.deadLetter(DeadLetterReason.OTHER, "large",
+                new FeedbackIntake.Source(Topics.SAMPLES.name(), 0, 2, "s2", large));
+
+        assertThat(inline.getPayload().remaining()).isEqualTo(small.length);
+        assertThat(inline.getPayloadRef()).isNull();
+        assertThat(referenced.getPayload()).isNull();
+        assertThat(blobs.get(referenced.getPayloadRef())).isEqualTo(large);
+        assertThat(Topics.FEEDBACK_DLQ.valueSerde().serializer().serialize(Topics.FEEDBACK_DLQ.name(), inline).length)
+                .isLessThan(Topics.FEEDBACK_DLQ.maxMessageBytes());
+    }
+
+    @Test
+    void shouldDeadLetterFeedbackWhoseSampleDoesNotArriveInTime() throws Exception {
         assertThat(intake.onFeedback(EasyFields.feedback("f1", "ghost", 3), source("ghost")).refused()).isEmpty();
         clock.advance(Duration.ofMinutes(4));
         assertThat(intake.expire()).isEmpty();
