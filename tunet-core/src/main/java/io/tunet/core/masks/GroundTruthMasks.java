@@ -1,10 +1,8 @@
 package io.tunet.core.masks;
 
-import io.tunet.imaging.Channel;
-
 /**
  * The paper's weak segmentation labels (DESIGN §3): the green stain thresholded into one protein mask, and
- * per class either that mask (the sample carries the class) or an empty plane.
+ * per class either that mask (the sample carries the class) or an empty plane (made per batch, on the engine).
  */
 public final class GroundTruthMasks {
 
@@ -54,59 +52,6 @@ public final class GroundTruthMasks {
             case MEAN_PLUS_STD -> meanPlusStd(values);
             case FIXED -> fixedThreshold;
         };
-    }
-
-    /**
-     * The per-class segmentation targets: plane {@code c} is {@code proteinMask} if {@code c} is one of
-     * {@code labels}, else zeros.
-     *
-     * @return a new {@code float[numClasses * proteinMask.length]} of 0/1, plane {@code c} at offset
-     *         {@code c * proteinMask.length}
-     * @throws IllegalArgumentException if a label is outside {@code 0..numClasses-1}
-     */
-    public static float[] targets(byte[] proteinMask, int[] labels, int numClasses) {
-        if (proteinMask == null || labels == null) {
-            throw new IllegalArgumentException("mask and labels are required");
-        }
-        if (numClasses <= 0 || (long) numClasses * proteinMask.length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("cannot make " + numClasses + " planes of " + proteinMask.length
-                    + " pixels");
-        }
-        int plane = proteinMask.length;
-        float[] targets = new float[numClasses * plane];
-        for (int label : labels) {
-            if (label < 0 || label >= numClasses) {
-                throw new IllegalArgumentException("label " + label + " is outside 0.." + (numClasses - 1));
-            }
-            int offset = label * plane;
-            for (int i = 0; i < plane; i++) {
-                targets[offset + i] = proteinMask[i] != 0 ? 1f : 0f;
-            }
-        }
-        return targets;
-    }
-
-    /**
-     * The segmentation targets of one model input: the protein mask thresholded from the tensor's green
-     * plane (so at the model's resolution, after the shared preprocessing), copied into the planes of the
-     * sample's labels.
-     *
-     * @param imageTensor a {@code 4 × size × size} tensor in {@link Channel} order
-     * @return {@code float[numClasses * size * size]} as {@link #targets}
-     * @throws IllegalArgumentException if the tensor is not {@code 4 * size * size} long or a label is invalid
-     */
-    public static float[] targetsFromTensor(float[] imageTensor, int size, int[] labels, int numClasses,
-                                            ThresholdMethod method) {
-        int channels = Channel.values().length;
-        if (size <= 0 || imageTensor == null || imageTensor.length != (long) channels * size * size) {
-            throw new IllegalArgumentException("a " + channels + "x" + size + "x" + size + " tensor needs "
-                    + (long) channels * size * size + " values, got "
-                    + (imageTensor == null ? "none" : imageTensor.length));
-        }
-        int plane = size * size;
-        int offset = Channel.GREEN.ordinal() * plane;
-        float[] green = java.util.Arrays.copyOfRange(imageTensor, offset, offset + plane);
-        return targets(proteinMask(green, size, size, method), labels, numClasses);
     }
 
     private static float otsu(float[] values) {

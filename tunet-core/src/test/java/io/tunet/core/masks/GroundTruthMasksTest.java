@@ -56,36 +56,7 @@ class GroundTruthMasksTest {
     }
 
     @Test
-    void shouldCopyTheProteinMaskIntoTheLabelledPlanesOnly() {
-        byte[] mask = {1, 0, 1};
-
-        float[] targets = GroundTruthMasks.targets(mask, new int[] {2, 0}, 4);
-
-        assertArrayEquals(new float[] {1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0}, targets);
-    }
-
-    @Test
-    void shouldThresholdTheGreenPlaneOfAModelInput() {
-        int size = 2;
-        // red, green, blue, yellow planes; only green decides: its bright pixel is index 3
-        float[] tensor = {
-            0.9f, 0.9f, 0.9f, 0.9f,
-            0.1f, 0.1f, 0.1f, 0.7f,
-            0.9f, 0, 0, 0,
-            0, 0, 0.9f, 0};
-
-        float[] targets = GroundTruthMasks.targetsFromTensor(tensor, size, new int[] {1}, 3, ThresholdMethod.OTSU);
-
-        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}, targets);
-        assertThrows(IllegalArgumentException.class,
-                () -> GroundTruthMasks.targetsFromTensor(new float[15], size, new int[] {1}, 3, ThresholdMethod.OTSU));
-    }
-
-    @Test
     void shouldRejectBadInput() {
-        IllegalArgumentException label = assertThrows(IllegalArgumentException.class,
-                () -> GroundTruthMasks.targets(new byte[3], new int[] {28}, 28));
-        assertTrue(label.getMessage().contains("label 28"), label.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> GroundTruthMasks.proteinMask(new float[5], 2, 2, ThresholdMethod.OTSU));
         IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.tunet.core.augment.Augmenter;
-import io.tunet.core.masks.GroundTruthMasks;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.Networks;
 import io.tunet.imaging.hpa.HpaDirectory;
@@ -18,6 +17,7 @@ import io.tunet.schemas.HpaClasses;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,8 +74,14 @@ class BatchPrefetcherTest {
         float[] targets = arrays(Batch.of(two, SIZE, true, null, null)).get(2);
         int planes = HpaClasses.COUNT * SIZE * SIZE;
         for (int i = 0; i < two.size(); i++) {
-            float[] expected = GroundTruthMasks.targets(two.get(i).proteinMask(), two.get(i).labels(), HpaClasses.COUNT);
-            assertArrayEquals(expected, java.util.Arrays.copyOfRange(targets, i * planes, (i + 1) * planes));
+            // plane c is the green mask where c is a label, else zeros
+            float[] expected = new float[planes];
+            for (int label : two.get(i).labels()) {
+                for (int p = 0; p < SIZE * SIZE; p++) {
+                    expected[label * SIZE * SIZE + p] = two.get(i).proteinMask()[p];
+                }
+            }
+            assertArrayEquals(expected, Arrays.copyOfRange(targets, i * planes, (i + 1) * planes));
         }
     }
 
