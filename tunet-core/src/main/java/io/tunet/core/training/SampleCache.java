@@ -46,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * before their index lines, and a build killed half-way leaves a tail that the next build cuts off: it resumes
  * where the killed one stopped. Reads check each record's CRC.
  *
- * <p>A record: encoding (1 = 8-bit, 2 = 16-bit), the true-mask count (255: none), the image ({@code 4 × S × S}
- * values), the weak mask as bits, then per true mask its class and bits. The image is kept in 8 bits when that
- * is exact (8-bit stains at their own size: every value is {@code k / 255}), else in 16 bits (error at most
- * {@code 1 / 131070}, far below what one grey level of an 8-bit image means): at 512² the Kaggle set takes
- * 32 GB instead of 130 GB of floats.
+ * <p>A record: encoding (1 = 8-bit, 2 = 32-bit float), the true-mask count (255: none), the image ({@code 4 × S ×
+ * S} values), the weak mask as bits, then per true mask its class and bits. The image is kept in 8 bits when that
+ * is exact (8-bit stains at their own size: every value is {@code k / 255}: at 512² the Kaggle set takes 34 GB
+ * instead of 130 GB of floats), else as the floats themselves (resized or 16-bit stains): training reads back
+ * exactly what it decoded, so a seeded run gives the numbers it gave without the cache. (A first version kept
+ * these in 16 bits, at most 1/131070 off: half the disk, but a run on resized fields then trained on slightly
+ * different inputs and ended at another model.)
  *
  * <p>Stale records (inputs that changed) stay in the file until the folder is deleted; the cache only grows.
  * One process builds a folder at a time (a file lock; another process waits); any number may read.
@@ -61,7 +63,7 @@ public final class SampleCache {
     public static final String DEFAULT_ROOT_TEXT = "$XDG_CACHE_HOME/tunet/samples, else ~/.cache/tunet/samples";
 
     /** Version of the record layout and of the preprocessing behind it; a new one starts a new folder. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleCache.class);
     private static final String DATA_FILE = "samples.bin";
@@ -302,7 +304,7 @@ public final class SampleCache {
                 }
             }
         }
-        int length = 2 + image.length * (eightBit ? 1 : 2) + maskBytes + classes.size() * (1 + maskBytes);
+        int length = 2 + image.length * (eightBit ? 1 : Float.BYTES) + maskBytes + classes.size() * (1 + maskBytes);
         ByteBuffer out = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         out.put((byte) (eightBit ? 1 : 2));
         out.put((byte) (sample.trueMasks() == null ? NO_TRUE_MASKS : classes.size()));
@@ -310,7 +312,7 @@ public final class SampleCache {
             if (eightBit) {
                 out.put((byte) Math.round(value * 255));
             } else {
-                out.putShort((short) Math.round(Math.max(0f, Math.min(1f, value)) * 65535));
+                out.putFloat(value);
             }
         }
         putBits(out, sample.proteinMask(), maskBytes);
@@ -334,7 +336,7 @@ public final class SampleCache {
             }
         } else {
             for (int i = 0; i < image.length; i++) {
-                image[i] = (in.getShort() & 0xFFFF) * (1f / 65535);
+                image[i] = in.getFloat();
             }
         }
         byte[] proteinMask = getBits(in, plane);
