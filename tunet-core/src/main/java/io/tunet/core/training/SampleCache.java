@@ -50,9 +50,8 @@ import org.slf4j.LoggerFactory;
  * S} values), the weak mask as bits, then per true mask its class and bits. The image is kept in 8 bits when that
  * is exact (8-bit stains at their own size: every value is {@code k / 255}: at 512² the Kaggle set takes 34 GB
  * instead of 130 GB of floats), else as the floats themselves (resized or 16-bit stains): training reads back
- * exactly what it decoded, so a seeded run gives the numbers it gave without the cache. (A first version kept
- * these in 16 bits, at most 1/131070 off: half the disk, but a run on resized fields then trained on slightly
- * different inputs and ended at another model.)
+ * exactly what it decoded. (A first version kept these in 16 bits, at most 1/131070 off: half the disk, but not
+ * the inputs training would have had without the cache.)
  *
  * <p>Stale records (inputs that changed) stay in the file until the folder is deleted; the cache only grows.
  * One process builds a folder at a time (a file lock; another process waits); any number may read.
