@@ -1,6 +1,5 @@
 package io.tunet.core.training;
 
-import io.tunet.schemas.HpaClasses;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.IntStream;
@@ -33,11 +32,7 @@ public interface SampleSet {
 
     /** The labels of sample {@code index} as 28 booleans. */
     default boolean[] truth(int index) {
-        boolean[] truth = new boolean[HpaClasses.COUNT];
-        for (int label : labels(index)) {
-            truth[label] = true;
-        }
-        return truth;
+        return TrainingData.truth(labels(index));
     }
 
     /** Every sample's labels as 28 booleans, without reading a tensor. */

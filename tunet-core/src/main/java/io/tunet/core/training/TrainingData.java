@@ -38,12 +38,17 @@ public final class TrainingData {
 
         /** The labels as 28 booleans. */
         public boolean[] truth() {
-            boolean[] truth = new boolean[HpaClasses.COUNT];
-            for (int label : labels) {
-                truth[label] = true;
-            }
-            return truth;
+            return TrainingData.truth(labels);
         }
+    }
+
+    /** Class indices as 28 booleans. */
+    static boolean[] truth(int[] labels) {
+        boolean[] truth = new boolean[HpaClasses.COUNT];
+        for (int label : labels) {
+            truth[label] = true;
+        }
+        return truth;
     }
 
     private final SampleSet train;
