@@ -5,6 +5,7 @@ import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
+import io.tunet.core.training.EpochOrder;
 import io.tunet.core.training.SampleCache;
 import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TrainingDevice;
@@ -16,11 +17,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Trains TUNet or ResNet34 on an HPA-layout directory and writes the ONNX model, checkpoint and summary. */
@@ -28,6 +31,8 @@ import picocli.CommandLine.Spec;
         description = "Train on an HPA-layout directory (train.csv + <Id>_<stain>.png); writes <out>/<arch>.onnx, "
                 + "<out>/checkpoints/ and <out>/summary.md.")
 final class TrainCommand implements Callable<Integer> {
+
+    private static final double DEFAULT_VALIDATION_FRACTION = 0.1;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -72,8 +77,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--validation-fraction", defaultValue = "0.1", description = "Validation share (default: ${DEFAULT-VALUE}).")
-    double validationFraction;
+    @Option(names = "--validation-fraction", description = "Validation share of --data (default: 0.1).")
+    Double validationFraction;
+
+    @Option(names = "--validation-data", description = "HPA-layout directory to validate on (early stopping and "
+            + "thresholds) instead of a share of --data; every field of --data then trains. Use it when the training "
+            + "fields are sampled differently from the fields the model will meet, e.g. class-balanced.")
+    Path validationData;
 
     @Option(names = "--mask-threshold", defaultValue = "OTSU",
             description = "Green-stain threshold for the weak masks: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -89,6 +99,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--focal-gamma", defaultValue = "2", description = "Focal loss γ (default: ${DEFAULT-VALUE}).")
     float focalGamma;
+
+    @Option(names = "--sampling", defaultValue = "UNIFORM", description = "How an epoch draws the training fields: "
+            + "${COMPLETION-CANDIDATES}; REPEAT_FACTOR repeats fields of classes in under 10%% of them, by sqrt(0.1 "
+            + "/ frequency) (default: ${DEFAULT-VALUE}).")
+    EpochOrder.Sampling sampling;
 
     @Option(names = "--no-augment", description = "Train without augmentation.")
     boolean noAugment;
@@ -112,15 +127,21 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws DatasetException, IOException {
+        if (validationData != null && validationFraction != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--validation-fraction and --validation-data exclude each other: with --validation-data every "
+                    + "field of --data trains");
+        }
+        double fraction = validationFraction == null ? DEFAULT_VALIDATION_FRACTION : validationFraction;
         TunetConfig base = TunetConfig.preset(preset);
         TunetConfig config = new TunetConfig(size == null ? base.inputSize() : size,
                 baseWidth == null ? base.baseWidth() : baseWidth, depth == null ? base.depth() : depth, base.dropout());
         NetworkSpec network = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
         TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
                 .optMaxSteps(steps)
-                .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(validationFraction)
+                .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(fraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
-                .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma)
+                .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma).optSampling(sampling)
                 .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights)
                 .optDevice(TrainingDevice.parse(device));
         if (learningRate != null) {
@@ -137,12 +158,15 @@ final class TrainCommand implements Callable<Integer> {
         try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("cache")
                 .setInitialMax(directory.entries().size()).setUnit(" fields", 1).setStyle(ProgressBarStyle.ASCII)
                 .build()) {
-            trainingData = TrainingData.load(directory, validationFraction, samples,
-                    done -> {
-                        if (bar != null) {
-                            bar.stepTo(done);
-                        }
-                    });
+            IntConsumer progress = done -> {
+                if (bar != null) {
+                    bar.stepTo(done);
+                }
+            };
+            trainingData = validationData == null
+                    ? TrainingData.load(directory, fraction, samples, progress)
+                    : new TrainingData(TrainingData.loadAll(directory, directory.entries(), samples, progress),
+                            TrainingData.loadAll(HpaDirectory.open(validationData), samples), config.inputSize());
         }
         console.println("samples cached in " + samples.folder());
         console.printf("%d training, %d validation samples, %s%n", trainingData.train().size(),

@@ -36,13 +36,14 @@ import java.util.function.BooleanSupplier;
  * @param maxSteps optimiser steps after which training stops (0: no limit)
  * @param device where the network trains ({@link TrainingDevice#parse}); the CPU by default, never the engine's
  *     own choice, so a run on a GPU host trains where it was asked to
+ * @param sampling how an epoch draws the training samples ({@link EpochOrder})
  */
 public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, float learningRate,
         float minLearningRateFactor, int restartEpochs, int patience, long seed, double validationFraction,
         float segmentationWeight, float focalGamma, float[] focalAlpha, boolean augment,
         ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps, boolean progress,
         String modelVersion, Path initialWeights, String modelName, TrainingListener listener,
-        BooleanSupplier cancellation, int maxSteps, Device device) {
+        BooleanSupplier cancellation, int maxSteps, Device device, EpochOrder.Sampling sampling) {
 
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
@@ -108,6 +109,10 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         if (device == null) {
             throw new IllegalArgumentException("a device is required (Device.cpu() for the CPU)");
         }
+        if (sampling == null) {
+            throw new IllegalArgumentException("a sampling is required (EpochOrder.Sampling.UNIFORM for each sample "
+                    + "once per epoch)");
+        }
         focalAlpha = focalAlpha == null ? null : focalAlpha.clone();
     }
 
@@ -144,6 +149,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         private int patience = 3;
         private long seed = 42;
         private double validationFraction = 0.1;
+        private EpochOrder.Sampling sampling = EpochOrder.Sampling.UNIFORM;
         private float segmentationWeight = io.tunet.core.loss.TunetLoss.DEFAULT_ALPHA;
         private float focalGamma = io.tunet.core.loss.FocalLoss.DEFAULT_GAMMA;
         private float[] focalAlpha;
@@ -249,6 +255,12 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return this;
         }
 
+        /** How an epoch draws the training samples; each once by default ({@link EpochOrder.Sampling#UNIFORM}). */
+        public Builder optSampling(EpochOrder.Sampling sampling) {
+            this.sampling = sampling;
+            return this;
+        }
+
         /** Augmentation of training batches; on by default. */
         public Builder optAugment(boolean augment) {
             this.augment = augment;
@@ -318,7 +330,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return new TrainingOptions(outputDirectory, epochs, batchSize, learningRate, minLearningRateFactor,
                     restartEpochs, patience, seed, validationFraction, segmentationWeight, focalGamma, focalAlpha,
                     augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion,
-                    initialWeights, modelName, listener, cancellation, maxSteps, device);
+                    initialWeights, modelName, listener, cancellation, maxSteps, device, sampling);
         }
     }
 }

@@ -98,7 +98,8 @@ public final class TunetTraining {
             LOG.info("learning-rate range test chose {}", String.format(Locale.ROOT, "%.2e", peakRate));
         }
         int batchSize = options.batchSize();
-        int stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
+        EpochOrder epochOrder = EpochOrder.of(options.sampling(), data.train());
+        int stepsPerEpoch = (epochOrder.length() + batchSize - 1) / batchSize;
         CosineWarmRestarts schedule = new CosineWarmRestarts(peakRate, peakRate * options.minLearningRateFactor(),
                 options.restartEpochs() * stepsPerEpoch, 2);
         SplittableRandom rng = new SplittableRandom(options.seed());
@@ -127,7 +128,7 @@ public final class TunetTraining {
             boolean stepLimitReached = false;
             for (int epoch = 1; epoch <= options.epochs() && !stepLimitReached; epoch++) {
                 long epochStart = System.nanoTime();
-                int[] order = TrainingStep.shuffledOrder(data.train().size(), rng);
+                int[] order = epochOrder.next(rng);
                 double lossSum = 0;
                 int seen = 0;
                 List<float[]> trainProbabilities = new ArrayList<>();

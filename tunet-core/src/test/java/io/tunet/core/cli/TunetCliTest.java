@@ -78,6 +78,30 @@ class TunetCliTest {
     }
 
     @Test
+    void trainShouldValidateOnAnotherDirectoryWithRepeatFactorSampling(@TempDir Path tmp) throws Exception {
+        Path data = TinyHpaDirectory.write(tmp.resolve("train"), 8, 32, 2);
+        Path validation = TinyHpaDirectory.write(tmp.resolve("validation"), 5, 32, 9);
+        Path out = tmp.resolve("run");
+        Run train = run("train", "--data", data.toString(), "--validation-data", validation.toString(),
+                "--sampling", "REPEAT_FACTOR", "--out", out.toString(), "--size", "32", "--depth", "2",
+                "--epochs", "1", "--batch", "4", "--lr", "1e-3", "--no-progress",
+                "--cache", tmp.resolve("cache").toString());
+        assertEquals(0, train.status(), train.err());
+        assertTrue(train.out().contains("8 training, 5 validation samples"), train.out());
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("## Validation (5 samples)"));
+
+        Run both = run("train", "--data", data.toString(), "--validation-data", validation.toString(),
+                "--validation-fraction", "0.2", "--out", out.toString(), "--no-progress");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, both.status());
+        assertTrue(both.err().contains("--validation-fraction and --validation-data exclude each other"), both.err());
+
+        Run missing = run("train", "--data", data.toString(), "--validation-data", tmp.resolve("nowhere").toString(),
+                "--out", out.toString(), "--size", "32", "--depth", "2", "--no-progress");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, missing.status());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
+    }
+
+    @Test
     void trainShouldRefuseAGpuThatPyTorchDoesNotSeeBeforeLoadingAnything(@TempDir Path tmp) throws Exception {
         assumeTrue(Engine.getEngine(Networks.TRAINING_ENGINE).getGpuCount() == 0, "this host has a GPU");
         Path data = TinyHpaDirectory.write(tmp.resolve("hpa"), 3, 32, 3);
