@@ -1,6 +1,8 @@
 package io.tunet.blob;
 
 import io.tunet.schemas.BlobRef;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Where images too large for a Kafka record live (claim check). Blobs are content-addressed by SHA-256,
@@ -25,4 +27,16 @@ public interface BlobStore {
 
     /** Removes a blob; absent blobs are ignored. */
     void delete(BlobRef ref) throws BlobStoreException;
+
+    /**
+     * When the blob a reference names was last written, or empty when it is absent; for garbage collectors that
+     * must leave a blob alone while it may still be in the middle of being referenced (a grace period).
+     *
+     * @throws BlobStoreException with {@code IO} where the store cannot tell (the default), so that a collector
+     *                            keeps what it cannot date
+     */
+    default Optional<Instant> lastModified(BlobRef ref) throws BlobStoreException {
+        throw new BlobStoreException(BlobStoreException.Reason.IO, getClass().getSimpleName()
+                + " does not tell when a blob was written", null);
+    }
 }

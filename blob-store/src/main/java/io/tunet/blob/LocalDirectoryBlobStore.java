@@ -11,6 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.Optional;
 
 import io.tunet.schemas.BlobRef;
 
@@ -125,6 +128,20 @@ public final class LocalDirectoryBlobStore implements BlobStore {
             Files.deleteIfExists(pathOf(ref));
         } catch (IOException e) {
             throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot delete blob " + ref.getUri(), e);
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastModified(BlobRef ref) throws BlobStoreException {
+        Path path = pathOf(ref);
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() ? Optional.of(attributes.lastModifiedTime().toInstant()) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot read the time of blob " + ref.getUri(), e);
         }
     }
 

@@ -34,6 +34,18 @@ class LocalDirectoryBlobStoreTest {
     }
 
     @Test
+    void shouldTellWhenABlobWasWrittenAndNothingForAnAbsentOne() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root);
+        BlobRef ref = store.put(randomBytes(100));
+        java.time.Instant written = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        Files.setLastModifiedTime(store.pathOf(ref), java.nio.file.attribute.FileTime.from(written));
+
+        assertThat(store.lastModified(ref)).contains(written);
+        store.delete(ref);
+        assertThat(store.lastModified(ref)).isEmpty();
+    }
+
+    @Test
     void shouldStoreIdenticalContentOnce() throws Exception {
         LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root);
         byte[] bytes = randomBytes(1000);

@@ -10,21 +10,31 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * The training dataset's index: which samples have stored images, their latest labels, and feedback still
  * waiting for its sample. It is an append-only JSON-lines file ({@code index.jsonl}) replayed on open, so it
- * survives restarts and a crash loses at most the line being written (a torn last line is skipped on replay).
+ * survives restarts and a crash loses at most the line being written (a torn last line is skipped on replay, and
+ * the file is compacted at once so that the next line does not land behind it).
  * The latest label of a sample wins (by labelled-at time; a tie goes to the one received last). Feedback is
  * taken once per feedback id: the same record consumed again (after a restart or a rebalance) changes nothing.
+ *
+ * <p>Retention: {@link #retain} drops the images of unlabelled samples outside a window (count and age); the
+ * sample id is remembered, so a label that arrives for it later is kept as a label without images
+ * ({@link LabelOutcome#SAMPLE_DROPPED}) instead of waiting and being dead-lettered as an unknown sample. {@link
+ * #compact} rewrites the file with only the lines that still matter (atomically: {@link AtomicFile}), so that
+ * file and memory follow what retention dropped.
  * Thread-safe.
  */
 public final class DatasetIndex implements AutoCloseable {
@@ -33,6 +43,7 @@ public final class DatasetIndex implements AutoCloseable {
     public static final String FILE = "index.jsonl";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(DatasetIndex.class);
 
     /** What a label did to the dataset. */
     public enum LabelOutcome {
@@ -43,7 +54,36 @@ public final class DatasetIndex implements AutoCloseable {
         /** It waits for its sample's images. */
         WAITING,
         /** Its feedback id was taken before (a replay): nothing was recorded. */
-        DUPLICATE
+        DUPLICATE,
+        /**
+         * Its sample's images were dropped by retention before the label came: kept as a label without images
+         * (it becomes the sample's label if the sample is stored again), not trained on.
+         */
+        SAMPLE_DROPPED
+    }
+
+    /** An unlabelled sample whose images {@link #retain} dropped. */
+    public record Dropped(String sampleId, List<StoredImage> stains, long receivedAt) {
+    }
+
+    /**
+     * What the index holds.
+     *
+     * @param labelled samples with images and a label (the training set)
+     * @param unlabelled samples with images and no label yet (the retention window)
+     * @param waitingFeedback feedback waiting for its sample
+     * @param droppedSamples ids of samples whose images retention dropped, still remembered
+     * @param labelsWithoutImages labels kept for dropped samples
+     * @param lines lines in the file
+     * @param liveLines lines a compaction would write
+     */
+    public record Stats(int labelled, int unlabelled, int waitingFeedback, int droppedSamples, int labelsWithoutImages,
+            long lines, long liveLines) {
+
+        /** Lines that no longer matter. */
+        public long deadLines() {
+            return lines - liveLines;
+        }
     }
 
     /** Feedback for a sample whose images have not arrived. */
@@ -52,19 +92,39 @@ public final class DatasetIndex implements AutoCloseable {
     }
 
     private final Path file;
-    private final FileOutputStream stream;
-    private final Writer writer;
-    private final Map<String, List<StoredImage>> images = new HashMap<>();
+    private FileOutputStream stream;
+    private Writer writer;
+    /** The IMAGES line of each sample whose images are kept. */
+    private final Map<String, IndexLine> images = new HashMap<>();
+    /** How many kept samples reference each blob (by SHA-256): samples may share identical stains. */
+    private final Map<String, Integer> blobReferences = new HashMap<>();
     private final Map<String, IndexLine> labels = new HashMap<>();
     private final Map<String, List<IndexLine>> pending = new LinkedHashMap<>();
+    /** Samples whose images retention dropped, and when. */
+    private final Map<String, Long> dropped = new HashMap<>();
+    /** Labels that arrived for dropped samples. */
+    private final Map<String, List<IndexLine>> withoutImages = new HashMap<>();
     private final Set<String> feedbackIds = new HashSet<>();
     private long labelChanges;
+    private long lines;
+    private boolean tornLine;
 
     private DatasetIndex(Path file) throws IOException {
         this.file = file;
+        if (AtomicFile.removeLeftover(file)) {
+            LOG.warnf("removed %s, left by a compaction that did not finish; %s is as it was before it",
+                    AtomicFile.tempOf(file).getFileName(), file.getFileName());
+        }
         if (Files.exists(file)) {
             replay(Files.readAllLines(file, StandardCharsets.UTF_8));
         }
+        openWriter();
+        if (tornLine) {
+            compact(Long.MIN_VALUE, System.currentTimeMillis());
+        }
+    }
+
+    private void openWriter() throws IOException {
         this.stream = new FileOutputStream(file.toFile(), true);
         this.writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
     }
@@ -87,9 +147,12 @@ public final class DatasetIndex implements AutoCloseable {
             }
             try {
                 apply(JSON.readValue(line, IndexLine.class));
+                this.lines++;
             } catch (JsonProcessingException e) {
                 if (i == lines.size() - 1) {
-                    continue; // a line torn by a crash while it was written: its record is re-consumed from Kafka
+                    // a line torn by a crash while it was written: its record is re-consumed from Kafka
+                    tornLine = true;
+                    continue;
                 }
                 throw new IOException(file + " line " + (i + 1) + " is not an index record: " + e.getOriginalMessage(), e);
             }
@@ -101,13 +164,13 @@ public final class DatasetIndex implements AutoCloseable {
         if (stains.size() != 4) {
             throw new IllegalArgumentException("a sample has 4 stains, got " + stains.size());
         }
-        append(new IndexLine(IndexLine.Kind.IMAGES, sampleId, null, null, null, receivedAt, null,
-                stains.toArray(StoredImage[]::new), null));
+        append(IndexLine.images(sampleId, stains.toArray(StoredImage[]::new), receivedAt));
     }
 
     /**
      * Records labels for a sample, once per feedback id. If its images are stored they become its labels (when
-     * not older than the current ones); otherwise they wait for the sample.
+     * not older than the current ones); if retention dropped the sample's images they are kept as a label without
+     * images; otherwise they wait for the sample.
      *
      * @return what the label did to the dataset
      */
@@ -118,19 +181,50 @@ public final class DatasetIndex implements AutoCloseable {
         }
         long changesBefore = labelChanges;
         int[] sorted = Arrays.stream(classes).sorted().distinct().toArray();
-        append(new IndexLine(IndexLine.Kind.LABEL, sampleId, feedbackId, sorted, labelledAt, receivedAt, labelledBy,
-                null, null));
+        append(IndexLine.label(sampleId, feedbackId, sorted, labelledAt, receivedAt, labelledBy));
         if (!images.containsKey(sampleId)) {
-            return LabelOutcome.WAITING;
+            return dropped.containsKey(sampleId) ? LabelOutcome.SAMPLE_DROPPED : LabelOutcome.WAITING;
         }
         return labelChanges > changesBefore ? LabelOutcome.CHANGED : LabelOutcome.UNCHANGED;
     }
 
     /** Gives up feedback that waited too long for its sample. */
     public synchronized void drop(String sampleId, String feedbackId, String reason, long at) {
-        append(new IndexLine(IndexLine.Kind.DROPPED, sampleId, feedbackId, null, null, at, null, null, reason));
+        append(IndexLine.dropped(sampleId, feedbackId, reason, at));
     }
 
+    /**
+     * Drops the images of unlabelled samples outside the window: all but the {@code maxUnlabelled} received last,
+     * and those received more than {@code maxAge} before {@code now}. Labelled samples are never dropped. The
+     * dropped samples' ids are remembered (see {@link LabelOutcome#SAMPLE_DROPPED}); their blobs are not touched
+     * here.
+     *
+     * @return the samples dropped, with the stains they referenced
+     */
+    public synchronized List<Dropped> retain(int maxUnlabelled, Duration maxAge, long now) {
+        if (maxUnlabelled < 0) {
+            throw new IllegalArgumentException("the unlabelled window must not be negative: " + maxUnlabelled);
+        }
+        List<IndexLine> unlabelled = images.values().stream()
+                .filter(line -> !labels.containsKey(line.sampleId()))
+                .sorted(Comparator.comparingLong(IndexLine::receivedAt).reversed().thenComparing(IndexLine::sampleId))
+                .toList();
+        List<Dropped> result = new ArrayList<>();
+        for (int i = 0; i < unlabelled.size(); i++) {
+            IndexLine line = unlabelled.get(i);
+            String reason;
+            if (now - line.receivedAt() > maxAge.toMillis()) {
+                reason = "unlabelled for longer than " + maxAge;
+            } else if (i >= maxUnlabelled) {
+                reason = "older than the " + maxUnlabelled + " unlabelled samples received last";
+            } else {
+                continue;
+            }
+            append(IndexLine.evicted(line.sampleId(), reason, now));
+            result.add(new Dropped(line.sampleId(), List.of(line.stains()), line.receivedAt()));
+        }
+        return result;
+    }
     private void append(IndexLine line) {
         try {
             writer.write(JSON.writeValueAsString(line));
@@ -139,16 +233,25 @@ public final class DatasetIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + file, e);
         }
+        lines++;
         apply(line);
     }
 
     private void apply(IndexLine line) {
         switch (line.kind()) {
             case IMAGES -> {
-                images.put(line.sampleId(), List.of(line.stains()));
+                forgetImages(images.put(line.sampleId(), line));
+                for (StoredImage stain : line.stains()) {
+                    blobReferences.merge(stain.sha256(), 1, Integer::sum);
+                }
+                dropped.remove(line.sampleId());
                 List<IndexLine> waiting = pending.remove(line.sampleId());
                 if (waiting != null) {
                     waiting.forEach(this::acceptLabel);
+                }
+                List<IndexLine> kept = withoutImages.remove(line.sampleId());
+                if (kept != null) {
+                    kept.forEach(this::acceptLabel);
                 }
             }
             case LABEL -> {
@@ -158,10 +261,18 @@ public final class DatasetIndex implements AutoCloseable {
                 }
                 if (images.containsKey(line.sampleId())) {
                     acceptLabel(line);
+                } else if (dropped.containsKey(line.sampleId())) {
+                    withoutImages.computeIfAbsent(line.sampleId(), id -> new ArrayList<>()).add(line);
                 } else {
                     pending.computeIfAbsent(line.sampleId(), id -> new ArrayList<>()).add(line);
                 }
             }
+            case EVICTED -> {
+                forgetImages(images.remove(line.sampleId()));
+                dropped.put(line.sampleId(), line.receivedAt());
+            }
+            case TAKEN -> feedbackIds.add(line.feedbackId());
+            case STATE -> labelChanges = line.labelChanges();
             case DROPPED -> {
                 List<IndexLine> waiting = pending.get(line.sampleId());
                 if (waiting != null) {
@@ -171,6 +282,15 @@ public final class DatasetIndex implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    private void forgetImages(IndexLine previous) {
+        if (previous == null) {
+            return;
+        }
+        for (StoredImage stain : previous.stains()) {
+            blobReferences.computeIfPresent(stain.sha256(), (sha, count) -> count == 1 ? null : count - 1);
         }
     }
 
@@ -192,6 +312,81 @@ public final class DatasetIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot sync " + file, e);
         }
+    }
+
+    /** Whether a kept sample references the blob with this SHA-256 (samples may share identical stains). */
+    public synchronized boolean references(String sha256) {
+        return blobReferences.containsKey(sha256);
+    }
+
+    /** What the index holds, and how much of its file is dead. */
+    public synchronized Stats stats() {
+        int waiting = pending.values().stream().mapToInt(List::size).sum();
+        int kept = withoutImages.values().stream().mapToInt(List::size).sum();
+        return new Stats(labels.size(), images.size() - labels.size(), waiting, dropped.size(), kept, lines,
+                liveLines(waiting, kept, dropped.size()));
+    }
+
+    /** Lines a compaction writes: each kept sample, label, waiting feedback, dropped id, other feedback id, state. */
+    private long liveLines(int waiting, int kept, int droppedIds) {
+        long otherIds = feedbackIds.size() - labels.size() - waiting - kept;
+        return images.size() + labels.size() + waiting + droppedIds + kept + otherIds + 1;
+    }
+
+    /**
+     * Compacts the file when more than {@code deadFraction} of its lines no longer matter.
+     *
+     * @return whether it compacted
+     * @see #compact
+     */
+    public synchronized boolean compactIfWorthIt(double deadFraction, long forgetDroppedBefore, long now) {
+        Stats stats = stats();
+        if (stats.deadLines() <= 0 || stats.deadLines() <= deadFraction * stats.lines()) {
+            return false;
+        }
+        compact(forgetDroppedBefore, now);
+        return true;
+    }
+
+    /**
+     * Rewrites the file with only what still matters: each kept sample's images, its winning label, waiting
+     * feedback, the ids of dropped samples (those dropped before {@code forgetDroppedBefore} are forgotten, unless
+     * a label is kept for them), labels kept without images, every other feedback id taken (so that replays stay
+     * duplicates) and the label-change count. Replacing the file is atomic ({@link AtomicFile}): a crash leaves
+     * the old file or the new one, both complete.
+     *
+     * @throws UncheckedIOException if the new file cannot be written; the old one stays in use
+     */
+    public synchronized void compact(long forgetDroppedBefore, long now) {
+        dropped.entrySet().removeIf(e -> e.getValue() < forgetDroppedBefore && !withoutImages.containsKey(e.getKey()));
+        List<IndexLine> live = new ArrayList<>();
+        Set<String> written = new HashSet<>();
+        images.values().stream().sorted(Comparator.comparing(IndexLine::sampleId)).forEach(live::add);
+        labels.values().stream().sorted(Comparator.comparing(IndexLine::sampleId)).forEach(live::add);
+        pending.values().forEach(live::addAll);
+        dropped.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> live.add(IndexLine.evicted(e.getKey(), null, e.getValue())));
+        withoutImages.values().forEach(live::addAll);
+        live.stream().filter(l -> l.kind() == IndexLine.Kind.LABEL).forEach(l -> written.add(l.feedbackId()));
+        feedbackIds.stream().filter(id -> !written.contains(id)).sorted().forEach(id -> live.add(IndexLine.taken(id)));
+        live.add(IndexLine.state(labelChanges, now));
+        try {
+            writer.flush();
+            AtomicFile.replace(file, out -> {
+                for (IndexLine line : live) {
+                    out.write(JSON.writeValueAsString(line));
+                    out.write('\n');
+                }
+            });
+            Writer old = writer;
+            openWriter();
+            old.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compact " + file, e);
+        }
+        LOG.infof("compacted %s: %d lines to %d", file, lines, live.size());
+        lines = live.size();
+        tornLine = false;
     }
 
     /** Whether the sample's images are stored. */
@@ -219,7 +414,12 @@ public final class DatasetIndex implements AutoCloseable {
     /** Every labelled sample with stored images, as a snapshot with a content-derived id. */
     public synchronized DatasetSnapshot snapshot() {
         List<LabelledSample> samples = new ArrayList<>(labels.size());
-        labels.forEach((id, line) -> samples.add(new LabelledSample(id, line.labels(), line.labelledAt(), images.get(id))));
+        labels.forEach((id, line) -> {
+            IndexLine stored = images.get(id);
+            if (stored != null) {
+                samples.add(new LabelledSample(id, line.labels(), line.labelledAt(), List.of(stored.stains())));
+            }
+        });
         return DatasetSnapshot.of(samples);
     }
 

@@ -2,6 +2,7 @@ package io.tunet.training.feedback;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
+import io.tunet.blob.Sha256;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
@@ -11,24 +12,31 @@ import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.Sample;
 import io.tunet.training.dataset.DatasetIndex;
 import io.tunet.training.dataset.StoredImage;
+import io.tunet.training.retention.BlobLedger;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * What the service does with each record it consumes, without Kafka: labelled feedback and samples go into the
  * {@link DatasetIndex} (images into the blob store), and what cannot be used becomes a {@link DeadLetter} for
  * {@code feedback-dlq}: a label outside 0..27, feedback without labels, and feedback whose sample has not
  * arrived within the configured wait. Feedback for an unknown sample waits in the index (so a restart keeps
- * it) until the sample arrives or {@link #expire()} gives it up.
+ * it) until the sample arrives or {@link #expire()} gives it up. Feedback for a sample whose images retention
+ * already dropped is kept as a label without images and logged ({@link DatasetIndex.LabelOutcome#SAMPLE_DROPPED}).
  */
 public final class FeedbackIntake {
 
     /** The service name written into dead letters. */
     public static final String SERVICE = "training-service";
+
+    private static final Logger LOG = Logger.getLogger(FeedbackIntake.class);
 
     /**
      * The largest original value a dead letter carries inline; a larger one (a sample with inline images) goes
@@ -63,11 +71,24 @@ public final class FeedbackIntake {
     private final BlobStore blobs;
     private final Duration sampleWait;
     private final Clock clock;
+    private final BlobLedger ledger;
 
     /**
+     * An intake that records no blob it stores as its own: blob garbage collection never deletes them.
+     *
      * @param sampleWait how long feedback waits for its sample before it is dead-lettered
      */
     public FeedbackIntake(DatasetIndex index, BlobStore blobs, Duration sampleWait, Clock clock) {
+        this(index, blobs, sampleWait, clock, null);
+    }
+
+    /**
+     * @param sampleWait how long feedback waits for its sample before it is dead-lettered
+     * @param ledger where the inline stains it stores are recorded as training's own (null: nowhere), so that
+     *     garbage collection may delete them once retention dropped their sample
+     */
+    public FeedbackIntake(DatasetIndex index, BlobStore blobs, Duration sampleWait, Clock clock, BlobLedger ledger) {
+        this.ledger = ledger;
         if (sampleWait.isNegative()) {
             throw new IllegalArgumentException("sample wait must not be negative: " + sampleWait);
         }
@@ -98,31 +119,55 @@ public final class FeedbackIntake {
                         + (HpaClasses.COUNT - 1), source));
             }
         }
-        return new Taken(null, index.addLabel(feedback.getSampleId(), feedback.getFeedbackId(),
+        DatasetIndex.LabelOutcome outcome = index.addLabel(feedback.getSampleId(), feedback.getFeedbackId(),
                 labels.stream().mapToInt(Integer::intValue).toArray(), feedback.getLabelledAt().toEpochMilli(),
-                clock.millis(), feedback.getLabelledBy()));
+                clock.millis(), feedback.getLabelledBy());
+        if (outcome == DatasetIndex.LabelOutcome.SAMPLE_DROPPED) {
+            LOG.warnf("feedback %s labels sample %s, whose images retention dropped (unlabelled beyond the window): "
+                    + "kept as a label without images, not trained on", feedback.getFeedbackId(),
+                    feedback.getSampleId());
+        }
+        return new Taken(null, outcome);
     }
 
     /**
-     * Stores a sample's images (inline images are written to the blob store; references are kept as they
-     * are); feedback waiting for it becomes its labels.
+     * Stores a sample's images (inline images are written to the blob store, recorded in the ledger as training's
+     * own first; references are kept as they are, never owned); feedback waiting for it becomes its labels.
      *
      * @throws BlobStoreException if an inline image cannot be written
      */
     public void onSample(Sample sample) throws BlobStoreException {
-        List<StoredImage> stains = new ArrayList<>(4);
+        List<Object> contents = new ArrayList<>(4);
+        Map<String, Long> inline = new LinkedHashMap<>();
         for (Image image : List.of(sample.getRed(), sample.getGreen(), sample.getBlue(), sample.getYellow())) {
             Object content = image.getContent();
-            if (content instanceof BlobRef ref) {
-                stains.add(StoredImage.of(ref));
+            if (content instanceof BlobRef) {
+                contents.add(content);
             } else {
                 ByteBuffer buffer = ((ByteBuffer) content).duplicate();
                 byte[] bytes = new byte[buffer.remaining()];
                 buffer.get(bytes);
-                stains.add(StoredImage.of(blobs.put(bytes)));
+                contents.add(bytes);
+                inline.put(Sha256.hex(bytes), (long) bytes.length);
             }
         }
-        index.addImages(sample.getSampleId(), stains, clock.millis());
+        if (ledger == null) {
+            store(sample.getSampleId(), contents);
+            return;
+        }
+        // recorded, put and referenced under the ledger's lock: the collector cannot delete a blob in between
+        synchronized (ledger) {
+            ledger.record(inline, BlobLedger.IMAGE);
+            store(sample.getSampleId(), contents);
+        }
+    }
+
+    private void store(String sampleId, List<Object> contents) throws BlobStoreException {
+        List<StoredImage> stains = new ArrayList<>(4);
+        for (Object content : contents) {
+            stains.add(StoredImage.of(content instanceof BlobRef ref ? ref : blobs.put((byte[]) content)));
+        }
+        index.addImages(sampleId, stains, clock.millis());
     }
 
     /** Gives up feedback that has waited longer than the configured time for its sample. */

@@ -21,7 +21,9 @@ import org.jboss.logging.Logger;
 /**
  * This service's view of the model registry for one model name: the newest version number ever published
  * (so versions only grow) and the current champion (the newest PROMOTED version). Loaded from the
- * {@code models} topic on start (committed records only), then kept up to date by the runs of this service.
+ * {@code models} topic on start (committed records only), then kept up to date by the runs of this service. It
+ * also keeps each version's latest record, so that blob garbage collection knows which versions' artefacts are
+ * still needed ({@link #inUse()}).
  * Thread-safe.
  */
 public final class ModelRegistryView {
@@ -31,6 +33,8 @@ public final class ModelRegistryView {
     private final String modelName;
     private long newestVersion;
     private ModelVersion champion;
+    /** The latest record of each version, by version number. */
+    private final java.util.TreeMap<Long, ModelVersion> versions = new java.util.TreeMap<>();
 
     public ModelRegistryView(String modelName) {
         this.modelName = modelName;
@@ -81,6 +85,7 @@ public final class ModelRegistryView {
             return;
         }
         newestVersion = Math.max(newestVersion, version.getVersion());
+        versions.put(version.getVersion(), version);
         if (version.getStatus() == ModelStatus.PROMOTED
                 && (champion == null || version.getVersion() > champion.getVersion())) {
             champion = version;
@@ -89,6 +94,26 @@ public final class ModelRegistryView {
                 && champion.getVersion() == version.getVersion()) {
             champion = null;
         }
+    }
+
+    /**
+     * The versions whose artefacts (ONNX file, checkpoint) must stay in the blob store: the newest PROMOTED
+     * version (the champion inference serves and the next run warm-starts from), the PROMOTED one before it (to
+     * roll back to), and every version whose latest status is still CANDIDATE (being judged or shadowed). REJECTED
+     * and RETIRED versions, and PROMOTED ones older than those two, are not in use.
+     */
+    public synchronized List<ModelVersion> inUse() {
+        List<ModelVersion> result = new java.util.ArrayList<>();
+        int promoted = 0;
+        for (ModelVersion version : versions.descendingMap().values()) {
+            if (version.getStatus() == ModelStatus.CANDIDATE) {
+                result.add(version);
+            } else if (version.getStatus() == ModelStatus.PROMOTED && promoted < 2) {
+                result.add(version);
+                promoted++;
+            }
+        }
+        return result;
     }
 
     /** The model name this view follows. */

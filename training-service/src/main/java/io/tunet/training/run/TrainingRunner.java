@@ -2,6 +2,8 @@ package io.tunet.training.run;
 
 import io.tunet.blob.BlobStore;
 import io.tunet.blob.BlobStoreException;
+import io.tunet.blob.Sha256;
+import io.tunet.training.retention.BlobLedger;
 import io.tunet.imaging.hpa.SplitAssigner;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.metrics.MultiLabelMetrics;
@@ -40,8 +42,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -78,6 +83,7 @@ public final class TrainingRunner {
     private final ModelPublisher publisher;
     private final Clock clock;
     private final ModelSigner signer;
+    private final BlobLedger ledger;
 
     /** A runner that publishes unsigned versions. */
     public TrainingRunner(Path dataDirectory, DatasetIndex index, BlobStore blobs, ModelRegistryView registry,
@@ -88,6 +94,17 @@ public final class TrainingRunner {
     /** A runner that signs every version it publishes with {@code signer}. */
     public TrainingRunner(Path dataDirectory, DatasetIndex index, BlobStore blobs, ModelRegistryView registry,
             ModelPublisher publisher, Clock clock, ModelSigner signer) {
+        this(dataDirectory, index, blobs, registry, publisher, clock, signer, null);
+    }
+
+    /**
+     * A runner that signs with {@code signer} and records the ONNX files and checkpoints it stores in {@code
+     * ledger} (owner {@code model:<name>}), so that blob garbage collection may delete those of versions no
+     * longer in use; without a ledger (null) they are never collected.
+     */
+    public TrainingRunner(Path dataDirectory, DatasetIndex index, BlobStore blobs, ModelRegistryView registry,
+            ModelPublisher publisher, Clock clock, ModelSigner signer, BlobLedger ledger) {
+        this.ledger = ledger;
         this.signer = signer;
         this.dataDirectory = dataDirectory;
         this.index = index;
@@ -189,8 +206,9 @@ public final class TrainingRunner {
             checkCancelled(cancelled);
 
             listener.phase("publishing");
-            BlobRef onnx = store(Files.readAllBytes(trained.onnxModel()), workspace, stored);
-            BlobRef checkpoint = store(CheckpointArchive.pack(trained.checkpoint()), workspace, stored);
+            BlobRef onnx = store(Files.readAllBytes(trained.onnxModel()), settings.modelName(), workspace, stored);
+            BlobRef checkpoint = store(CheckpointArchive.pack(trained.checkpoint()), settings.modelName(), workspace,
+                    stored);
             // signed once: the signature covers the identity, not the status, so the verdict carries it too
             ModelVersion candidate = signer.apply(modelVersion(settings, version, onnx, checkpoint, trained, challenger,
                     snapshot, data, champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null));
@@ -229,12 +247,40 @@ public final class TrainingRunner {
     }
 
     /** Stores bytes in the blob store and lists the reference in the run folder, for the clean-up of a dead run. */
-    private BlobRef store(byte[] bytes, Path workspace, List<BlobRef> stored) throws IOException, BlobStoreException {
-        BlobRef ref = blobs.put(bytes);
+    private BlobRef store(byte[] bytes, String modelName, Path workspace, List<BlobRef> stored)
+            throws IOException, BlobStoreException {
+        BlobRef ref;
+        if (ledger == null) {
+            ref = blobs.put(bytes);
+        } else {
+            synchronized (ledger) {
+                ledger.record(Map.of(Sha256.hex(bytes), (long) bytes.length), BlobLedger.modelOwner(modelName));
+                ref = blobs.put(bytes);
+            }
+        }
         stored.add(ref);
         Files.writeString(workspace.resolve(STORED_BLOBS), ref.getUri() + " " + ref.getSha256() + " " + ref.getSize()
                 + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return ref;
+    }
+
+    /**
+     * The SHA-256 of every blob stored by runs that have not published yet (this process's, or ones that died
+     * and are cleaned up on the next start): not yet referenced by any version, but not garbage either.
+     */
+    public Set<String> blobsOfUnpublishedRuns() {
+        Set<String> result = new HashSet<>();
+        if (!Files.isDirectory(runsDirectory())) {
+            return result;
+        }
+        try (Stream<Path> runs = Files.list(runsDirectory())) {
+            for (Path run : runs.filter(r -> Files.exists(r.resolve(RUNNING_MARKER))).toList()) {
+                storedBlobs(run).forEach(ref -> result.add(ref.getSha256()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the runs in " + runsDirectory(), e);
+        }
+        return result;
     }
 
     private static List<BlobRef> storedBlobs(Path run) throws IOException {
@@ -299,7 +345,46 @@ public final class TrainingRunner {
      * is decoded once across retrainings, and a run reads a batch at a time.
      */
     private SampleCache sampleCache(int size) throws IOException {
-        return SampleCache.open(dataDirectory.resolve("sample-cache"), size, ThresholdMethod.OTSU);
+        return SampleCache.open(sampleCacheRoot(), size, ThresholdMethod.OTSU);
+    }
+
+    private Path sampleCacheRoot() {
+        return dataDirectory.resolve("sample-cache");
+    }
+
+    /**
+     * Deletes the sample-cache folders no run of this configuration reads: other input sizes than {@code
+     * sizesInUse} (the configured one, the champion's), other mask thresholds, other cache formats. Call while no
+     * run is in progress (at start). The folders in use still only grow (see the README, "Retention").
+     *
+     * @return the folders deleted
+     */
+    public List<String> pruneSampleCache(Set<Integer> sizesInUse) {
+        List<String> deleted = new ArrayList<>();
+        if (!Files.isDirectory(sampleCacheRoot())) {
+            return deleted;
+        }
+        Set<String> kept = new HashSet<>();
+        for (int size : sizesInUse) {
+            try {
+                kept.add(sampleCache(size).folder().getFileName().toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the sample cache in " + sampleCacheRoot(), e);
+            }
+        }
+        try (Stream<Path> folders = Files.list(sampleCacheRoot())) {
+            for (Path folder : folders.toList()) {
+                String name = folder.getFileName().toString();
+                if (Files.isDirectory(folder) && name.matches("s\\d+-[a-z_]+-f\\d+") && !kept.contains(name)) {
+                    deleteRecursively(folder);
+                    deleted.add(name);
+                    LOG.infof("deleted sample-cache folder %s: no run of this configuration reads it", name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prune the sample cache in " + sampleCacheRoot(), e);
+        }
+        return deleted;
     }
 
     /**

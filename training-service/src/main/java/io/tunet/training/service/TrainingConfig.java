@@ -31,6 +31,41 @@ public interface TrainingConfig {
     /** Model provenance: the key every published version is signed with. */
     Signing signing();
 
+    /** What the service keeps on disk, and for how long (README, "Retention"). */
+    Retention retention();
+
+    interface Retention {
+        /**
+         * Unlabelled samples whose images are kept at most, the ones received last, so that a label arriving later
+         * still finds its sample; older unlabelled samples are dropped and their images deleted.
+         */
+        @WithDefault("10000")
+        int unlabelledMax();
+
+        /** Unlabelled samples received longer ago than this are dropped whatever their number. */
+        @WithDefault("14d")
+        Duration unlabelledMaxAge();
+
+        /**
+         * How long the id of a dropped sample is remembered, so that a label for it is recognised as late (kept
+         * without images, counted) instead of waiting and being dead-lettered as an unknown sample.
+         */
+        @WithDefault("90d")
+        Duration forgetDroppedAfter();
+
+        /** An owned blob stays at least this long after it was written or recorded, whatever references it. */
+        @WithDefault("24h")
+        Duration blobGrace();
+
+        /** The index and the blob ledger are rewritten when more than this share of their lines is dead. */
+        @WithDefault("0.5")
+        double compactDeadFraction();
+
+        /** How often retention runs (read by the scheduler as {@code training.retention.every}). */
+        @WithDefault("10m")
+        Duration every();
+    }
+
     interface Signing {
         /** Id of the key, written with each signature so that inference can pick the key (rotation). */
         @WithDefault("training")

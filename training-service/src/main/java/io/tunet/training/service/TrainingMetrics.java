@@ -1,20 +1,68 @@
 package io.tunet.training.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.training.dataset.DatasetIndex;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import io.tunet.training.retention.Retention;
 
 /** The service's Prometheus metrics. */
 public final class TrainingMetrics {
 
     private final MeterRegistry registry;
+    private final AtomicLong labelledSamples = new AtomicLong();
+    private final AtomicLong unlabelledSamples = new AtomicLong();
+    private final AtomicLong ownedBlobs = new AtomicLong();
+    private final AtomicLong ownedBlobBytes = new AtomicLong();
+    private final AtomicLong indexLines = new AtomicLong();
 
     public TrainingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("training.retention.samples", labelledSamples, AtomicLong::get)
+                .description("Samples whose images are kept, labelled (trained on) or unlabelled (the window)")
+                .tag("state", "labelled").register(registry);
+        Gauge.builder("training.retention.samples", unlabelledSamples, AtomicLong::get)
+                .description("Samples whose images are kept, labelled (trained on) or unlabelled (the window)")
+                .tag("state", "unlabelled").register(registry);
+        Gauge.builder("training.retention.owned.blobs", ownedBlobs, AtomicLong::get)
+                .description("Blobs training wrote and keeps (stains that came inline, ONNX files, checkpoints)")
+                .register(registry);
+        Gauge.builder("training.retention.owned.blob.bytes", ownedBlobBytes, AtomicLong::get)
+                .description("Bytes of the blobs training wrote and keeps").register(registry);
+        Gauge.builder("training.retention.index.lines", indexLines, AtomicLong::get)
+                .description("Lines of index.jsonl (compaction removes the dead ones)").register(registry);
+    }
+
+    /** A retention pass finished. */
+    public void retention(Retention.Report report) {
+        Counter.builder("training.retention.samples.dropped")
+                .description("Unlabelled samples whose images retention dropped").register(registry)
+                .increment(report.dropped().size());
+        Counter.builder("training.retention.blobs.deleted").description("Owned blobs deleted by garbage collection")
+                .register(registry).increment(report.blobs().deleted());
+        Counter.builder("training.retention.blob.bytes.deleted")
+                .description("Bytes of owned blobs deleted by garbage collection").register(registry)
+                .increment(report.blobs().bytesDeleted());
+        if (report.indexCompacted()) {
+            Counter.builder("training.retention.index.compactions").description("Rewrites of index.jsonl")
+                    .register(registry).increment();
+        }
+        labelledSamples.set(report.index().labelled());
+        unlabelledSamples.set(report.index().unlabelled());
+        ownedBlobs.set(report.blobs().kept());
+        ownedBlobBytes.set(report.blobs().bytesKept());
+        indexLines.set(report.index().lines());
+    }
+
+    /** A retention pass failed (logged with its cause); the next one tries again. */
+    public void retentionFailed() {
+        Counter.builder("training.retention.failures").description("Retention passes that failed").register(registry)
+                .increment();
     }
 
     /** A run finished with {@code outcome}: promoted, rejected, failed, cancelled or skipped. */

@@ -19,6 +19,9 @@ import io.tunet.training.promotion.GateSettings;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelSigner;
 import io.tunet.training.registry.ModelRegistryView;
+import io.tunet.training.retention.BlobCollector;
+import io.tunet.training.retention.BlobLedger;
+import io.tunet.training.retention.Retention;
 import io.tunet.training.run.NotEnoughDataException;
 import io.tunet.training.run.RunOutcome;
 import io.tunet.training.run.RunProgress;
@@ -38,6 +41,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +76,8 @@ public class TrainingService {
     private TrainingRunner runner;
     private RunSettings settings;
     private IntakeLoop intake;
+    private BlobLedger ledger;
+    private Retention retention;
     private Thread intakeThread;
     private ExecutorService runs;
     private volatile long labelsAtLastRun;
@@ -97,13 +104,20 @@ public class TrainingService {
             LOG.warn("training.signing.key is not set: model versions are published unsigned, and inference "
                     + "instances that require signatures (inference.model.trusted-keys) will refuse them");
         }
-        runner = new TrainingRunner(dataDirectory, index, blobs, registry, publisher, clock, signer);
+        ledger = BlobLedger.open(dataDirectory, clock);
+        runner = new TrainingRunner(dataDirectory, index, blobs, registry, publisher, clock, signer, ledger);
         runner.cleanUpAbandonedRuns();
+        runner.pruneSampleCache(sampleSizesInUse(registry));
+        TrainingConfig.Retention rules = config.retention();
+        BlobCollector collector = new BlobCollector(ledger, index, blobs, settings.modelName(),
+                () -> modelBlobsInUse(registry, runner), rules.blobGrace());
+        retention = new Retention(index, ledger, collector, new Retention.Settings(rules.unlabelledMax(),
+                rules.unlabelledMaxAge(), rules.forgetDroppedAfter(), rules.blobGrace(), rules.compactDeadFraction()));
         // a data folder from before replays stopped counting holds a larger count: start from the index's own
         labelsAtLastRun = Math.min(readTriggerState(), index.labelChanges());
         lastRunAt = clock.instant();
         runs = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-run"));
-        intake = new IntakeLoop(new FeedbackIntake(index, blobs, config.sampleWait(), clock), index, client,
+        intake = new IntakeLoop(new FeedbackIntake(index, blobs, config.sampleWait(), clock, ledger), index, client,
                 config.kafka().groupId(), config.kafka().maxAttempts(), new IntakeLoop.Listener() {
                     @Override
                     public void feedbackAccepted(DatasetIndex.LabelOutcome outcome) {
@@ -152,6 +166,39 @@ public class TrainingService {
         }
         if (index != null) {
             index.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    /** The input sizes runs read sample-cache folders of: the configured one and the champions'. */
+    private Set<Integer> sampleSizesInUse(ModelRegistryView registry) {
+        Set<Integer> sizes = new HashSet<>();
+        sizes.add(settings.network().inputSize());
+        registry.inUse().forEach(v -> sizes.add(v.getInputSize()));
+        return sizes;
+    }
+
+    /** ONNX files and checkpoints of the versions in use and of runs that have not published. */
+    private static Set<String> modelBlobsInUse(ModelRegistryView registry, TrainingRunner runner) {
+        Set<String> inUse = BlobCollector.artefactsOf(registry.inUse());
+        inUse.addAll(runner.blobsOfUnpublishedRuns());
+        return inUse;
+    }
+
+    /** Drops unlabelled samples beyond the window, compacts the index and collects owned blobs (README, "Retention"). */
+    @Scheduled(every = "${training.retention.every}", delayed = "${training.retention.every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void retain() {
+        if (retention == null || cancel.get()) {
+            return;
+        }
+        try {
+            metrics.retention(retention.run(clock.instant()));
+        } catch (RuntimeException e) {
+            metrics.retentionFailed();
+            LOG.error("retention failed; the next pass tries again", e);
         }
     }
 

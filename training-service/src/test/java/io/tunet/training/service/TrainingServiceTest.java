@@ -114,6 +114,11 @@ class TrainingServiceTest {
                 .contains("training_dead_letters_total{reason=\"INVALID_FIELD\"")
                 .contains("training_feedback_accepted_total{outcome=\"waiting\"")
                 .contains("training_run_duration_seconds_count");
+        // retention ran and kept every labelled sample (the ghost's label is no sample)
+        assertThat(metrics).containsPattern("training_retention_samples\\{state=\"labelled\"[^}]*\\} 33\\.0")
+                .containsPattern("training_retention_samples\\{state=\"unlabelled\"[^}]*\\} 0\\.0")
+                .containsPattern("training_retention_owned_blobs \\d+")
+                .contains("training_retention_blobs_deleted_total");
         given().get("/q/health/ready").then().statusCode(200);
 
         // training.kafka.properties.* reached the clients: the intake consumer carries the configured client id
