@@ -68,7 +68,8 @@ public final class FocalLoss extends Loss {
         NDArray negative = target.neg().add(1);
         NDArray logPt = target.mul(logSigmoid(logits)).add(negative.mul(logSigmoid(logits.neg())));
         NDArray pt = logPt.exp();
-        NDArray weight = pt.neg().add(1).pow(gamma);
+        NDArray modulating = pt.neg().add(1);
+        NDArray weight = modulating.pow(Scalars.like(modulating, gamma));
         NDArray loss = weight.mul(logPt).neg();
         if (alpha != null) {
             NDArray a = logits.getManager().create(alpha).reshape(1, alpha.length);
@@ -79,6 +80,6 @@ public final class FocalLoss extends Loss {
 
     /** {@code log σ(z) = min(z, 0) − log(1 + e^{−|z|})}, finite for every finite z. */
     static NDArray logSigmoid(NDArray z) {
-        return z.minimum(0).sub(z.abs().neg().exp().add(1).log());
+        return z.minimum(Scalars.like(z, 0)).sub(z.abs().neg().exp().add(1).log());
     }
 }

@@ -36,7 +36,7 @@ public final class SoftDiceLoss extends Loss {
         NDArray y = target.reshape(n, -1);
         NDArray intersection = r.mul(y).sum(new int[] {1});
         NDArray total = r.sum(new int[] {1}).add(y.sum(new int[] {1}));
-        NDArray dice = intersection.mul(2).add(SMOOTH).div(total.add(SMOOTH));
+        NDArray dice = intersection.mul(Scalars.like(intersection, 2)).add(SMOOTH).div(total.add(SMOOTH));
         return dice.mean().neg().add(1);
     }
 }

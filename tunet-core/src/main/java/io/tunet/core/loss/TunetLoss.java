@@ -41,7 +41,9 @@ public final class TunetLoss extends Loss {
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return dice.evaluate(labels, predictions).mul(alpha)
-                .add(focal.evaluate(labels, predictions).mul(1 - alpha));
+        NDArray segmentation = dice.evaluate(labels, predictions);
+        NDArray classification = focal.evaluate(labels, predictions);
+        return segmentation.mul(Scalars.like(segmentation, alpha))
+                .add(classification.mul(Scalars.like(classification, 1 - alpha)));
     }
 }
