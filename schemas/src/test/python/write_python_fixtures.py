@@ -76,7 +76,19 @@ def model_version():
         "metrics": {"macroF1": 0.61, "microF1": 0.72, "precision": 0.7, "recall": 0.6,
                     "perClassF1": [0.61] * 28, "dice": 0.55, "validationSize": 1000},
         "trainingSetSize": 8000, "snapshotId": "snap-2026-11-25", "parentVersion": 3, "createdAt": T0,
-        "checkpoint": blob_ref(),
+        "checkpoint": blob_ref(), "signature": None,
+    }
+
+
+def stain_quality(saturated, p1):
+    return {"saturatedFraction": saturated, "p1": p1, "p50": 0.0625, "p99": 0.25, "p999": 0.5}
+
+
+def field_quality():
+    return {
+        "flags": ["OUT_OF_FOCUS", "DIM_GREEN"], "focus": 3.25, "laplacianVariance": 0.0015,
+        "foregroundFraction": 0.055, "nuclei": 8, "red": stain_quality(0.0007, 0.01),
+        "green": stain_quality(0.0, 0.0001), "blue": stain_quality(0.0002, 0.02), "yellow": stain_quality(0.0, 0.03),
     }
 
 
@@ -84,8 +96,16 @@ def records():
     probabilities = [0.0] * 28
     probabilities[0] = 0.91
     probabilities[25] = 0.47
-    old_model = model_version()
+    v2_model = model_version()
+    del v2_model["signature"]
+    old_model = dict(v2_model)
     del old_model["checkpoint"]
+    classification = {
+        "sampleId": "P1-B07-3", "plate": "P1", "well": "B07", "field": 3, "modelName": "tunet",
+        "modelVersion": 4, "probabilities": probabilities, "predictedLabels": [0, 25], "thresholds": [0.4] * 28,
+        "inferenceLatencyMillis": 12.5, "device": "cpu", "sampleAssembledAt": T0, "lastAcquiredAt": T0,
+        "classifiedAt": ms(80),
+    }
     return {
         "Acquisition": {
             "acquisitionId": "acq-1", "sampleId": "P1-B07-3", "plate": "P1", "well": "B07", "field": 3,
@@ -109,12 +129,8 @@ def records():
             "sourcePartition": 2, "sourceOffset": 4711, "originalKey": "P1-B07-3", "payload": b"\x01\x02\x03",
             "payloadRef": None, "service": "ingest-service", "failedAt": T0,
         },
-        "Classification": {
-            "sampleId": "P1-B07-3", "plate": "P1", "well": "B07", "field": 3, "modelName": "tunet",
-            "modelVersion": 4, "probabilities": probabilities, "predictedLabels": [0, 25], "thresholds": [0.4] * 28,
-            "inferenceLatencyMillis": 12.5, "device": "cpu", "sampleAssembledAt": T0, "lastAcquiredAt": T0,
-            "classifiedAt": ms(80),
-        },
+        "Classification": dict(classification, qc=field_quality()),
+        "Classification-v1": classification,
         "SegmentationMask": {
             "sampleId": "P1-B07-3", "modelName": "tunet", "modelVersion": 4, "width": 128, "height": 128,
             "masks": [{"classIndex": 0, "area": 30, "runs": [100, 30, 16254]}], "createdAt": T0,
@@ -125,6 +141,7 @@ def records():
         },
         "ModelVersion": model_version(),
         "ModelVersion-v1": old_model,
+        "ModelVersion-v2": v2_model,
     }
 
 

@@ -142,16 +142,47 @@ public final class ImageCodec {
      */
     public static ImageHeader decodeResized(byte[] bytes, DecodeLimits limits, Channel stain, int outW, int outH,
             float[] dst, int dstOffset) throws ImageDecodeException {
+        return decodeResized(bytes, limits, stain, outW, outH, dst, dstOffset, null);
+    }
+
+    /**
+     * {@link #decodeResized(byte[], DecodeLimits, Channel, int, int, float[], int)} that also hands every row at
+     * the stored size to {@code listener} (see {@link RowListener}), so a caller can measure the full-size image
+     * in the same pass without it being held. What the listener throws propagates.
+     *
+     * @param listener sees the stored rows; null for none
+     */
+    public static ImageHeader decodeResized(byte[] bytes, DecodeLimits limits, Channel stain, int outW, int outH,
+            float[] dst, int dstOffset, RowListener listener) throws ImageDecodeException {
         ImageHeader header = readHeader(bytes, limits);
         Resize.Rows resized = new Resize.Rows(header.width(), header.height(), outW, outH, dst, dstOffset);
         PngRows png = header.format() == ImageFormat.PNG ? PngRows.open(bytes) : null;
         if (png != null && png.width() == header.width() && png.height() == header.height()
-                && png.bitDepth() == header.bitDepth() && png.read(resized::add) && resized.complete()) {
-            return header;
+                && png.bitDepth() == header.bitDepth()) {
+            PngRows.Sink sink = resized::add;
+            if (listener != null) {
+                listener.begin(header);
+                sink = row -> {
+                    resized.add(row);
+                    listener.row(row);
+                };
+            }
+            if (png.read(sink) && resized.complete()) {
+                return header;
+            }
         }
         GrayImage image = decode(bytes, limits, stain);
         Resize.area(image.pixels(), image.width(), image.height(), outW, outH, dst, dstOffset);
-        return new ImageHeader(header.format(), image.width(), image.height(), image.bitDepth());
+        ImageHeader decoded = new ImageHeader(header.format(), image.width(), image.height(), image.bitDepth());
+        if (listener != null) {
+            listener.begin(decoded);
+            float[] row = new float[image.width()];
+            for (int y = 0; y < image.height(); y++) {
+                System.arraycopy(image.pixels(), y * image.width(), row, 0, image.width());
+                listener.row(row);
+            }
+        }
+        return decoded;
     }
 
     /**

@@ -69,7 +69,7 @@ public final class Resize {
      * resize while it reads and never hold the full-size image. Each output value receives the same
      * contributions in the same order as in {@code area}, so the result is the same to the last bit.
      */
-    static final class Rows {
+    public static final class Rows {
         private final Kernel horizontal;
         private final Kernel vertical;
         private final int h;
@@ -85,7 +85,7 @@ public final class Resize {
         /**
          * @throws IllegalArgumentException if a size is not positive or {@code dst} cannot hold the output
          */
-        Rows(int w, int h, int outW, int outH, float[] dst, int dstOffset) {
+        public Rows(int w, int h, int outW, int outH, float[] dst, int dstOffset) {
             checkedSize(w, h);
             int outSize = checkedSize(outW, outH);
             if (dst == null || dstOffset < 0 || (long) dstOffset + outSize > dst.length) {
@@ -108,7 +108,7 @@ public final class Resize {
          *
          * @throws IllegalStateException if all {@code h} rows were added already
          */
-        void add(float[] row) {
+        public void add(float[] row) {
             if (y == h) {
                 throw new IllegalStateException("all " + h + " rows were added");
             }
@@ -130,7 +130,7 @@ public final class Resize {
         }
 
         /** Whether all {@code h} rows were added. */
-        boolean complete() {
+        public boolean complete() {
             return y == h;
         }
     }

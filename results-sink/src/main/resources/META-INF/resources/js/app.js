@@ -106,6 +106,7 @@ function drawPlate(summary) {
   const svg = $('plate-map');
   const byWell = new Map(summary.wells.map((w) => [normaliseWell(w.well), w]));
   const nodes = [];
+  let flagged = 0;
   for (let c = 0; c < COLUMNS; c++) {
     nodes.push(svgText(60 + c * 48, 22, String(c + 1)));
   }
@@ -121,22 +122,54 @@ function drawPlate(summary) {
       circle.setAttribute('data-well', name);
       circle.classList.add('well');
       const title = document.createElementNS(SVG, 'title');
+      let marker = null;
       if (well) {
         circle.classList.add('has-result');
         circle.setAttribute('fill', classCss(well.dominantClass, 85 - 45 * Math.min(1, well.confidence)));
         circle.setAttribute('data-class', well.dominantClass);
         title.textContent = `${name}: ${well.dominantClassName} (${(100 * well.confidence).toFixed(0)}%), ${well.samples} sample(s)`;
         circle.addEventListener('click', () => openWell(well.well));
+        const flags = well.qcFlags || [];
+        if (flags.length > 0) {
+          const qc = `\nField QC: ${flags.join(', ')} (${well.flaggedSamples} of ${well.samples} sample(s) flagged)`;
+          title.textContent += qc;
+          circle.classList.add('qc-flagged');
+          circle.setAttribute('data-qc-flags', flags.join(' '));
+          marker = qcMarker(60 + c * 48 + 15, 58 + r * 48 - 15, `${name}:${qc}`, () => openWell(well.well));
+          flagged++;
+        }
       } else {
         circle.setAttribute('fill', '#f0f1f3');
         title.textContent = `${name}: no results yet`;
       }
       circle.appendChild(title);
       nodes.push(circle);
+      if (marker) {
+        nodes.push(marker);
+      }
     }
   }
   svg.replaceChildren(...nodes);
   $('plate-caption').textContent = `${state.plate || ''} — ${summary.wells.length} wells with results`;
+  $('qc-flagged-count').textContent = `${flagged} well(s) flagged on this plate.`;
+}
+
+/** The "!" beside a flagged well; its tooltip names the flags, a click opens the well like the well itself. */
+function qcMarker(x, y, tooltip, open) {
+  const group = document.createElementNS(SVG, 'g');
+  group.classList.add('qc-mark');
+  const dot = document.createElementNS(SVG, 'circle');
+  dot.setAttribute('cx', x);
+  dot.setAttribute('cy', y);
+  dot.setAttribute('r', 7);
+  dot.classList.add('qc-marker');
+  const mark = svgText(x, y + 4, '!');
+  mark.classList.add('qc-marker-text');
+  const title = document.createElementNS(SVG, 'title');
+  title.textContent = tooltip;
+  group.append(title, dot, mark);
+  group.addEventListener('click', open);
+  return group;
 }
 
 /** B7 and B07 name the same well. */
@@ -190,6 +223,12 @@ async function drawLatest(samples) {
     const latest = sample.latest;
     caption.textContent = `${sample.well} · ${sample.sampleId}` + (latest
       ? ` — ${latest.topClassName} ${(100 * latest.topProbability).toFixed(0)}%` : ' — waiting for a result');
+    if (latest && latest.qc && latest.qc.flags.length > 0) {
+      const badge = document.createElement('span');
+      badge.className = 'qc-badge';
+      badge.textContent = ` · QC: ${latest.qc.flags.join(', ')}`;
+      caption.appendChild(badge);
+    }
     card.appendChild(caption);
     card.addEventListener('click', () => showSample(sample.sampleId));
     await paintSample(canvas, sample, true);
@@ -255,6 +294,7 @@ async function showSample(sampleId) {
     return item;
   }));
   drawProbabilities(sample.latest);
+  drawQc(sample.latest);
   fillLabelForm(detail, switched);
   view.scrollIntoView({ behavior: 'instant', block: 'nearest' });
 }
@@ -284,6 +324,58 @@ function drawProbabilities(latest) {
     row.append(name, value);
     return row;
   }));
+}
+
+/** The latest prediction's field QC: its flags, and the figures that raise them. */
+function drawQc(latest) {
+  const box = $('sample-qc');
+  const heading = document.createElement('h3');
+  heading.textContent = 'Field QC';
+  const qc = latest ? latest.qc : null;
+  if (!qc) {
+    const none = document.createElement('p');
+    none.className = 'hint';
+    none.textContent = latest ? 'Not measured for this prediction.' : 'No prediction yet.';
+    box.replaceChildren(heading, none);
+    box.dataset.flags = '';
+    return;
+  }
+  const flags = document.createElement('p');
+  flags.id = 'sample-qc-flags';
+  if (qc.flags.length === 0) {
+    flags.className = 'passed';
+    flags.textContent = 'Passed: no flag raised.';
+  } else {
+    flags.append(...qc.flags.map((f) => {
+      const flag = document.createElement('span');
+      flag.className = 'flag';
+      flag.textContent = f;
+      return flag;
+    }));
+  }
+  box.dataset.flags = qc.flags.join(' ');
+  const summary = document.createElement('p');
+  summary.className = 'hint';
+  summary.textContent = `focus ${fmt(qc.focus)} (flagged under 4.5) · nuclei ${qc.nuclei ?? '—'} · nuclear foreground `
+    + `${qc.foregroundFraction == null ? '—' : (100 * qc.foregroundFraction).toFixed(1) + '%'}`;
+  const table = document.createElement('table');
+  const header = document.createElement('tr');
+  ['stain', 'saturated', 'p1', 'median', 'p99', 'p99.9'].forEach((text) => {
+    const cell = document.createElement('th');
+    cell.textContent = text;
+    header.appendChild(cell);
+  });
+  table.replaceChildren(header, ...qc.stains.map((s) => {
+    const row = document.createElement('tr');
+    [s.stain, s.saturatedFraction == null ? '—' : `${(100 * s.saturatedFraction).toFixed(2)}%`, fmt(s.p1),
+      fmt(s.p50), fmt(s.p99), fmt(s.p999)].forEach((text) => {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      row.appendChild(cell);
+    });
+    return row;
+  }));
+  box.replaceChildren(heading, flags, summary, table);
 }
 
 function buildLabelChoices() {

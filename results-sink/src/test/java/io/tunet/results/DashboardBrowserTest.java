@@ -57,6 +57,9 @@ class DashboardBrowserTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String PLATE = "PLATE-UI";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Wells whose sample field QC flagged; every other well's passed. */
+    private static final Map<String, String[]> QC_FLAGS = Map.of("A03", new String[] {"OUT_OF_FOCUS"},
+            "B04", new String[] {"SATURATED", "DIM_GREEN"});
 
     @TestHTTPResource("/")
     URL dashboard;
@@ -131,18 +134,25 @@ class DashboardBrowserTest {
         assertThat(wellsWithResults()).containsExactlyInAnyOrderElementsOf(wells);
         wait.until(d -> d.findElement(By.id("live-status")).getAttribute("class").contains("on"));
 
+        // field QC: the flagged wells, and only they, are outlined and marked; the tooltip names the flags
+        wait.until(d -> flaggedWells().size() == 2);
+        assertThat(flaggedWells()).containsExactlyInAnyOrder("A03", "B04");
+        assertThat(browser.findElements(By.cssSelector("#plate-map .qc-marker"))).hasSize(2);
+        assertThat(tooltip("A03")).contains("Field QC: OUT_OF_FOCUS").contains("1 of 1 sample(s) flagged");
+        assertThat(tooltip("B04")).contains("DIM_GREEN").contains("SATURATED");
+        assertThat(tooltip("A01")).doesNotContain("Field QC");
+        assertThat(browser.findElement(By.id("qc-legend")).getText()).contains("Field QC flagged")
+                .contains("2 well(s) flagged");
+        Path plateShot = Path.of("target", "dashboard-plate-qc.png");
+        Files.copy(browser.findElement(By.cssSelector(".panel.plate")).getScreenshotAs(OutputType.FILE).toPath(),
+                plateShot, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(plateShot)).isPositive();
+
         // a new result while the page is open: the plate map fills in without a reload
         publishWells(List.of("C07"), wells.size());
         wait.until(d -> wellsWithResults().contains("C07"));
 
-        wait.until(d -> {
-            try {
-                d.findElement(By.cssSelector("#plate-map circle[data-well='A02']")).click();
-                return true;
-            } catch (StaleElementReferenceException e) {
-                return false;
-            }
-        });
+        clickWell(wait, "A02");
         WebElement canvas = browser.findElement(By.id("sample-canvas"));
         wait.until(d -> canvas.getAttribute("data-mask-pixels") != null
                 && Integer.parseInt(canvas.getAttribute("data-mask-pixels")) > 0);
@@ -152,6 +162,16 @@ class DashboardBrowserTest {
         Object centre = browser.executeScript("const c = document.getElementById('sample-canvas');"
                 + "return Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data);");
         assertThat(centre).asList().isNotEqualTo(List.of(0L, 0L, 0L, 255L));
+        assertThat(browser.findElement(By.id("sample-qc")).getText()).contains("Field QC").contains("Passed");
+
+        // a flagged well's sample names its flags in the sample view
+        clickWell(wait, "A03");
+        wait.until(d -> "OUT_OF_FOCUS".equals(d.findElement(By.id("sample-qc")).getAttribute("data-flags")));
+        assertThat(browser.findElement(By.id("sample-qc-flags")).getText()).isEqualTo("OUT_OF_FOCUS");
+        assertThat(browser.findElement(By.id("sample-qc")).getText()).contains("focus 3.200");
+        clickWell(wait, "A02");
+        wait.until(d -> d.findElement(By.id("sample-title")).getText().contains("ui-1")
+                && "".equals(d.findElement(By.id("sample-qc")).getAttribute("data-flags")));
 
         for (WebElement box : browser.findElements(By.cssSelector("#label-choices input"))) {
             boolean wanted = List.of("3", "17").contains(box.getAttribute("value"));
@@ -181,6 +201,30 @@ class DashboardBrowserTest {
         assertThat(Files.size(screenshot)).isPositive();
     }
 
+    /** Clicks a well, again if the map was redrawn under the click. */
+    private static void clickWell(WebDriverWait wait, String well) {
+        wait.until(d -> {
+            try {
+                d.findElement(By.cssSelector("#plate-map circle[data-well='" + well + "']")).click();
+                return true;
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> flaggedWells() {
+        return (List<String>) browser.executeScript("return Array.from(document.querySelectorAll("
+                + "'#plate-map circle.qc-flagged')).map(e => e.dataset.well);");
+    }
+
+    /** The tooltip (SVG title) of a well. */
+    private String tooltip(String well) {
+        return (String) browser.executeScript("return document.querySelector(\"#plate-map circle[data-well='"
+                + well + "'] title\").textContent;");
+    }
+
     /** What the current page's content security policy refused so far. */
     @SuppressWarnings("unchecked")
     private List<String> cspViolations() {
@@ -203,7 +247,10 @@ class DashboardBrowserTest {
             int top = List.of(25, 0, 2, 7, 14).get((firstIndex + i) % 5);
             List<Integer> labels = List.of(top, 3);
             samples.add(Fixtures.sample(id, PLATE, wells.get(i)));
-            classifications.add(Fixtures.classification(id, PLATE, wells.get(i), 1, top, 0.55f + 0.04f * i, labels));
+            String[] flags = QC_FLAGS.getOrDefault(wells.get(i), new String[0]);
+            classifications.add(Classification.newBuilder(
+                    Fixtures.classification(id, PLATE, wells.get(i), 1, top, 0.55f + 0.04f * i, labels))
+                    .setQc(Fixtures.qc(flags)).build());
             masks.add(Fixtures.masks(id, 1, labels));
         }
         Sink.publish(Topics.SAMPLES, samples, Sample::getSampleId);

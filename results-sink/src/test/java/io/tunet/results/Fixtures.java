@@ -18,6 +18,7 @@ import io.tunet.schemas.ClassMask;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.FieldQuality;
 import io.tunet.schemas.Image;
 import io.tunet.schemas.ImageFormat;
 import io.tunet.schemas.IncompleteSample;
@@ -27,6 +28,7 @@ import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.Stain;
+import io.tunet.schemas.StainQuality;
 
 /** Records as the upstream services write them, with small but real images and masks. */
 final class Fixtures {
@@ -51,6 +53,20 @@ final class Fixtures {
                 .setInferenceLatencyMillis(12.5).setDevice("cpu")
                 .setSampleAssembledAt(T0).setLastAcquiredAt(T0).setClassifiedAt(T0.plusSeconds(version))
                 .build();
+    }
+
+    /** Field QC as inference reports it, raising {@code flags} (none: a field that passed). */
+    static FieldQuality qc(String... flags) {
+        boolean blurred = List.of(flags).contains("OUT_OF_FOCUS");
+        return FieldQuality.newBuilder().setFlags(List.of(flags)).setFocus(blurred ? 3.2 : 7.4)
+                .setLaplacianVariance(0.004).setForegroundFraction(0.05).setNuclei(9)
+                .setRed(stain(0.0007, 0.43)).setGreen(stain(0, 0.51)).setBlue(stain(0.0002, 0.62))
+                .setYellow(stain(0, 0.38)).build();
+    }
+
+    private static StainQuality stain(double saturated, double p999) {
+        return StainQuality.newBuilder().setSaturatedFraction(saturated).setP1(0.004).setP50(0.02).setP99(0.2)
+                .setP999(p999).build();
     }
 
     /** Masks: class {@code labels[0]} a disc in the middle, further classes a ring around it. */

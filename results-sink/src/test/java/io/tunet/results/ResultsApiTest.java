@@ -30,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.tunet.schemas.Classification;
+import io.tunet.schemas.FieldQuality;
 import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.ModelMetrics;
 import io.tunet.schemas.ModelStatus;
@@ -46,6 +47,7 @@ import io.tunet.testkit.TestBroker;
 class ResultsApiTest {
 
     private static final String PLATE = "PLATE-API";
+    private static final String QC_PLATE = "PLATE-QC";
     private static final String VIEWER = "Bearer " + EmbeddedPostgresTestResource.VIEWER_TOKEN;
     private static final String CURATOR = "Bearer " + EmbeddedPostgresTestResource.CURATOR_TOKEN;
     /** A plate name a spreadsheet would run as a formula, as any producer on the line could send it. */
@@ -69,6 +71,14 @@ class ResultsApiTest {
         }
         // a second model version for one sample: the newest version is its "latest"
         classifications.add(Fixtures.classification("api-A01-0", PLATE, "A01", 2, 7, 0.7f, List.of(7)));
+        // field QC: B01 blurred, B02 passed, B03 saturated and dim in green, B04 written before QC existed
+        classifications.add(withQc(Fixtures.classification("qc-B01", QC_PLATE, "B01", 1, 0, 0.9f, List.of(0)),
+                Fixtures.qc("OUT_OF_FOCUS")));
+        classifications.add(withQc(Fixtures.classification("qc-B02", QC_PLATE, "B02", 1, 0, 0.9f, List.of(0)),
+                Fixtures.qc()));
+        classifications.add(withQc(Fixtures.classification("qc-B03", QC_PLATE, "B03", 1, 0, 0.9f, List.of(0)),
+                Fixtures.qc("SATURATED", "DIM_GREEN")));
+        classifications.add(Fixtures.classification("qc-B04", QC_PLATE, "B04", 1, 0, 0.9f, List.of(0)));
         Sink.publish(Topics.CLASSIFICATIONS, classifications, Classification::getSampleId);
         Sink.publish(Topics.MASKS, masks, SegmentationMask::getSampleId);
         // a version whose validation samples lacked every class but 0: the others' F1 is undefined (NaN)
@@ -81,6 +91,10 @@ class ResultsApiTest {
                 .build();
         Sink.publish(Topics.MODELS, List.of(honest), v -> Topics.modelKey(v.getModelName(), v.getVersion()));
         Sink.awaitCaughtUp(Duration.ofSeconds(60));
+    }
+
+    private static Classification withQc(Classification classification, FieldQuality qc) {
+        return Classification.newBuilder(classification).setQc(qc).build();
     }
 
     @Test
@@ -160,6 +174,57 @@ class ResultsApiTest {
     }
 
     @Test
+    void shouldServeFieldQcWithEachPredictionAndFilterByFlag() {
+        given().header("Authorization", VIEWER).queryParam("plate", QC_PLATE).queryParam("flag", "OUT_OF_FOCUS")
+                .when().get("/api/predictions")
+                .then().statusCode(200).body("total", equalTo(1)).body("items[0].sampleId", equalTo("qc-B01"))
+                .body("items[0].qc.flags", equalTo(List.of("OUT_OF_FOCUS")))
+                .body("items[0].qc.focus", equalTo(3.2f)).body("items[0].qc.nuclei", equalTo(9))
+                .body("items[0].qc.stains.stain", equalTo(List.of("red", "green", "blue", "yellow")))
+                .body("items[0].qc.stains[0].saturatedFraction", equalTo(0.0007f));
+        given().header("Authorization", VIEWER).queryParam("plate", QC_PLATE).queryParam("flag", "DIM_GREEN")
+                .when().get("/api/predictions")
+                .then().statusCode(200).body("total", equalTo(1)).body("items[0].sampleId", equalTo("qc-B03"));
+        given().header("Authorization", VIEWER).queryParam("plate", QC_PLATE).queryParam("flag", "EMPTY")
+                .when().get("/api/predictions").then().statusCode(200).body("total", equalTo(0));
+        given().header("Authorization", VIEWER).when().get("/api/samples/qc-B02")
+                .then().statusCode(200).body("sample.latest.qc.flags", hasSize(0))
+                .body("sample.latest.qc.focus", equalTo(7.4f));
+        given().header("Authorization", VIEWER).when().get("/api/samples/qc-B04")
+                .then().statusCode(200).body("sample.latest.qc", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void shouldRefuseAnUnknownQcFlagWith400() {
+        given().header("Authorization", VIEWER).queryParam("flag", "BLURRY").when().get("/api/predictions")
+                .then().statusCode(400).body("error", containsString("flag must be one of"))
+                .body("error", containsString("OUT_OF_FOCUS")).body("error", containsString("'BLURRY'"));
+        given().header("Authorization", VIEWER).queryParam("flag", "out_of_focus").when().get("/api/predictions.csv")
+                .then().statusCode(400).body("error", containsString("flag must be one of"));
+    }
+
+    @Test
+    void shouldMarkFlaggedWellsInThePlateSummaryAndTheCsv() {
+        given().header("Authorization", VIEWER).when().get("/api/plates/" + QC_PLATE)
+                .then().statusCode(200)
+                .body("wells.well", equalTo(List.of("B01", "B02", "B03", "B04")))
+                .body("wells.qcFlags", equalTo(List.of(List.of("OUT_OF_FOCUS"), List.of(),
+                        List.of("DIM_GREEN", "SATURATED"), List.of())))
+                .body("wells.flaggedSamples", equalTo(List.of(1, 0, 1, 0)));
+
+        String csv = given().header("Authorization", VIEWER).queryParam("plate", QC_PLATE)
+                .when().get("/api/predictions.csv").then().statusCode(200).extract().asString();
+
+        List<String> lines = csv.lines().toList();
+        assertThat(lines.get(0)).endsWith(",Rods & rings,qc_flags");
+        assertThat(lines.subList(1, 5)).satisfiesExactly(
+                b01 -> assertThat(b01).startsWith("qc-B01,").endsWith(",OUT_OF_FOCUS"),
+                b02 -> assertThat(b02).startsWith("qc-B02,").endsWith(","),
+                b03 -> assertThat(b03).startsWith("qc-B03,").endsWith(",SATURATED;DIM_GREEN"),
+                b04 -> assertThat(b04).startsWith("qc-B04,").endsWith(",n/a"));
+    }
+
+    @Test
     void shouldSummariseAPlateByDominantClassPerWell() {
         given().header("Authorization", CURATOR).when().get("/api/plates/" + PLATE)
                 .then().statusCode(200)
@@ -190,8 +255,8 @@ class ResultsApiTest {
         List<String> lines = csv.lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("sample_id,plate,well,field,model_name,model_version")
-                .endsWith(",Rods & rings");
-        assertThat(lines.get(1).split(",")).hasSize(10 + 28);
+                .endsWith(",Rods & rings,qc_flags");
+        assertThat(lines.get(1).split(",")).hasSize(10 + 28 + 1);
         assertThat(lines.subList(1, 3)).allSatisfy(line -> assertThat(line).contains(",Cytosol,"));
     }
 

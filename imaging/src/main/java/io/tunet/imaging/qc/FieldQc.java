@@ -2,7 +2,7 @@ package io.tunet.imaging.qc;
 
 import io.tunet.imaging.Channel;
 import io.tunet.imaging.GrayImage;
-import io.tunet.imaging.Resize;
+import io.tunet.imaging.ImageHeader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -19,7 +19,7 @@ import java.util.Set;
  * the bit depth, over a regular grid of at most about {@value #PERCENTILE_GRID}² stored pixels (every pixel up to
  * that size, every 2nd row and column up to 512², every 8th at 2048², every 12th at 3072²).
  *
- * <p>On the nucleus (blue) stain, area-averaged ({@link Resize#area}) to {@value #WORKING_SIZE} pixels on its
+ * <p>On the nucleus (blue) stain, area-averaged ({@link io.tunet.imaging.Resize#area}) to {@value #WORKING_SIZE} pixels on its
  * longer side, so that the figures do not depend on the file's pixel count (a 512², a 2048² and a 3072²
  * acquisition of a scene read alike; averaging also removes most of the shot noise). A stain smaller than that is
  * used at its own size, never enlarged: interpolation would add blur of its own.
@@ -82,20 +82,32 @@ public final class FieldQc {
                                    QcSettings settings) {
         GrayImage[] stains = {red, green, blue, yellow};
         check(stains, settings);
+        StainQc[] measured = new StainQc[stains.length];
+        for (Channel channel : Channel.values()) {
+            measured[channel.ordinal()] = stainQc(channel, stains[channel.ordinal()]);
+        }
+        return measure(measured[0], measured[1], measured[2], measured[3], settings);
+    }
+
+    /**
+     * Measures one field from the figures gathered while its stains were decoded (see {@link StainQc}); the same
+     * report as {@link #measure(GrayImage, GrayImage, GrayImage, GrayImage, QcSettings)} of the decoded stains.
+     *
+     * @throws IllegalArgumentException if a stain or the settings are missing, a stain is given for another
+     *                                  channel or was not seen whole, or the stains differ in size
+     */
+    public static QcReport measure(StainQc red, StainQc green, StainQc blue, StainQc yellow, QcSettings settings) {
+        StainQc[] stains = {red, green, blue, yellow};
+        check(stains, settings);
 
         List<StainStats> stats = new ArrayList<>(stains.length);
-        for (GrayImage stain : stains) {
-            stats.add(stainStats(stain));
+        for (StainQc stain : stains) {
+            stats.add(stain.stats());
         }
 
-        int width = blue.width();
-        int height = blue.height();
-        double scale = Math.min(1.0, (double) WORKING_SIZE / Math.max(width, height));
-        int workW = Math.max(1, (int) Math.round(width * scale));
-        int workH = Math.max(1, (int) Math.round(height * scale));
-        // Read only from here on, so a stain already at the working size is used as it is.
-        float[] work = workW == width && workH == height ? blue.pixels()
-                : Resize.area(blue.pixels(), width, height, workW, workH);
+        float[] work = blue.working();
+        int workW = blue.workW();
+        int workH = blue.workH();
 
         Histogram hist = Histogram.of(work);
         double threshold = Math.max(hist.otsu(), hist.quantile(0.5) + settings.minNucleusContrast());
@@ -130,6 +142,15 @@ public final class FieldQc {
         return new QcReport(focus, laplacianVariance, foreground, nuclei, stats, flags);
     }
 
+    private static StainQc stainQc(Channel channel, GrayImage stain) {
+        StainQc qc = new StainQc(channel);
+        qc.begin(new ImageHeader(null, stain.width(), stain.height(), stain.bitDepth()));
+        for (int y = 0; y < stain.height(); y++) {
+            qc.accept(stain.pixels(), y * stain.width());
+        }
+        return qc;
+    }
+
     private static void check(GrayImage[] stains, QcSettings settings) {
         Channel[] channels = Channel.values();
         for (int c = 0; c < stains.length; c++) {
@@ -156,60 +177,42 @@ public final class FieldQc {
         }
     }
 
-    /**
-     * Saturation over every pixel; percentiles from a histogram with one bin per level of the stain's bit depth,
-     * over a regular grid of at most about {@link #PERCENTILE_GRID}² pixels (every {@code stride}-th row and
-     * column), so that only the saturation count grows with the stored size.
-     */
-    static StainStats stainStats(GrayImage stain) {
-        int max = (1 << stain.bitDepth()) - 1;
-        int bins = max + 1;
-        float[] pixels = stain.pixels();
-        int width = stain.width();
-        int height = stain.height();
-        int stride = Math.max(1, (Math.max(width, height) + PERCENTILE_GRID - 1) / PERCENTILE_GRID);
-        // Four interleaved histograms: a dark background repeats one level for long runs, and incrementing one
-        // counter back to back waits on its own previous store.
-        int[] four = new int[4 * bins];
-        float toLevel = max;
-        int sampled = 0;
-        for (int y = 0; y < height; y += stride) {
-            int row = y * width;
-            int x = 0;
-            for (; x + 3 * stride < width; x += 4 * stride) {
-                // Clamped, so that a value a resize or a transform pushed outside 0..1 still lands in a bin.
-                four[Math.max(0, Math.min(max, (int) (pixels[row + x] * toLevel + 0.5f)))]++;
-                four[bins + Math.max(0, Math.min(max, (int) (pixels[row + x + stride] * toLevel + 0.5f)))]++;
-                four[2 * bins + Math.max(0, Math.min(max, (int) (pixels[row + x + 2 * stride] * toLevel + 0.5f)))]++;
-                four[3 * bins + Math.max(0, Math.min(max, (int) (pixels[row + x + 3 * stride] * toLevel + 0.5f)))]++;
-                sampled += 4;
+    private static void check(StainQc[] stains, QcSettings settings) {
+        Channel[] channels = Channel.values();
+        for (int c = 0; c < stains.length; c++) {
+            if (stains[c] == null) {
+                throw new IllegalArgumentException("field QC needs all four stains: the " + channels[c].fileSuffix()
+                        + " stain is missing");
             }
-            for (; x < width; x += stride) {
-                four[Math.max(0, Math.min(max, (int) (pixels[row + x] * toLevel + 0.5f)))]++;
-                sampled++;
+            if (stains[c].channel() != channels[c]) {
+                throw new IllegalArgumentException("the " + channels[c].fileSuffix() + " stain's place holds the "
+                        + stains[c].channel().fileSuffix() + " stain's figures");
+            }
+            if (!stains[c].complete()) {
+                throw new IllegalArgumentException("the " + channels[c].fileSuffix() + " stain was not seen whole");
             }
         }
-        int[] hist = new int[bins];
-        for (int b = 0; b < bins; b++) {
-            hist[b] = four[b] + four[bins + b] + four[2 * bins + b] + four[3 * bins + b];
+        ImageHeader red = stains[0].header();
+        for (int c = 1; c < stains.length; c++) {
+            ImageHeader other = stains[c].header();
+            if (other.width() != red.width() || other.height() != red.height()) {
+                throw new IllegalArgumentException("the " + channels[c].fileSuffix() + " stain is " + other.width()
+                        + "x" + other.height() + " but the red stain is " + red.width() + "x" + red.height()
+                        + ": the four stains of a field must have the same size");
+            }
         }
-        long saturated = stride == 1 ? hist[max] : countFrom(pixels, (max - 0.5f) / max);
-        return new StainStats((double) saturated / pixels.length, levelAt(hist, sampled, 0.01) / (double) max,
-                levelAt(hist, sampled, 0.5) / (double) max, levelAt(hist, sampled, 0.99) / (double) max,
-                levelAt(hist, sampled, 0.999) / (double) max);
+        if (settings == null) {
+            throw new IllegalArgumentException("QC settings must not be null");
+        }
     }
 
-    /** How many values are at least {@code from}: those that round to the bit depth's maximum, or clip above it. */
-    private static int countFrom(float[] pixels, float from) {
-        int count = 0;
-        for (float v : pixels) {
-            count += v >= from ? 1 : 0;
-        }
-        return count;
+    /** Saturation and percentiles of a decoded stain, as {@link StainQc#stats()} gathers them. */
+    static StainStats stainStats(GrayImage stain) {
+        return stainQc(Channel.RED, stain).stats();
     }
 
     /** The smallest level at or below which at least {@code q} of the {@code n} pixels lie. */
-    private static int levelAt(int[] hist, int n, double q) {
+    static int levelAt(int[] hist, int n, double q) {
         long target = Math.max(1, (long) Math.ceil(q * n));
         long seen = 0;
         for (int level = 0; level < hist.length; level++) {

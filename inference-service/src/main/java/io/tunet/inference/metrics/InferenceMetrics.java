@@ -43,6 +43,7 @@ public final class InferenceMetrics {
     private final MeterRegistry registry;
     private final Counter samples;
     private final Counter isolated;
+    private final Counter qcMissing;
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final DistributionSummary batchSize;
     private final AtomicLong modelVersion = new AtomicLong(-1);
@@ -61,6 +62,8 @@ public final class InferenceMetrics {
         this.isolated = Counter.builder("inference.samples.isolated")
                 .description("Samples the model failed on alone while answering others of their batch, "
                         + "dead-lettered").register(registry);
+        this.qcMissing = Counter.builder("inference.qc.missing")
+                .description("Samples classified without field QC because it could not be computed").register(registry);
         for (Stage stage : Stage.values()) {
             stages.put(stage, Timer.builder("inference.stage")
                     .description("Latency of one pipeline stage")
@@ -108,6 +111,16 @@ public final class InferenceMetrics {
     /** Samples isolated so far. */
     public double samplesIsolated() {
         return isolated.count();
+    }
+
+    /** Counts a sample that is classified without field QC, because QC could not be computed for it. */
+    public void qcMissing() {
+        qcMissing.increment();
+    }
+
+    /** Samples classified without QC so far. */
+    public double qcMissingCount() {
+        return qcMissing.count();
     }
 
     /** Records one stage's latency. */

@@ -6,6 +6,7 @@ import io.tunet.inference.metrics.InferenceMetrics;
 import io.tunet.inference.metrics.InferenceMetrics.Stage;
 import io.tunet.inference.model.ModelRegistry;
 import io.tunet.inference.model.ServingModel;
+import io.tunet.imaging.qc.QcReport;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.schemas.Sample;
@@ -121,8 +122,8 @@ public final class InferencePipeline implements AutoCloseable {
     private record Pending(TopicPartition partition, long offset, String key, byte[] value, long polledAt) {
     }
 
-    /** A record with its decoded sample and input tensor. */
-    private record Decoded(Pending pending, Sample sample, float[] tensor, long decodedAt) {
+    /** A record with its decoded sample, input tensor and field QC (null when QC could not be computed). */
+    private record Decoded(Pending pending, Sample sample, float[] tensor, QcReport qc, long decodedAt) {
     }
 
     /** The model's answer for one sample: 28 probabilities and 28 mask planes. */
@@ -345,10 +346,16 @@ public final class InferencePipeline implements AutoCloseable {
         try {
             Sample sample = decoder.parse(pending.partition().topic(), pending.value());
             ServingModel model = registry.current().orElseThrow(() -> new IllegalStateException("no model"));
-            float[] tensor = decoder.tensor(sample, model.inputSize());
+            SampleDecoder.Decoded input = decoder.decode(sample, model.inputSize());
+            if (input.qc() == null) {
+                // QC is a report about the sample, not a condition for classifying it
+                metrics.qcMissing();
+                LOG.warn("sample {} ({}@{}) is classified without field QC: {}", sample.getSampleId(),
+                        pending.partition(), pending.offset(), input.qcFailure());
+            }
             long end = System.nanoTime();
             metrics.stage(Stage.DECODE, end - start);
-            decoded.put(new Decoded(pending, sample, tensor, end));
+            decoded.put(new Decoded(pending, sample, input.tensor(), input.qc(), end));
         } catch (SampleRejectedException e) {
             deadLetter(pending, e.reason(), e.getMessage());
         } catch (InterruptedException e) {
@@ -492,7 +499,7 @@ public final class InferencePipeline implements AutoCloseable {
             Answer answer = outcome.answers().get(i);
             double latencyMillis = (System.nanoTime() - item.pending().polledAt()) / 1e6;
             SampleResults results = SampleResults.of(item.sample(), model, answer.probabilities(), answer.masks(),
-                    settings.masks(), latencyMillis, now);
+                    settings.masks(), latencyMillis, now, item.qc());
             sends.add(() -> publish(item.pending(), results));
         }
         metrics.stage(Stage.POSTPROCESS, System.nanoTime() - inferred);

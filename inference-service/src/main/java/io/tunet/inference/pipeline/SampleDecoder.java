@@ -8,6 +8,11 @@ import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.ImageDecodeException;
 import io.tunet.imaging.ImageHeader;
 import io.tunet.imaging.Preprocessing;
+import io.tunet.imaging.RowListener;
+import io.tunet.imaging.qc.FieldQc;
+import io.tunet.imaging.qc.QcReport;
+import io.tunet.imaging.qc.QcSettings;
+import io.tunet.imaging.qc.StainQc;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.schemas.Image;
@@ -30,6 +35,11 @@ import java.util.concurrent.Future;
  * four stains of a sample are decoded in parallel, up to the parallelism given. Every failure is a
  * {@link SampleRejectedException} with the dead-letter reason; when several stains fail, the first in red,
  * green, blue, yellow order is reported. Thread-safe; {@link #close()} stops its threads.
+ *
+ * <p>{@link #decode} also measures field QC ({@link FieldQc}) on the stains as stored, row by row while they are
+ * read ({@link StainQc}), so at the scale its thresholds were calibrated at and without holding a full-size stain.
+ * QC never costs a sample: when it cannot be computed the sample is decoded all the same, without QC, and the
+ * reason is given with it.
  */
 public final class SampleDecoder implements AutoCloseable {
 
@@ -37,6 +47,7 @@ public final class SampleDecoder implements AutoCloseable {
 
     private final BlobStore blobs;
     private final DecodeLimits limits;
+    private final QcMeasure qcMeasure;
     /** Decodes the stains after the first while the calling thread decodes the first; null: all on the caller. */
     private final ExecutorService stainPool;
 
@@ -58,6 +69,17 @@ public final class SampleDecoder implements AutoCloseable {
      * @throws IllegalArgumentException if {@code parallelism} is not 1 to 4
      */
     public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism) {
+        this(blobs, limits, parallelism, (red, green, blue, yellow) -> FieldQc.measure(red, green, blue, yellow,
+                QcSettings.defaults()));
+    }
+
+    /** Makes a sample's QC report from its stains' figures; a seam for tests of a QC that fails. */
+    interface QcMeasure {
+        QcReport measure(StainQc red, StainQc green, StainQc blue, StainQc yellow);
+    }
+
+    SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism, QcMeasure qcMeasure) {
+        this.qcMeasure = qcMeasure;
         if (parallelism < 1 || parallelism > CHANNELS.length) {
             throw new IllegalArgumentException("stain parallelism must be 1 to " + CHANNELS.length + ", got "
                     + parallelism);
@@ -89,6 +111,16 @@ public final class SampleDecoder implements AutoCloseable {
     }
 
     /**
+     * A sample's input tensor and its field QC.
+     *
+     * @param tensor    {@code float[4 * size * size]}, stains in red, green, blue, yellow order
+     * @param qc        field QC of the stains as stored; null when it could not be computed
+     * @param qcFailure why there is no QC; null when there is
+     */
+    public record Decoded(float[] tensor, QcReport qc, String qcFailure) {
+    }
+
+    /**
      * The {@code float[4 * size * size]} input tensor of a sample, stains in red, green, blue, yellow order; equal
      * to {@link Preprocessing#toTensor} of the decoded stains.
      *
@@ -96,23 +128,44 @@ public final class SampleDecoder implements AutoCloseable {
      * @throws IllegalArgumentException if {@code size} is not positive or too large for an array
      */
     public float[] tensor(Sample sample, int size) throws SampleRejectedException {
+        return decode(sample, size, false).tensor();
+    }
+
+    /**
+     * The input tensor of a sample, as {@link #tensor}, and the field QC of its stains as stored
+     * ({@link QcSettings#defaults()}). A failure of QC alone does not reject the sample: its {@link Decoded} then
+     * has no QC and says why.
+     *
+     * @throws SampleRejectedException naming the stain and the problem
+     * @throws IllegalArgumentException if {@code size} is not positive or too large for an array
+     */
+    public Decoded decode(Sample sample, int size) throws SampleRejectedException {
+        return decode(sample, size, true);
+    }
+
+    private Decoded decode(Sample sample, int size, boolean withQc) throws SampleRejectedException {
         if (size <= 0 || (long) size * size * CHANNELS.length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("tensor size must be positive and fit an array, got " + size);
         }
         Image[] images = {sample.getRed(), sample.getGreen(), sample.getBlue(), sample.getYellow()};
         float[] tensor = new float[CHANNELS.length * size * size];
+        GuardedQc[] qc = new GuardedQc[CHANNELS.length];
+        for (int c = 0; withQc && c < CHANNELS.length; c++) {
+            qc[c] = new GuardedQc(new StainQc(CHANNELS[c]));
+        }
         List<Future<ImageHeader>> others = new ArrayList<>(CHANNELS.length - 1);
         if (stainPool != null) {
             for (int c = 1; c < CHANNELS.length; c++) {
                 int channel = c;
-                others.add(stainPool.submit(() -> stain(sample, CHANNELS[channel], images[channel], size, tensor)));
+                others.add(stainPool.submit(() -> stain(sample, CHANNELS[channel], images[channel], size, tensor,
+                        qc[channel])));
             }
         }
         ImageHeader[] headers = new ImageHeader[CHANNELS.length];
         SampleRejectedException first = null;
         for (int c = 0; c < CHANNELS.length; c++) {
             try {
-                headers[c] = c == 0 || stainPool == null ? stain(sample, CHANNELS[c], images[c], size, tensor)
+                headers[c] = c == 0 || stainPool == null ? stain(sample, CHANNELS[c], images[c], size, tensor, qc[c])
                         : await(others.get(c - 1));
             } catch (SampleRejectedException e) {
                 first = first == null ? e : first;
@@ -129,7 +182,55 @@ public final class SampleDecoder implements AutoCloseable {
                         + headers[0].height(), null);
             }
         }
-        return tensor;
+        if (!withQc) {
+            return new Decoded(tensor, null, "not asked for");
+        }
+        for (GuardedQc stain : qc) {
+            if (stain.failure != null) {
+                return new Decoded(tensor, null, "the " + stain.qc.channel().fileSuffix() + " stain: "
+                        + stain.failure);
+            }
+        }
+        try {
+            return new Decoded(tensor, qcMeasure.measure(qc[0].qc, qc[1].qc, qc[2].qc, qc[3].qc), null);
+        } catch (RuntimeException e) {
+            return new Decoded(tensor, null, e.toString());
+        }
+    }
+
+    /**
+     * Gathers a stain's QC figures and keeps what QC throws from failing the decode: the first failure is kept
+     * and the stain's later rows are ignored.
+     */
+    private static final class GuardedQc implements RowListener {
+        private final StainQc qc;
+        private volatile String failure;
+
+        GuardedQc(StainQc qc) {
+            this.qc = qc;
+        }
+
+        @Override
+        public void begin(ImageHeader header) {
+            try {
+                failure = null;
+                qc.begin(header);
+            } catch (RuntimeException e) {
+                failure = e.toString();
+            }
+        }
+
+        @Override
+        public void row(float[] values) {
+            if (failure != null) {
+                return;
+            }
+            try {
+                qc.row(values);
+            } catch (RuntimeException e) {
+                failure = e.toString();
+            }
+        }
     }
 
     /** Stops the decoder's threads; call it after the last {@link #tensor}. */
@@ -170,14 +271,14 @@ public final class SampleDecoder implements AutoCloseable {
     }
 
     /** Decodes one stain into its plane of {@code tensor}, checking the size its record declares. */
-    private ImageHeader stain(Sample sample, Channel channel, Image image, int size, float[] tensor)
-            throws SampleRejectedException {
+    private ImageHeader stain(Sample sample, Channel channel, Image image, int size, float[] tensor,
+            RowListener qc) throws SampleRejectedException {
         String where = "sample " + sample.getSampleId() + ", " + channel.fileSuffix() + " stain";
         byte[] bytes = bytesOf(image, where);
         ImageHeader decoded;
         try {
             decoded = ImageCodec.decodeResized(bytes, limits, channel, size, size, tensor,
-                    channel.ordinal() * size * size);
+                    channel.ordinal() * size * size, qc);
         } catch (ImageDecodeException e) {
             throw new SampleRejectedException(reasonOf(e), where + ": " + e.getMessage(), e);
         }

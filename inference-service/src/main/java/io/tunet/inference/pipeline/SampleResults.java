@@ -2,12 +2,18 @@ package io.tunet.inference.pipeline;
 
 import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.core.masks.RunLength;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.qc.QcFlag;
+import io.tunet.imaging.qc.QcReport;
+import io.tunet.imaging.qc.StainStats;
 import io.tunet.inference.model.ServingModel;
 import io.tunet.schemas.ClassMask;
 import io.tunet.schemas.Classification;
+import io.tunet.schemas.FieldQuality;
 import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
+import io.tunet.schemas.StainQuality;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +21,7 @@ import java.util.List;
 
 /**
  * The two outputs of one sample: its Classification (28 probabilities, labels decided by the model
- * version's per-class thresholds) and its SegmentationMask (for each predicted class, the mask plane cleaned
+ * version's per-class thresholds, the field QC measured while decoding) and its SegmentationMask (for each predicted class, the mask plane cleaned
  * by tunet-core's {@link MaskPostProcessor} and run-length encoded, at the model's input resolution).
  *
  * @param classification the verdict
@@ -37,6 +43,17 @@ public record SampleResults(Classification classification, SegmentationMask mask
      */
     public static SampleResults of(Sample sample, ServingModel model, float[] probabilities, float[] maskPlanes,
             MaskPostProcessor cleaner, double latencyMillis, Instant now) {
+        return of(sample, model, probabilities, maskPlanes, cleaner, latencyMillis, now, null);
+    }
+
+    /**
+     * As {@link #of(Sample, ServingModel, float[], float[], MaskPostProcessor, double, Instant)}, with the sample's
+     * field QC in the Classification ({@code qc}: figures and flag names).
+     *
+     * @param qc the sample's field QC; null when it could not be computed (the Classification's qc is then null)
+     */
+    public static SampleResults of(Sample sample, ServingModel model, float[] probabilities, float[] maskPlanes,
+            MaskPostProcessor cleaner, double latencyMillis, Instant now, QcReport qc) {
         int size = model.inputSize();
         int plane = size * size;
         if (probabilities.length != HpaClasses.COUNT || maskPlanes.length != HpaClasses.COUNT * plane) {
@@ -74,6 +91,7 @@ public record SampleResults(Classification classification, SegmentationMask mask
                 .setSampleAssembledAt(sample.getAssembledAt())
                 .setLastAcquiredAt(sample.getLastAcquiredAt())
                 .setClassifiedAt(now)
+                .setQc(qc == null ? null : fieldQuality(qc))
                 .build();
         SegmentationMask segmentation = SegmentationMask.newBuilder()
                 .setSampleId(sample.getSampleId())
@@ -85,6 +103,30 @@ public record SampleResults(Classification classification, SegmentationMask mask
                 .setCreatedAt(now)
                 .build();
         return new SampleResults(classification, segmentation);
+    }
+
+    /** The Avro form of a QC report: the figures, and the flags by their {@link QcFlag} names. */
+    static FieldQuality fieldQuality(QcReport qc) {
+        List<String> flags = new ArrayList<>(qc.flags().size());
+        for (QcFlag flag : qc.flags()) {
+            flags.add(flag.name());
+        }
+        return FieldQuality.newBuilder()
+                .setFlags(flags)
+                .setFocus(qc.focus())
+                .setLaplacianVariance(qc.laplacianVariance())
+                .setForegroundFraction(qc.foregroundFraction())
+                .setNuclei(qc.nuclei())
+                .setRed(stainQuality(qc.stain(Channel.RED)))
+                .setGreen(stainQuality(qc.stain(Channel.GREEN)))
+                .setBlue(stainQuality(qc.stain(Channel.BLUE)))
+                .setYellow(stainQuality(qc.stain(Channel.YELLOW)))
+                .build();
+    }
+
+    private static StainQuality stainQuality(StainStats stats) {
+        return StainQuality.newBuilder().setSaturatedFraction(stats.saturatedFraction()).setP1(stats.p1())
+                .setP50(stats.p50()).setP99(stats.p99()).setP999(stats.p999()).build();
     }
 
     private static int area(byte[] mask) {

@@ -10,6 +10,7 @@ import io.tunet.imaging.DecodeLimits;
 import io.tunet.imaging.GrayImage;
 import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.Preprocessing;
+import io.tunet.imaging.qc.FieldQc;
 import io.tunet.inference.fixtures.TestSamples;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.DeadLetterReason;
@@ -54,6 +55,35 @@ class SampleDecoderTest {
 
         assertThat(decoder.tensor(inline, 32)).containsExactly(expected);
         assertThat(decoder.tensor(claimChecked, 32)).containsExactly(expected);
+    }
+
+    @Test
+    void shouldMeasureFieldQcOfTheStoredStainsBesideTheTensor() throws Exception {
+        byte[][] stains = TestSamples.stains(5);
+        DecodeLimits limits = DecodeLimits.defaults();
+        Sample sample = TestSamples.inline("s-qc", 5);
+
+        SampleDecoder.Decoded decoded = decoder.decode(sample, 32);
+
+        assertThat(decoded.tensor()).containsExactly(decoder.tensor(sample, 32));
+        assertThat(decoded.qc()).isEqualTo(FieldQc.measure(ImageCodec.decode(stains[0], limits, Channel.RED),
+                ImageCodec.decode(stains[1], limits, Channel.GREEN), ImageCodec.decode(stains[2], limits, Channel.BLUE),
+                ImageCodec.decode(stains[3], limits, Channel.YELLOW)));
+        assertThat(decoded.qcFailure()).isNull();
+    }
+
+    @Test
+    void shouldDecodeASampleWhoseQcFailsWithoutQcAndSayWhy() throws Exception {
+        Sample sample = TestSamples.inline("s-qc-fails", 5);
+        try (SampleDecoder failing = new SampleDecoder(blobs, DecodeLimits.defaults(), 4, (r, g, b, y) -> {
+            throw new IllegalStateException("QC broke");
+        })) {
+            SampleDecoder.Decoded decoded = failing.decode(sample, 32);
+
+            assertThat(decoded.tensor()).containsExactly(decoder.tensor(sample, 32));
+            assertThat(decoded.qc()).isNull();
+            assertThat(decoded.qcFailure()).contains("QC broke");
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.tunet.results.live.LiveEvent;
 import io.tunet.schemas.ClassMask;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.DeadLetter;
+import io.tunet.schemas.FieldQuality;
 import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.IncompleteSample;
 import io.tunet.schemas.LabelFeedback;
@@ -26,6 +27,7 @@ import io.tunet.schemas.ModelMetrics;
 import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
+import io.tunet.schemas.StainQuality;
 import io.tunet.schemas.serde.RecordDecodingException;
 import io.tunet.schemas.topics.Topic;
 import io.tunet.schemas.topics.Topics;
@@ -115,8 +117,9 @@ public final class ResultsStore {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO predictions (sample_id, model_name, model_version, plate, well, field, probabilities,
                     predicted_labels, thresholds, top_class, top_probability, inference_latency_ms, device,
-                    sample_assembled_at, last_acquired_at, classified_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    sample_assembled_at, last_acquired_at, classified_at, qc_flags, qc_focus, qc_laplacian_variance,
+                    qc_foreground_fraction, qc_nuclei, qc_saturated_fraction, qc_p1, qc_p50, qc_p99, qc_p999)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (sample_id, model_name, model_version) DO NOTHING
                 RETURNING sample_id""")) {
             s.setString(1, r.getSampleId());
@@ -135,6 +138,7 @@ public final class ResultsStore {
             s.setTimestamp(14, new Timestamp(r.getSampleAssembledAt().toEpochMilli()));
             s.setTimestamp(15, new Timestamp(r.getLastAcquiredAt().toEpochMilli()));
             s.setTimestamp(16, new Timestamp(r.getClassifiedAt().toEpochMilli()));
+            setQc(c, s, 17, r.getQc());
             if (!inserted(s)) {
                 return List.of();
             }
@@ -146,7 +150,41 @@ public final class ResultsStore {
         data.put("topClass", top);
         data.put("topProbability", r.getProbabilities().get(top));
         data.put("predictedLabels", List.copyOf(r.getPredictedLabels()));
+        if (r.getQc() != null) {
+            data.put("qcFlags", List.copyOf(r.getQc().getFlags()));
+        }
         return List.of(new LiveEvent("prediction", r.getSampleId(), r.getPlate(), r.getWell(), data));
+    }
+
+    /** The ten QC columns from {@code index} on: all NULL when the classification carries no QC. */
+    private static void setQc(Connection c, PreparedStatement s, int index, FieldQuality qc) throws SQLException {
+        if (qc == null) {
+            s.setNull(index, Types.ARRAY);
+            for (int i = 1; i <= 3; i++) {
+                s.setNull(index + i, Types.DOUBLE);
+            }
+            s.setNull(index + 4, Types.INTEGER);
+            for (int i = 5; i <= 9; i++) {
+                s.setNull(index + i, Types.ARRAY);
+            }
+            return;
+        }
+        List<StainQuality> stains = List.of(qc.getRed(), qc.getGreen(), qc.getBlue(), qc.getYellow());
+        s.setArray(index, c.createArrayOf("text", qc.getFlags().toArray(new String[0])));
+        s.setDouble(index + 1, qc.getFocus());
+        s.setDouble(index + 2, qc.getLaplacianVariance());
+        s.setDouble(index + 3, qc.getForegroundFraction());
+        s.setInt(index + 4, qc.getNuclei());
+        s.setArray(index + 5, perStain(c, stains, StainQuality::getSaturatedFraction));
+        s.setArray(index + 6, perStain(c, stains, StainQuality::getP1));
+        s.setArray(index + 7, perStain(c, stains, StainQuality::getP50));
+        s.setArray(index + 8, perStain(c, stains, StainQuality::getP99));
+        s.setArray(index + 9, perStain(c, stains, StainQuality::getP999));
+    }
+
+    private static java.sql.Array perStain(Connection c, List<StainQuality> stains,
+            Function<StainQuality, Double> figure) throws SQLException {
+        return c.createArrayOf("float8", stains.stream().map(figure).toArray(Double[]::new));
     }
 
     private List<LiveEvent> storeMasks(Connection c, SegmentationMask r) throws SQLException {

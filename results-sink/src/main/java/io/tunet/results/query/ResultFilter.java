@@ -3,9 +3,11 @@ package io.tunet.results.query;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.tunet.imaging.qc.QcFlag;
 import io.tunet.schemas.HpaClasses;
 
 /**
@@ -20,9 +22,10 @@ import io.tunet.schemas.HpaClasses;
  * @param modelVersion exact model version
  * @param from         classified at or after (inclusive)
  * @param to           classified before (exclusive)
+ * @param flag         predictions whose field QC raised this flag (a {@link QcFlag} name)
  */
 public record ResultFilter(String plate, String well, String sampleId, Integer classIndex, String modelName,
-                           Long modelVersion, Instant from, Instant to) {
+                           Long modelVersion, Instant from, Instant to, String flag) {
 
     private static final Pattern WELL = Pattern.compile("[A-Z]{1,2}[0-9]{1,2}");
     private static final int MAX_TEXT = 200;
@@ -43,13 +46,27 @@ public record ResultFilter(String plate, String well, String sampleId, Integer c
         if (from != null && to != null && !from.isBefore(to)) {
             throw new InvalidQueryException("from (" + from + ") must be before to (" + to + ")");
         }
+        if (flag != null && Arrays.stream(QcFlag.values()).noneMatch(f -> f.name().equals(flag))) {
+            throw new InvalidQueryException("flag must be one of " + Arrays.toString(QcFlag.values())
+                    + ", was '" + (flag.length() > MAX_TEXT ? flag.substring(0, MAX_TEXT) + "…" : flag) + "'");
+        }
+    }
+
+    /** The filter of the samples list, which has no prediction filters. */
+    public static ResultFilter ofSamples(String plate, String well, String from, String to) {
+        return of(plate, well, null, null, null, null, from, to, null);
+    }
+
+    /** One sample's predictions. */
+    public static ResultFilter ofSample(String sampleId) {
+        return new ResultFilter(null, null, sampleId, null, null, null, null, null, null);
     }
 
     /** Parses the REST parameters; bad values raise {@link InvalidQueryException}. */
     public static ResultFilter of(String plate, String well, String sampleId, Integer classIndex, String modelName,
-                                  Long modelVersion, String from, String to) {
+                                  Long modelVersion, String from, String to, String flag) {
         return new ResultFilter(blankToNull(plate), blankToNull(well), blankToNull(sampleId), classIndex,
-                blankToNull(modelName), modelVersion, instant("from", from), instant("to", to));
+                blankToNull(modelName), modelVersion, instant("from", from), instant("to", to), blankToNull(flag));
     }
 
     /**
@@ -75,6 +92,7 @@ public record ResultFilter(String plate, String well, String sampleId, Integer c
         condition(sql, params, modelVersion, " AND p.model_version = ?");
         condition(sql, params, from == null ? null : Timestamp.from(from), " AND p.classified_at >= ?");
         condition(sql, params, to == null ? null : Timestamp.from(to), " AND p.classified_at < ?");
+        condition(sql, params, flag, " AND p.qc_flags @> ARRAY[?]::text[]");
     }
 
     /** Conditions for the samples query: plate, well, sample on {@code s}; time on the first sighting. */

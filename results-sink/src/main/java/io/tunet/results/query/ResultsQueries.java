@@ -36,10 +36,12 @@ public class ResultsQueries {
 
     private static final String PREDICTION_COLUMNS = "p.sample_id, p.plate, p.well, p.field, p.model_name, "
             + "p.model_version, p.top_class, p.top_probability, p.predicted_labels, p.probabilities, "
-            + "p.classified_at, p.inference_latency_ms, p.device";
+            + "p.classified_at, p.inference_latency_ms, p.device, p.qc_flags, p.qc_focus, p.qc_laplacian_variance, "
+            + "p.qc_foreground_fraction, p.qc_nuclei, p.qc_saturated_fraction, p.qc_p1, p.qc_p50, p.qc_p99, p.qc_p999";
+    private static final List<String> STAINS = List.of("red", "green", "blue", "yellow");
     private static final String LATEST_PER_SAMPLE = """
             WITH latest AS (
-                SELECT DISTINCT ON (p.sample_id) p.sample_id, p.well, p.probabilities, p.predicted_labels
+                SELECT DISTINCT ON (p.sample_id) p.sample_id, p.well, p.probabilities, p.predicted_labels, p.qc_flags
                 FROM predictions p
                 WHERE (CAST(? AS text) IS NULL OR p.plate = ?)
                 ORDER BY p.sample_id, p.model_version DESC, p.classified_at DESC)
@@ -73,7 +75,7 @@ public class ResultsQueries {
 
     /** One sample with all its predictions and labels. */
     public Optional<Views.SampleDetail> sample(String sampleId) throws SQLException {
-        ResultFilter filter = new ResultFilter(null, null, sampleId, null, null, null, null, null);
+        ResultFilter filter = ResultFilter.ofSample(sampleId);
         Page<Views.SampleSummary> found = samples(filter, 0, 1);
         if (found.items().isEmpty()) {
             return Optional.empty();
@@ -173,7 +175,8 @@ public class ResultsQueries {
 
     /**
      * Writes predictions as CSV (oldest first, at most {@code limit} rows): identifiers, the top class, the
-     * predicted labels separated by {@code ;}, then one probability column per class named after it.
+     * predicted labels separated by {@code ;}, one probability column per class named after it, then the field QC
+     * flags separated by {@code ;} (empty when the field passed, {@code n/a} when it has no QC).
      */
     public void exportCsv(ResultFilter filter, int limit, Writer out) throws SQLException, IOException {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
@@ -185,7 +188,8 @@ public class ResultsQueries {
             out.write(',');
             out.write(csv(name));
         }
-        out.write('\n');
+        // last, so that the columns before keep their places for readers of earlier exports
+        out.write(",qc_flags\n");
         try (Connection c = dataSource.getConnection()) {
             // a cursor instead of the whole result in memory: needs a transaction on PostgreSQL
             c.setAutoCommit(false);
@@ -207,6 +211,8 @@ public class ResultsQueries {
                         for (Float probability : p.probabilities()) {
                             line.append(',').append(probability);
                         }
+                        // flag names come from records any producer may write: one neutralised cell
+                        line.append(',').append(p.qc() == null ? "n/a" : csv(String.join(";", p.qc().flags())));
                         out.write(line.append('\n').toString());
                     }
                 }
@@ -240,13 +246,23 @@ public class ResultsQueries {
                          SELECT l.well, c.ord - 1 AS class_index, avg(c.prob) AS mean_probability, count(*) AS samples
                          FROM latest l CROSS JOIN LATERAL unnest(l.probabilities) WITH ORDINALITY AS c(prob, ord)
                          GROUP BY l.well, c.ord)
-                     SELECT DISTINCT ON (well) well, samples, class_index, mean_probability FROM per_class
-                     ORDER BY well, mean_probability DESC, class_index""", List.of(plate, plate));
+                     , flags AS (
+                         SELECT l.well, array_agg(DISTINCT f ORDER BY f) AS qc_flags
+                         FROM latest l CROSS JOIN LATERAL unnest(l.qc_flags) AS f GROUP BY l.well)
+                     , flagged AS (
+                         SELECT well, count(*) FILTER (WHERE cardinality(qc_flags) > 0) AS samples FROM latest
+                         GROUP BY well)
+                     SELECT DISTINCT ON (pc.well) pc.well, pc.samples, pc.class_index, pc.mean_probability,
+                         fl.qc_flags, fd.samples
+                     FROM per_class pc LEFT JOIN flags fl ON fl.well = pc.well LEFT JOIN flagged fd ON fd.well = pc.well
+                     ORDER BY pc.well, pc.mean_probability DESC, pc.class_index""", List.of(plate, plate));
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 int dominant = rs.getInt(3);
+                java.sql.Array flags = rs.getArray(5);
                 wells.add(new Views.Well(rs.getString(1), rs.getLong(2), dominant, HpaClasses.name(dominant),
-                        rs.getDouble(4)));
+                        rs.getDouble(4), flags == null ? List.of() : List.of((String[]) flags.getArray()),
+                        rs.getLong(6)));
             }
         }
         return new Views.PlateSummary(plate, wells);
@@ -348,7 +364,39 @@ public class ResultsQueries {
                 rs.getInt("field"), rs.getString("model_name"), rs.getLong("model_version"), top,
                 HpaClasses.name(top), rs.getFloat("top_probability"), ints(rs, "predicted_labels"),
                 List.of((Float[]) rs.getArray("probabilities").getArray()), instant(rs, "classified_at"),
-                rs.getDouble("inference_latency_ms"), rs.getString("device"));
+                rs.getDouble("inference_latency_ms"), rs.getString("device"), qc(rs));
+    }
+
+    /** The prediction's field QC; null when it has none (its flags column is NULL). */
+    private static Views.Qc qc(ResultSet rs) throws SQLException {
+        java.sql.Array flags = rs.getArray("qc_flags");
+        if (flags == null) {
+            return null;
+        }
+        Double[][] perStain = {doubles(rs, "qc_saturated_fraction"), doubles(rs, "qc_p1"), doubles(rs, "qc_p50"),
+                doubles(rs, "qc_p99"), doubles(rs, "qc_p999")};
+        List<Views.StainQc> stains = new ArrayList<>(STAINS.size());
+        for (int i = 0; i < STAINS.size(); i++) {
+            stains.add(new Views.StainQc(STAINS.get(i), at(perStain[0], i), at(perStain[1], i), at(perStain[2], i),
+                    at(perStain[3], i), at(perStain[4], i)));
+        }
+        return new Views.Qc(List.of((String[]) flags.getArray()), finite(rs.getObject("qc_focus", Double.class)),
+                finite(rs.getObject("qc_laplacian_variance", Double.class)),
+                finite(rs.getObject("qc_foreground_fraction", Double.class)), rs.getObject("qc_nuclei", Integer.class),
+                stains);
+    }
+
+    private static Double[] doubles(ResultSet rs, String column) throws SQLException {
+        java.sql.Array array = rs.getArray(column);
+        return array == null ? new Double[0] : (Double[]) array.getArray();
+    }
+
+    private static Double at(Double[] values, int index) {
+        return index < values.length ? finite(values[index]) : null;
+    }
+
+    private static Double finite(Double value) {
+        return value == null || !Double.isFinite(value) ? null : value;
     }
 
     private static long count(Connection c, String sql, List<Object> params) throws SQLException {

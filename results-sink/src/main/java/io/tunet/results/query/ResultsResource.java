@@ -46,6 +46,8 @@ public class ResultsResource {
 
     private static final Logger LOG = Logger.getLogger(ResultsResource.class);
     private static final String DEFAULT_PAGE_SIZE = "50";
+    private static final String FLAG_DOC = "predictions whose field QC raised this flag: EMPTY, OUT_OF_FOCUS, "
+            + "SATURATED, DIM_RED, DIM_GREEN, DIM_BLUE or DIM_YELLOW (another value: 400)";
 
     @Inject
     ResultsQueries queries;
@@ -67,7 +69,7 @@ public class ResultsResource {
                                              @QueryParam("from") @Parameter(description = "first seen at or after (ISO-8601)") String from,
                                              @QueryParam("to") @Parameter(description = "first seen before (ISO-8601)") String to,
                                              @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        ResultFilter filter = ResultFilter.of(plate, well, null, null, null, null, from, to);
+        ResultFilter filter = ResultFilter.ofSamples(plate, well, from, to);
         return database(() -> queries.samples(filter, page(page), size(size)));
     }
 
@@ -100,7 +102,8 @@ public class ResultsResource {
 
     @GET
     @Path("/predictions")
-    @Operation(summary = "Predictions, newest first, by plate / well / sample / class / model version / time range")
+    @Operation(summary = "Predictions, newest first, by plate / well / sample / class / model version / time range / "
+            + "QC flag; each with its field QC (null when the record carried none)")
     public Page<Views.Prediction> predictions(@QueryParam("plate") String plate, @QueryParam("well") String well,
                                               @QueryParam("sampleId") String sampleId,
                                               @QueryParam("class") @Parameter(description = "class index 0..27 among the predicted labels") Integer classIndex,
@@ -108,8 +111,10 @@ public class ResultsResource {
                                               @QueryParam("modelVersion") Long modelVersion,
                                               @QueryParam("from") @Parameter(description = "classified at or after (ISO-8601)") String from,
                                               @QueryParam("to") @Parameter(description = "classified before (ISO-8601)") String to,
+                                              @QueryParam("flag") @Parameter(description = FLAG_DOC) String flag,
                                               @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        ResultFilter filter = ResultFilter.of(plate, well, sampleId, classIndex, modelName, modelVersion, from, to);
+        ResultFilter filter = ResultFilter.of(plate, well, sampleId, classIndex, modelName, modelVersion, from, to,
+                flag);
         return database(() -> queries.predictions(filter, page(page), size(size)));
     }
 
@@ -121,8 +126,10 @@ public class ResultsResource {
     public Response predictionsCsv(@QueryParam("plate") String plate, @QueryParam("well") String well,
                                    @QueryParam("sampleId") String sampleId, @QueryParam("class") Integer classIndex,
                                    @QueryParam("modelName") String modelName, @QueryParam("modelVersion") Long modelVersion,
-                                   @QueryParam("from") String from, @QueryParam("to") String to) {
-        ResultFilter filter = ResultFilter.of(plate, well, sampleId, classIndex, modelName, modelVersion, from, to);
+                                   @QueryParam("from") String from, @QueryParam("to") String to,
+                                   @QueryParam("flag") @Parameter(description = FLAG_DOC) String flag) {
+        ResultFilter filter = ResultFilter.of(plate, well, sampleId, classIndex, modelName, modelVersion, from, to,
+                flag);
         int limit = config.query().maxCsvRows();
         long total = database(() -> queries.countPredictions(filter));
         StreamingOutput body = output -> {

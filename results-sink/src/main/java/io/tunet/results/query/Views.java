@@ -9,11 +9,31 @@ public final class Views {
     private Views() {
     }
 
-    /** One model version's verdict on one sample. */
+    /** One model version's verdict on one sample, with the field QC measured at inference (null when none). */
     public record Prediction(String sampleId, String plate, String well, int field, String modelName,
                              long modelVersion, int topClass, String topClassName, float topProbability,
                              List<Integer> predictedLabels, List<Float> probabilities, Instant classifiedAt,
-                             double inferenceLatencyMs, String device) {
+                             double inferenceLatencyMs, String device, Qc qc) {
+    }
+
+    /**
+     * Field QC of a sample as inference measured it (imaging's FieldQc; the imaging README says how). A figure that
+     * is not a finite number is null, as JSON has no NaN.
+     *
+     * @param flags              raised flags (EMPTY, OUT_OF_FOCUS, SATURATED, DIM_RED, DIM_GREEN, DIM_BLUE,
+     *                           DIM_YELLOW, or a name added later), empty for a field that passed
+     * @param focus              sharpness of the nucleus stain (about 7–9 sharp; OUT_OF_FOCUS under 4.5)
+     * @param laplacianVariance  plain Laplacian variance of the nucleus stain; informative
+     * @param foregroundFraction fraction of the field that is nuclear foreground
+     * @param nuclei             nuclei found (touching ones count once)
+     * @param stains             per stain, red, green, blue, yellow
+     */
+    public record Qc(List<String> flags, Double focus, Double laplacianVariance, Double foregroundFraction,
+                     Integer nuclei, List<StainQc> stains) {
+    }
+
+    /** Intensity figures of one stain as stored, 0..1. */
+    public record StainQc(String stain, Double saturatedFraction, Double p1, Double p50, Double p99, Double p999) {
     }
 
     /** A sample with its most recent prediction (null while none has arrived). */
@@ -43,8 +63,15 @@ public final class Views {
     public record Plate(String plate, long samples, long wells, Instant lastClassifiedAt) {
     }
 
-    /** One well of a plate: the class with the highest mean probability over its samples' latest predictions. */
-    public record Well(String well, long samples, int dominantClass, String dominantClassName, double confidence) {
+    /**
+     * One well of a plate: the class with the highest mean probability over its samples' latest predictions, and
+     * the field QC flags those predictions raised.
+     *
+     * @param qcFlags         every flag raised by one of the well's samples (latest prediction each), sorted
+     * @param flaggedSamples  how many of its samples raised at least one flag
+     */
+    public record Well(String well, long samples, int dominantClass, String dominantClassName, double confidence,
+                       List<String> qcFlags, long flaggedSamples) {
     }
 
     /** Per-well summary of a plate. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.tunet.schemas.Acquisition;
+import io.tunet.schemas.Classification;
 import io.tunet.schemas.FeedbackSource;
 import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.ModelVersion;
@@ -80,6 +81,36 @@ class AvroSerdeTest {
         assertThat(decoded.getVersion()).isEqualTo(current.getVersion());
         assertThat(decoded.getOnnx()).isEqualTo(current.getOnnx());
         assertThat(decoded.getCheckpoint()).as("added field takes its default").isNull();
+    }
+
+    @Test
+    void shouldReadAClassificationWrittenBeforeTheQcFieldWithQcAbsent() throws IOException {
+        Schema v1 = parse("/io/tunet/schemas/history/Classification-v1.avsc");
+        Classification current = Records.all().stream().filter(Classification.class::isInstance)
+                .map(Classification.class::cast).findFirst().orElseThrow();
+        GenericRecord old = Records.asWrittenBy(v1, current);
+
+        Classification decoded = AvroSerdes.of(Classification.class).decode("classifications", singleObject(v1, old));
+
+        assertThat(decoded.getSampleId()).isEqualTo(current.getSampleId());
+        assertThat(decoded.getProbabilities()).isEqualTo(current.getProbabilities());
+        assertThat(decoded.getClassifiedAt()).isEqualTo(current.getClassifiedAt());
+        assertThat(decoded.getQc()).as("added field takes its default").isNull();
+        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setQc(null).build());
+    }
+
+    @Test
+    void shouldRoundTripAClassificationWithQcFlagsAndFigures() {
+        Classification current = Records.all().stream().filter(Classification.class::isInstance)
+                .map(Classification.class::cast).findFirst().orElseThrow();
+        AvroSerde<Classification> serde = AvroSerdes.of(Classification.class);
+
+        Classification decoded = serde.decode("classifications", serde.encode(current));
+
+        assertThat(decoded.getQc().getFlags()).containsExactly("OUT_OF_FOCUS", "DIM_GREEN");
+        assertThat(decoded.getQc().getFocus()).isEqualTo(3.25);
+        assertThat(decoded.getQc().getGreen().getP999()).isEqualTo(0.5);
+        assertThat(decoded.getQc().getRed().getSaturatedFraction()).isEqualTo(0.0007);
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.tunet.schemas.Acquisition;
+import io.tunet.schemas.Classification;
 import io.tunet.schemas.ModelVersion;
 
 /**
@@ -123,6 +124,19 @@ class ForeignWriterTest {
         assertThat(decoded).isEqualTo(ModelVersion.newBuilder(current).setCheckpoint(null).build());
     }
 
+    @ParameterizedTest(name = "Classification-v1 in the {0} form")
+    @MethodSource("forms")
+    void shouldDecodeAClassificationWrittenBeforeQcInAnyForm(CanonicalForm form) throws IOException {
+        Schema v1 = new Schema.Parser().parse(new String(resource("/io/tunet/schemas/history/Classification-v1.avsc"),
+                StandardCharsets.UTF_8));
+        Classification current = (Classification) expectedFor("Classification.bin");
+        byte[] bytes = Records.singleObject(form.fingerprint(v1), v1, Records.asWrittenBy(v1, current));
+
+        Classification decoded = AvroSerdes.of(Classification.class).decode("classifications", bytes);
+
+        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setQc(null).build());
+    }
+
     static CanonicalForm[] forms() {
         return CanonicalForm.values();
     }
@@ -132,6 +146,12 @@ class ForeignWriterTest {
         String type = file.substring(0, file.length() - ".bin".length());
         if (type.equals("ModelVersion-v1")) {
             return ModelVersion.newBuilder((ModelVersion) expectedFor("ModelVersion.bin")).setCheckpoint(null).build();
+        }
+        if (type.equals("ModelVersion-v2")) {
+            return ModelVersion.newBuilder((ModelVersion) expectedFor("ModelVersion.bin")).setSignature(null).build();
+        }
+        if (type.equals("Classification-v1")) {
+            return Classification.newBuilder((Classification) expectedFor("Classification.bin")).setQc(null).build();
         }
         return Records.all().stream().filter(r -> r.getSchema().getName().equals(type)).findFirst()
                 .orElseThrow(() -> new AssertionError("no example record for " + file));

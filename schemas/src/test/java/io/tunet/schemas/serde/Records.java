@@ -23,6 +23,7 @@ import io.tunet.schemas.ClassMask;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
+import io.tunet.schemas.FieldQuality;
 import io.tunet.schemas.FeedbackSource;
 import io.tunet.schemas.Image;
 import io.tunet.schemas.ImageFormat;
@@ -34,6 +35,7 @@ import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.Stain;
+import io.tunet.schemas.StainQuality;
 
 /** One fully populated example of every record type. */
 final class Records {
@@ -55,6 +57,18 @@ final class Records {
 
     static BlobRef blobRef() {
         return BlobRef.newBuilder().setUri("blob:sha256/ab/abcdef").setSha256("ab".repeat(32)).setSize(8_388_608L).build();
+    }
+
+    static FieldQuality fieldQuality() {
+        return FieldQuality.newBuilder().setFlags(List.of("OUT_OF_FOCUS", "DIM_GREEN")).setFocus(3.25)
+                .setLaplacianVariance(0.0015).setForegroundFraction(0.055).setNuclei(8)
+                .setRed(stainQuality(0.0007, 0.01)).setGreen(stainQuality(0, 0.0001))
+                .setBlue(stainQuality(0.0002, 0.02)).setYellow(stainQuality(0, 0.03)).build();
+    }
+
+    private static StainQuality stainQuality(double saturated, double p1) {
+        return StainQuality.newBuilder().setSaturatedFraction(saturated).setP1(p1).setP50(0.0625).setP99(0.25)
+                .setP999(0.5).build();
     }
 
     static List<SpecificRecord> all() {
@@ -84,7 +98,8 @@ final class Records {
                 .setSampleId("P1-B07-3").setPlate("P1").setWell("B07").setField(3).setModelName("tunet").setModelVersion(4)
                 .setProbabilities(boxed(probabilities)).setPredictedLabels(List.of(0, 25))
                 .setThresholds(boxed(filled(0.4f))).setInferenceLatencyMillis(12.5).setDevice("cpu")
-                .setSampleAssembledAt(T0).setLastAcquiredAt(T0).setClassifiedAt(T0.plusMillis(80)).build();
+                .setSampleAssembledAt(T0).setLastAcquiredAt(T0).setClassifiedAt(T0.plusMillis(80)).setQc(fieldQuality())
+                .build();
         SegmentationMask mask = SegmentationMask.newBuilder()
                 .setSampleId("P1-B07-3").setModelName("tunet").setModelVersion(4).setWidth(128).setHeight(128)
                 .setMasks(List.of(ClassMask.newBuilder().setClassIndex(0).setArea(30).setRuns(List.of(100, 30, 16254)).build()))

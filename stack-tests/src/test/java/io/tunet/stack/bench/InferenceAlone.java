@@ -25,7 +25,8 @@ import io.tunet.simulator.publish.FieldImages;
 
 /**
  * What the line's model can do on this machine without the line: the same ONNX file and the same fields, decoded
- * and preprocessed by inference's own {@link SampleDecoder} (stains from memory, so no blob reads or checksums)
+ * and preprocessed by inference's own {@link SampleDecoder}, field QC included as the service measures it (stains
+ * from memory, so no blob reads or checksums)
  * and predicted by ONNX Runtime in this process, with no Kafka, no mask cleaning and no publishing. Threads as
  * the service's defaults: one decode thread (with the decoder's stain parallelism) feeding a bounded queue, one
  * thread running batches of up to {@code batch}. The line's saturation throughput is reported as a share of this.
@@ -64,7 +65,7 @@ final class InferenceAlone {
             Thread decodeThread = new Thread(() -> {
                 try {
                     for (int i = 0; running.get(); i++) {
-                        decoded.put(decoder.tensor(samples.get(i % samples.size()), size));
+                        decoded.put(decoder.decode(samples.get(i % samples.size()), size).tensor());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
