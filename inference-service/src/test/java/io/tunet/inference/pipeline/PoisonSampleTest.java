@@ -98,7 +98,10 @@ class PoisonSampleTest {
         try (Pipelines service = new Pipelines(settings, blobs, "tunet", false)) {
             service.registry.loadFile(poisonedBySaturation, OptionalLong.of(1));
             service.start();
-            Broker.send(broker, Topics.SAMPLES, samples);
+            // One partition, so the samples arrive in the order sent and good samples follow the poison: a sample held
+            // back is decided by the next sample to arrive, and across partitions the poison could come last and wait
+            // for traffic that never comes (the test then timed out under load).
+            Broker.sendToOnePartition(broker, Topics.SAMPLES, samples);
 
             List<ConsumerRecord<String, DeadLetter>> letters = Broker.readUntilKeys(broker, Topics.SAMPLES_DLQ,
                     r -> r.key() != null && r.key().startsWith(prefix), poisons, TIMEOUT, SETTLE);
