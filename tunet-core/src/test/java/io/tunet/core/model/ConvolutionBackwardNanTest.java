@@ -47,7 +47,7 @@ class ConvolutionBackwardNanTest {
         block.getChildren().values().forEach(child -> collect(child, shapes));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("convolutionsOfThePresets")
     void convolutionBackwardShouldGiveFiniteGradients(ConvShape conv) {
         Engine engine = Engine.getEngine(Networks.TRAINING_ENGINE);
