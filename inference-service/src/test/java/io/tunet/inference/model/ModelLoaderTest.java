@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import ai.djl.Model;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.core.masks.MaskPostProcessor;
+import io.tunet.core.model.NetworkSpec;
+import io.tunet.core.model.Networks;
+import io.tunet.core.model.TunetConfig;
+import io.tunet.core.onnx.OnnxExporter;
+import io.tunet.core.onnx.OnnxModelMetadata;
 import io.tunet.core.onnx.OnnxTunet;
 import io.tunet.inference.fixtures.TestModels;
 import io.tunet.inference.fixtures.TestSamples;
@@ -119,6 +125,26 @@ class ModelLoaderTest {
                         e -> assertThat(e.reason()).isEqualTo(ModelRefusedException.Reason.DEVICE_UNAVAILABLE))
                 .hasMessageContaining("not on gpu(0)").hasMessageContaining("CUDA");
         assertThat(asked).containsExactly(Device.gpu(0), Device.cpu());
+    }
+
+    /**
+     * The Table 3 baselines (ResNet34, Inception-v3, Inception-ResNet-v2) export probabilities only; this service
+     * publishes masks for every sample, so such a file is refused by its signature, naming what is missing.
+     */
+    @Test
+    void shouldRefuseAClassificationBaselineWithoutMasksAsAWrongSignature() {
+        Path inception;
+        NetworkSpec spec = NetworkSpec.inceptionV3(new TunetConfig(TestModels.SIZE, 16, 2, 0.25f));
+        try (Model baseline = Networks.newInitializedModel(spec, 1)) {
+            inception = OnnxExporter.export(baseline.getBlock(),
+                    OnnxModelMetadata.untuned("tunet", "1", TestModels.SIZE), dir.resolve("inceptionv3.onnx"));
+        }
+        ModelLoader loader = new ModelLoader(Devices.select("cpu", new Devices.Host(false, 0)), 2, recording);
+
+        assertThatThrownBy(() -> loader.load(inception, "tunet", 1, OptionalInt.empty(), null))
+                .isInstanceOfSatisfying(ModelRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ModelRefusedException.Reason.WRONG_SIGNATURE))
+                .hasMessageContaining("has no mask output");
     }
 
     @Test

@@ -30,13 +30,15 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
- * HPA-Synth v1 (DESIGN §4): TUNet (the {@code cpu} preset) and the ResNet34 baseline trained with the same
- * budget on the same generated train/validation split, thresholds fitted on validation, scored on a
- * held-out generated test set. A {@code main}, not a test. Writes {@code target/benchmarks/hpa-synth-v1.md}.
+ * HPA-Synth v1 (DESIGN §4): TUNet (the {@code cpu} preset) and the paper's Table 3 baselines (ResNet34,
+ * Inception-v3, Inception-ResNet-v2, at the same preset's size and base width) trained with the same budget on
+ * the same generated train/validation split, thresholds fitted on validation, scored on a held-out generated
+ * test set. A {@code main}, not a test. Writes {@code target/benchmarks/hpa-synth-v1.md}.
  *
  * <p>Arguments ({@code key=value}): {@code train=8000 validation=1000 test=2000 epochs=10 size=128 batch=8
- * patience=3 out=target/benchmarks}. The defaults are the full benchmark; smaller values give a reduced run,
- * which the report says.
+ * patience=3 out=target/benchmarks arch=tunet,resnet34,inceptionv3,inceptionresnetv2}. The defaults are the full
+ * benchmark; smaller values give a reduced run, which the report says; {@code arch} picks the rows (e.g.
+ * {@code arch=inceptionv3,inceptionresnetv2} adds rows beside an earlier run of the others on the same data).
  */
 public final class HpaSynthV1Benchmark {
 
@@ -67,8 +69,9 @@ public final class HpaSynthV1Benchmark {
 
         TunetConfig config = TunetConfig.CPU.withInputSize(settings.size());
         List<Row> rows = new ArrayList<>();
-        for (NetworkSpec spec : List.of(NetworkSpec.tunet(config), NetworkSpec.resnet34(config))) {
-            rows.add(run(spec, trainingData, testSamples, settings, out.resolve("hpa-synth-v1-runs")));
+        for (NetworkSpec.Architecture architecture : settings.architectures()) {
+            rows.add(run(new NetworkSpec(architecture, config), trainingData, testSamples, settings,
+                    out.resolve("hpa-synth-v1-runs")));
         }
         Path report = out.resolve("hpa-synth-v1.md");
         Files.writeString(report, markdown(settings, rows, generationSeconds), StandardCharsets.UTF_8);
@@ -136,7 +139,7 @@ public final class HpaSynthV1Benchmark {
     private static String markdown(Settings settings, List<Row> rows, double generationSeconds) {
         boolean full = settings.train() == 8000 && settings.validation() == 1000 && settings.test() == 2000
                 && settings.epochs() == 10 && settings.size() == 128;
-        StringBuilder md = new StringBuilder("# HPA-Synth v1: TUNet vs ResNet34\n\n");
+        StringBuilder md = new StringBuilder("# HPA-Synth v1: TUNet vs the Table 3 baselines\n\n");
         md.append(full ? "Full benchmark (DESIGN §4).\n\n" : "**Reduced run** (not the full benchmark of DESIGN §4: "
                 + "8,000/1,000/2,000 fields, 10 epochs).\n\n");
         md.append(String.format(Locale.ROOT, "- fields: %,d train (seed %d) / %,d validation (seed %d) / %,d test "
@@ -196,7 +199,7 @@ public final class HpaSynthV1Benchmark {
     }
 
     private record Settings(int train, int validation, int test, int epochs, int size, int batch, int patience,
-            Path out) {
+            Path out, List<NetworkSpec.Architecture> architectures) {
 
         static Settings parse(String[] args) {
             java.util.Map<String, String> values = new java.util.HashMap<>();
@@ -210,13 +213,27 @@ public final class HpaSynthV1Benchmark {
             Settings settings = new Settings(integer(values, "train", 8000), integer(values, "validation", 1000),
                     integer(values, "test", 2000), integer(values, "epochs", 10), integer(values, "size", 128),
                     integer(values, "batch", 8), integer(values, "patience", 3),
-                    Path.of(values.getOrDefault("out", "target/benchmarks")));
+                    Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
             values.keySet().removeAll(java.util.Set.of("train", "validation", "test", "epochs", "size", "batch",
-                    "patience", "out"));
+                    "patience", "out", "arch"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown arguments " + values.keySet());
             }
             return settings;
+        }
+
+        /** Every architecture unless {@code arch=} names some, comma-separated, in the order given. */
+        private static List<NetworkSpec.Architecture> architectures(String value) {
+            if (value == null) {
+                return List.of(NetworkSpec.Architecture.values());
+            }
+            List<NetworkSpec.Architecture> architectures = java.util.Arrays.stream(value.split(","))
+                    .map(String::strip).filter(name -> !name.isEmpty())
+                    .map(NetworkSpec.Architecture::parse).distinct().toList();
+            if (architectures.isEmpty()) {
+                throw new IllegalArgumentException("arch names no architecture: '" + value + "'");
+            }
+            return architectures;
         }
 
         private static int integer(java.util.Map<String, String> values, String key, int fallback) {

@@ -56,7 +56,8 @@ public final class OfflineTrainer implements Runnable {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Train TUNet (or ResNet34) on an HPA-layout directory and write ONNX, thresholds and a report.")
+            description = "Train TUNet (or a Table 3 baseline) on an HPA-layout directory and write ONNX, thresholds "
+                    + "and a report.")
     static final class Train implements Callable<Integer> {
 
         @Option(names = "--data", required = true, description = "Directory with <Id>_<red|green|blue|yellow>.<png|tif|jpg>")
@@ -74,7 +75,9 @@ public final class OfflineTrainer implements Runnable {
         @Option(names = "--out", defaultValue = "training-out", description = "Output directory (default ${DEFAULT-VALUE})")
         Path out;
 
-        @Option(names = "--arch", defaultValue = "tunet", description = "tunet or resnet34 (default ${DEFAULT-VALUE})")
+        @Option(names = "--arch", defaultValue = "tunet", description = "tunet, resnet34, inceptionv3 or "
+                + "inceptionresnetv2 (default ${DEFAULT-VALUE}); the baselines have no mask output, which "
+                + "inference-service requires")
         String architecture;
 
         @Option(names = "--preset", defaultValue = "cpu", description = "cpu or paper (default ${DEFAULT-VALUE})")

@@ -113,7 +113,10 @@ public interface TrainingConfig {
         @WithDefault("tunet")
         String name();
 
-        /** {@code tunet} or {@code resnet34}. */
+        /**
+         * {@code tunet}, {@code resnet34}, {@code inceptionv3} or {@code inceptionresnetv2}. Only TUNet outputs
+         * masks, and inference-service refuses a model without them, so the baselines are for offline comparison.
+         */
         @WithDefault("tunet")
         String architecture();
 

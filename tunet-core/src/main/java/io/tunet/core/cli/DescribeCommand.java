@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Prints parameter counts and FLOPs per image of the presets (or the given ones) for both architectures. */
+/** Prints parameter counts and FLOPs per image of the presets (or the given ones) for every architecture. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = "Parameter count and FLOPs per image of each preset, TUNet and ResNet34.")
+        description = "Parameter count and FLOPs per image of each preset and architecture "
+                + "(TUNet, ResNet34, Inception-v3, Inception-ResNet-v2).")
 final class DescribeCommand implements Callable<Integer> {
 
     @Spec
@@ -27,9 +28,11 @@ final class DescribeCommand implements Callable<Integer> {
         out.println(ModelDescription.markdownHeader());
         for (String preset : presets) {
             TunetConfig config = TunetConfig.preset(preset);
-            out.println(ModelDescription.of("tunet/" + preset, NetworkSpec.tunet(config)).markdownRow());
-            out.println(ModelDescription.of("resnet34/" + preset, NetworkSpec.resnet34(config)).markdownRow());
-            out.flush();
+            for (NetworkSpec.Architecture architecture : NetworkSpec.Architecture.values()) {
+                out.println(ModelDescription.of(architecture.id() + "/" + preset, new NetworkSpec(architecture, config))
+                        .markdownRow());
+                out.flush();
+            }
         }
         return 0;
     }

@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Trains TUNet or ResNet34 on an HPA-layout directory and writes the ONNX model, checkpoint and summary. */
+/**
+ * Trains TUNet or a classification baseline (ResNet34, Inception-v3, Inception-ResNet-v2) on an HPA-layout
+ * directory and writes the ONNX model, checkpoint and summary.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train on an HPA-layout directory (train.csv + <Id>_<stain>.png); writes <out>/<arch>.onnx, "
                 + "<out>/checkpoints/ and <out>/summary.md.")
@@ -43,7 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
 
-    @Option(names = "--arch", defaultValue = "tunet", description = "tunet or resnet34 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "tunet", description = "tunet, resnet34, inceptionv3 or "
+            + "inceptionresnetv2 (default: ${DEFAULT-VALUE}); the baselines output probabilities only, no masks.")
     String architecture;
 
     @Option(names = "--preset", defaultValue = "cpu", description = "paper or cpu (default: ${DEFAULT-VALUE}).")
@@ -52,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--size", description = "Input size, overriding the preset's.")
     Integer size;
 
-    @Option(names = "--base-width", description = "First-stage width, overriding the preset's.")
+    @Option(names = "--base-width", description = "First-stage width, overriding the preset's "
+            + "(the Inception networks scale their published widths by it / 64).")
     Integer baseWidth;
 
     @Option(names = "--depth", description = "Down-sampling levels, overriding the preset's.")

@@ -16,8 +16,9 @@ import io.tunet.core.onnx.OnnxExportable;
 import io.tunet.core.onnx.OnnxGraph;
 
 /**
- * A square 2-D convolution, optionally followed by batch normalisation and ReLU: the building brick of
- * every network in this package. "Same" padding for odd kernels; the stride divides the resolution.
+ * A 2-D convolution, optionally followed by batch normalisation and ReLU: the building brick of every network
+ * in this package. The kernel is square (3×3 by default) or, for Inception's factorised convolutions, any odd
+ * height × width (1×7, 7×1). "Same" padding on each axis; the stride divides the resolution (rounding up).
  */
 public final class ConvUnit extends AbstractBlock implements OnnxExportable {
 
@@ -26,7 +27,8 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
     /** Input channel counts above this and not a multiple of it go through {@link #paddedConvolution}. */
     private static final long CHANNEL_BLOCK = 16;
 
-    private final int kernel;
+    private final int kernelHeight;
+    private final int kernelWidth;
     private final int stride;
     private final boolean relu;
     private final Conv2d conv;
@@ -34,13 +36,14 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
 
     private ConvUnit(Builder builder) {
         super(VERSION);
-        kernel = builder.kernel;
+        kernelHeight = builder.kernelHeight;
+        kernelWidth = builder.kernelWidth;
         stride = builder.stride;
         relu = builder.relu;
         conv = addChildBlock("conv", Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
+                .setKernelShape(new Shape(kernelHeight, kernelWidth))
                 .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(kernel / 2, kernel / 2))
+                .optPadding(new Shape(kernelHeight / 2, kernelWidth / 2))
                 .setFilters(builder.filters)
                 .optBias(!builder.batchNorm)
                 .build());
@@ -87,7 +90,7 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
         NDArray paddedWeight = weight.concat(weight.getManager().zeros(
                 new Shape(w.get(0), missing, w.get(2), w.get(3)), weight.getDataType()), 1);
         return Conv2d.conv2d(paddedInput, paddedWeight, bias, new Shape(stride, stride),
-                new Shape(kernel / 2, kernel / 2), new Shape(1, 1), 1);
+                new Shape(kernelHeight / 2, kernelWidth / 2), new Shape(1, 1), 1);
     }
 
     @Override
@@ -107,7 +110,7 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
     public OnnxGraph.Value exportOnnx(OnnxGraph graph, OnnxGraph.Value input) {
         Parameter bias = norm == null ? conv.getParameters().get("bias") : null;
         OnnxGraph.Value x = graph.conv(input, conv.getParameters().get("weight").getArray(),
-                bias == null ? null : bias.getArray(), stride, kernel / 2);
+                bias == null ? null : bias.getArray(), stride, kernelHeight / 2, kernelWidth / 2);
         if (norm != null) {
             x = graph.batchNorm(x,
                     norm.getParameters().get("gamma").getArray(),
@@ -122,7 +125,8 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
     /** Builds a {@link ConvUnit}: required {@code set…}, optional {@code opt…}, {@link #build()} validates. */
     public static final class Builder {
         private int filters;
-        private int kernel = 3;
+        private int kernelHeight = 3;
+        private int kernelWidth = 3;
         private int stride = 1;
         private boolean batchNorm = true;
         private boolean relu = true;
@@ -136,9 +140,15 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
             return this;
         }
 
-        /** Odd kernel size; 3 by default. */
+        /** Odd size of a square kernel; 3 by default. */
         public Builder optKernel(int kernel) {
-            this.kernel = kernel;
+            return optKernel(kernel, kernel);
+        }
+
+        /** Odd kernel height and width, e.g. 1 × 7 for a factorised 7×7 convolution; 3 × 3 by default. */
+        public Builder optKernel(int height, int width) {
+            this.kernelHeight = height;
+            this.kernelWidth = width;
             return this;
         }
 
@@ -169,8 +179,9 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
             if (filters <= 0) {
                 throw new IllegalArgumentException("filters must be set and positive, was " + filters);
             }
-            if (kernel <= 0 || kernel % 2 == 0) {
-                throw new IllegalArgumentException("kernel must be odd and positive, was " + kernel);
+            if (kernelHeight <= 0 || kernelHeight % 2 == 0 || kernelWidth <= 0 || kernelWidth % 2 == 0) {
+                throw new IllegalArgumentException("kernel must be odd and positive on both axes, was "
+                        + kernelHeight + "×" + kernelWidth);
             }
             if (stride <= 0) {
                 throw new IllegalArgumentException("stride must be positive, was " + stride);

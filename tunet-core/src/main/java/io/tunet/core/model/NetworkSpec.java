@@ -2,16 +2,20 @@ package io.tunet.core.model;
 
 import ai.djl.nn.Block;
 import io.tunet.core.onnx.OnnxNetwork;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
 /**
- * Which network to build and at what size: TUNet from its configuration, or the ResNet34 baseline with
- * the configuration's input size, base width (stem width) and dropout. Training, export and the command
- * line use this one description so that both models go through the same harness.
+ * Which network to build and at what size: TUNet from its configuration, or one of the paper's Table 3
+ * classification baselines (ResNet34, Inception-v3, Inception-ResNet-v2) with the configuration's input size,
+ * base width and dropout. Training, export and the command line use this one description so that every model
+ * goes through the same harness.
  *
- * @param architecture TUNet or the ResNet34 baseline
- * @param config sizes (for ResNet34 only input size, base width and dropout are used)
+ * @param architecture TUNet or a classification baseline
+ * @param config sizes (for the baselines only input size, base width and dropout are used: the base width is
+ *     ResNet34's stem width, and scales the Inception networks' published widths by {@code baseWidth / 64})
  */
 public record NetworkSpec(Architecture architecture, TunetConfig config) {
 
@@ -19,11 +23,16 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
     public enum Architecture {
         /** The multi-task U-Net of the paper: probabilities and masks. */
         TUNET,
-        /** The classification baseline: probabilities only. */
-        RESNET34;
+        /** The ResNet34 classification baseline: probabilities only. */
+        RESNET34,
+        /** The Inception-v3 classification baseline ({@link InceptionV3Block}): probabilities only. */
+        INCEPTIONV3,
+        /** The Inception-ResNet-v2 classification baseline ({@link InceptionResNetV2Block}): probabilities only. */
+        INCEPTIONRESNETV2;
 
         /**
-         * Parses {@code tunet} or {@code resnet34} (case-insensitive).
+         * Parses {@code tunet}, {@code resnet34}, {@code inceptionv3} or {@code inceptionresnetv2}
+         * (case-insensitive).
          *
          * @throws IllegalArgumentException naming the unknown value
          */
@@ -31,9 +40,16 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
             return switch (name.toLowerCase(Locale.ROOT)) {
                 case "tunet" -> TUNET;
                 case "resnet34" -> RESNET34;
+                case "inceptionv3" -> INCEPTIONV3;
+                case "inceptionresnetv2" -> INCEPTIONRESNETV2;
                 default -> throw new IllegalArgumentException(
-                        "unknown architecture '" + name + "', known: tunet, resnet34");
+                        "unknown architecture '" + name + "', known: " + String.join(", ", ids()));
             };
+        }
+
+        /** The lower-case names {@link #parse} accepts, in declaration order. */
+        public static List<String> ids() {
+            return Arrays.stream(values()).map(Architecture::id).toList();
         }
 
         /** Lower-case name used in files and metadata. */
@@ -57,6 +73,16 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
     /** The ResNet34 baseline at the configuration's input size and width. */
     public static NetworkSpec resnet34(TunetConfig config) {
         return new NetworkSpec(Architecture.RESNET34, config);
+    }
+
+    /** The Inception-v3 baseline at the configuration's input size, widths scaled by its base width / 64. */
+    public static NetworkSpec inceptionV3(TunetConfig config) {
+        return new NetworkSpec(Architecture.INCEPTIONV3, config);
+    }
+
+    /** The Inception-ResNet-v2 baseline at the configuration's input size, widths scaled by its base width / 64. */
+    public static NetworkSpec inceptionResNetV2(TunetConfig config) {
+        return new NetworkSpec(Architecture.INCEPTIONRESNETV2, config);
     }
 
     /** Side S of the square input. */
@@ -110,6 +136,10 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
         return switch (architecture) {
             case TUNET -> TunetBlock.of(config);
             case RESNET34 -> ResNet34Block.builder().optWidth(config.baseWidth()).optDropout(config.dropout()).build();
+            case INCEPTIONV3 -> InceptionV3Block.builder().optBaseWidth(config.baseWidth())
+                    .optDropout(config.dropout()).build();
+            case INCEPTIONRESNETV2 -> InceptionResNetV2Block.builder().optBaseWidth(config.baseWidth())
+                    .optDropout(config.dropout()).build();
         };
     }
 }

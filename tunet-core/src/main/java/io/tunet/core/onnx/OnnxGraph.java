@@ -78,23 +78,37 @@ public final class OnnxGraph {
 
     /** 2-D convolution with square kernel, stride and symmetric padding; {@code bias} may be null. */
     public Value conv(Value x, NDArray weight, NDArray bias, int stride, int padding) {
+        return conv(x, weight, bias, stride, padding, padding);
+    }
+
+    /**
+     * 2-D convolution whose kernel (height × width, from the weight's shape) need not be square, as Inception's
+     * factorised 1×7 and 7×1 convolutions: {@code padHeight} rows above and below, {@code padWidth} columns left
+     * and right; the same stride on both axes; {@code bias} may be null.
+     */
+    public Value conv(Value x, NDArray weight, NDArray bias, int stride, int padHeight, int padWidth) {
         long[] w = weight.getShape().getShape();
         if (w.length != 4 || w[1] != x.channels()) {
             throw new IllegalArgumentException("conv weight " + Arrays.toString(w) + " does not fit input "
                     + Arrays.toString(x.shape()));
         }
-        int kernel = (int) w[2];
+        long kernelHeight = w[2];
+        long kernelWidth = w[3];
         List<String> inputs = new ArrayList<>(List.of(x.name(), weights("conv_w", weight, true)));
         if (bias != null) {
             inputs.add(weights("conv_b", bias, true));
         }
-        long h = (x.height() + 2L * padding - kernel) / stride + 1;
-        long wd = (x.width() + 2L * padding - kernel) / stride + 1;
-        flops += 2L * w[0] * w[1] * kernel * kernel * h * wd;
+        long h = (x.height() + 2L * padHeight - kernelHeight) / stride + 1;
+        long wd = (x.width() + 2L * padWidth - kernelWidth) / stride + 1;
+        if (h < 1 || wd < 1) {
+            throw new IllegalArgumentException("conv " + kernelHeight + "×" + kernelWidth + " stride " + stride
+                    + " leaves nothing of " + Arrays.toString(x.shape()));
+        }
+        flops += 2L * w[0] * w[1] * kernelHeight * kernelWidth * h * wd;
         String out = node("Conv", inputs, fresh("conv"), List.of(
-                ints("kernel_shape", kernel, kernel),
+                ints("kernel_shape", kernelHeight, kernelWidth),
                 ints("strides", stride, stride),
-                ints("pads", padding, padding, padding, padding)));
+                ints("pads", padHeight, padWidth, padHeight, padWidth)));
         return new Value(out, new long[] {1, w[0], h, wd});
     }
 
@@ -127,12 +141,38 @@ public final class OnnxGraph {
 
     /** Concatenation along the channel axis. */
     public Value concatChannels(Value a, Value b) {
-        if (a.height() != b.height() || a.width() != b.width()) {
-            throw new IllegalArgumentException("cannot concatenate " + Arrays.toString(a.shape()) + " and "
-                    + Arrays.toString(b.shape()));
+        return concatChannels(List.of(a, b));
+    }
+
+    /** Concatenation of two or more values of the same height and width along the channel axis, in order. */
+    public Value concatChannels(List<Value> values) {
+        if (values.size() < 2) {
+            throw new IllegalArgumentException("concatenation needs at least two values, got " + values.size());
         }
-        String out = node("Concat", List.of(a.name(), b.name()), fresh("concat"), List.of(intAttribute("axis", 1)));
-        return new Value(out, new long[] {1, a.channels() + b.channels(), a.height(), a.width()});
+        Value first = values.get(0);
+        long channels = 0;
+        List<String> names = new ArrayList<>();
+        for (Value value : values) {
+            if (value.height() != first.height() || value.width() != first.width()) {
+                throw new IllegalArgumentException("cannot concatenate " + Arrays.toString(first.shape()) + " and "
+                        + Arrays.toString(value.shape()));
+            }
+            channels += value.channels();
+            names.add(value.name());
+        }
+        String out = node("Concat", names, fresh("concat"), List.of(intAttribute("axis", 1)));
+        return new Value(out, new long[] {1, channels, first.height(), first.width()});
+    }
+
+    /** Element-wise product with a constant, as the residual scaling of Inception-ResNet. */
+    public Value scale(Value x, float factor) {
+        String constant = fresh("scale");
+        graph.addInitializer(OnnxMl.TensorProto.newBuilder()
+                .setName(constant)
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                .addFloatData(factor));
+        flops += elements(x.shape());
+        return new Value(node("Mul", List.of(x.name(), constant), fresh("mul"), List.of()), x.shape());
     }
 
     /** Moves blocks of {@code block²} channels into space; the same layout as PyTorch's pixel shuffle. */
@@ -155,6 +195,24 @@ public final class OnnxGraph {
         long h = (x.height() + 2L * padding - kernel) / stride + 1;
         long w = (x.width() + 2L * padding - kernel) / stride + 1;
         return new Value(out, new long[] {1, x.channels(), h, w});
+    }
+
+    /**
+     * Average pooling with a square window, stride and symmetric padding (floor mode); padded cells count as
+     * zeros in every window's mean ({@code count_include_pad}), as in PyTorch's default and torchvision's
+     * Inception-v3 (and as DJL 0.36's PyTorch engine always computes it: it ignores {@code countIncludePad=false}).
+     */
+    public Value avgPool(Value x, int kernel, int stride, int padding) {
+        String out = node("AveragePool", List.of(x.name()), fresh("avgpool"), List.of(
+                ints("kernel_shape", kernel, kernel),
+                ints("strides", stride, stride),
+                ints("pads", padding, padding, padding, padding),
+                intAttribute("count_include_pad", 1)));
+        long h = (x.height() + 2L * padding - kernel) / stride + 1;
+        long w = (x.width() + 2L * padding - kernel) / stride + 1;
+        long[] shape = {1, x.channels(), h, w};
+        flops += (long) kernel * kernel * elements(shape);
+        return new Value(out, shape);
     }
 
     /** Mean over height and width per channel, flattened to {@code [N, C]}. */

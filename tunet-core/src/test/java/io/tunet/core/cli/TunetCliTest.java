@@ -33,11 +33,13 @@ class TunetCliTest {
     }
 
     @Test
-    void describeShouldPrintParametersAndFlopsOfBothArchitectures() {
+    void describeShouldPrintParametersAndFlopsOfEveryArchitecture() {
         Run run = run("describe", "--preset", "cpu");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("| tunet/cpu | 128² | 16 | 4 |"), run.out());
         assertTrue(run.out().contains("| resnet34/cpu | 128² |"), run.out());
+        assertTrue(run.out().contains("| inceptionv3/cpu | 128² | 16 |"), run.out());
+        assertTrue(run.out().contains("| inceptionresnetv2/cpu | 128² | 16 |"), run.out());
     }
 
     @Test

@@ -27,22 +27,28 @@ class ConvUnitForwardTest {
     static Stream<Arguments> shapes() {
         List<Arguments> shapes = new ArrayList<>();
         for (int in : new int[] {4, 16, 17, 24, 28, 32, 40, 48}) {
-            shapes.add(Arguments.of(in, 3, 1));
-            shapes.add(Arguments.of(in, 3, 2));
+            shapes.add(Arguments.of(in, 3, 3, 1));
+            shapes.add(Arguments.of(in, 3, 3, 2));
         }
-        shapes.add(Arguments.of(28, 1, 1));
+        shapes.add(Arguments.of(28, 1, 1, 1));
+        // Inception's factorised convolutions, on both sides of the padded path.
+        for (int in : new int[] {16, 28, 32}) {
+            shapes.add(Arguments.of(in, 1, 7, 1));
+            shapes.add(Arguments.of(in, 7, 1, 1));
+            shapes.add(Arguments.of(in, 3, 1, 2));
+        }
         return shapes.stream();
     }
 
-    @ParameterizedTest(name = "in {0}, kernel {1}, stride {2}")
+    @ParameterizedTest(name = "in {0}, kernel {1}×{2}, stride {3}")
     @MethodSource("shapes")
-    void shouldComputeWhatADirectLoopComputes(int in, int kernel, int stride) {
+    void shouldComputeWhatADirectLoopComputes(int in, int kernelHeight, int kernelWidth, int stride) {
         int n = 2;
         int size = 12;
         int out = 16;
         Engine engine = Engine.getEngine(Networks.TRAINING_ENGINE);
         engine.setRandomSeed(3);
-        ConvUnit unit = ConvUnit.builder().setFilters(out).optKernel(kernel).optStride(stride)
+        ConvUnit unit = ConvUnit.builder().setFilters(out).optKernel(kernelHeight, kernelWidth).optStride(stride)
                 .optBatchNorm(false).optRelu(false).build();
         try (Model model = Model.newInstance("conv", Networks.TRAINING_ENGINE)) {
             model.setBlock(unit);
@@ -55,27 +61,31 @@ class ConvUnitForwardTest {
             float[] w = parameter(unit, "weight");
             float[] b = parameter(unit, "bias");
             float[] ys = y.toFloatArray();
-            int outSize = (int) y.getShape().get(2);
-            int pad = kernel / 2;
+            int outHeight = (int) y.getShape().get(2);
+            int outWidth = (int) y.getShape().get(3);
+            assertEquals((size - 1) / stride + 1, outHeight, "\"same\" padding");
+            assertEquals((size - 1) / stride + 1, outWidth, "\"same\" padding");
+            int padHeight = kernelHeight / 2;
+            int padWidth = kernelWidth / 2;
             double worst = 0;
             for (int s = 0; s < n; s++) {
                 for (int o = 0; o < out; o++) {
-                    for (int oy = 0; oy < outSize; oy++) {
-                        for (int ox = 0; ox < outSize; ox++) {
+                    for (int oy = 0; oy < outHeight; oy++) {
+                        for (int ox = 0; ox < outWidth; ox++) {
                             double sum = b[o];
                             for (int c = 0; c < in; c++) {
-                                for (int ky = 0; ky < kernel; ky++) {
-                                    for (int kx = 0; kx < kernel; kx++) {
-                                        int iy = oy * stride + ky - pad;
-                                        int ix = ox * stride + kx - pad;
+                                for (int ky = 0; ky < kernelHeight; ky++) {
+                                    for (int kx = 0; kx < kernelWidth; kx++) {
+                                        int iy = oy * stride + ky - padHeight;
+                                        int ix = ox * stride + kx - padWidth;
                                         if (iy >= 0 && ix >= 0 && iy < size && ix < size) {
                                             sum += xs[((s * in + c) * size + iy) * size + ix]
-                                                    * w[((o * in + c) * kernel + ky) * kernel + kx];
+                                                    * w[((o * in + c) * kernelHeight + ky) * kernelWidth + kx];
                                         }
                                     }
                                 }
                             }
-                            worst = Math.max(worst, Math.abs(sum - ys[((s * out + o) * outSize + oy) * outSize + ox]));
+                            worst = Math.max(worst, Math.abs(sum - ys[((s * out + o) * outHeight + oy) * outWidth + ox]));
                         }
                     }
                 }

@@ -19,19 +19,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Repro for the libtorch 2.7.1 convolution-backward NaN on this CPU (DESIGN §7), which depends on channel
- * counts: every distinct convolution (in, out, kernel, stride) of the CPU-preset TUNet and ResNet34 runs
- * forward and backward on random data and must give finite gradients.
+ * counts: every distinct convolution (in, out, kernel height × width, stride) of every CPU-preset network
+ * (TUNet, ResNet34, Inception-v3, Inception-ResNet-v2) runs forward and backward on random data and must give
+ * finite gradients.
  */
 class ConvolutionBackwardNanTest {
 
-    record ConvShape(long in, long out, long kernel, long stride) {
+    record ConvShape(long in, long out, long kernelHeight, long kernelWidth, long stride) {
     }
 
     static Stream<ConvShape> convolutionsOfThePresets() {
         Set<ConvShape> shapes = new LinkedHashSet<>();
         TunetConfig config = TunetConfig.CPU.withInputSize(64);
-        for (NetworkSpec spec : new NetworkSpec[] {NetworkSpec.tunet(config), NetworkSpec.resnet34(config)}) {
-            try (Model model = Networks.newInitializedModel(spec, 0)) {
+        for (NetworkSpec.Architecture architecture : NetworkSpec.Architecture.values()) {
+            try (Model model = Networks.newInitializedModel(new NetworkSpec(architecture, config), 0)) {
                 collect(model.getBlock(), shapes);
             }
         }
@@ -41,25 +42,25 @@ class ConvolutionBackwardNanTest {
     private static void collect(Block block, Set<ConvShape> shapes) {
         if (block instanceof Conv2d conv) {
             Shape w = conv.getParameters().get("weight").getArray().getShape();
-            shapes.add(new ConvShape(w.get(1), w.get(0), w.get(2), conv.getStride().get(0)));
+            shapes.add(new ConvShape(w.get(1), w.get(0), w.get(2), w.get(3), conv.getStride().get(0)));
         }
         block.getChildren().values().forEach(child -> collect(child, shapes));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("convolutionsOfThePresets")
     void convolutionBackwardShouldGiveFiniteGradients(ConvShape conv) {
         Engine engine = Engine.getEngine(Networks.TRAINING_ENGINE);
         engine.setRandomSeed(5);
         try (NDManager manager = engine.newBaseManager()) {
             NDArray x = manager.randomNormal(new Shape(4, conv.in(), 32, 32));
-            NDArray w = manager.randomNormal(new Shape(conv.out(), conv.in(), conv.kernel(), conv.kernel())).mul(0.1);
+            NDArray w = manager.randomNormal(new Shape(conv.out(), conv.in(), conv.kernelHeight(), conv.kernelWidth())).mul(0.1);
             NDArray b = manager.zeros(new Shape(conv.out()));
             x.setRequiresGradient(true);
             w.setRequiresGradient(true);
             try (GradientCollector collector = engine.newGradientCollector()) {
-                long pad = conv.kernel() / 2;
-                NDArray y = Conv2d.conv2d(x, w, b, new Shape(conv.stride(), conv.stride()), new Shape(pad, pad),
+                NDArray y = Conv2d.conv2d(x, w, b, new Shape(conv.stride(), conv.stride()),
+                        new Shape(conv.kernelHeight() / 2, conv.kernelWidth() / 2),
                         new Shape(1, 1), 1).singletonOrThrow();
                 collector.backward(y.square().mean());
             }

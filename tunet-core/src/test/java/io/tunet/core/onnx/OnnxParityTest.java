@@ -16,6 +16,8 @@ import io.tunet.core.model.TunetConfig;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class OnnxParityTest {
@@ -36,6 +38,18 @@ class OnnxParityTest {
     @Test
     void resnet34OnOnnxRuntimeMatchesPyTorchAndHasNoMasks() {
         Result result = compare(NetworkSpec.resnet34(TINY));
+        assertTrue(result.maxProbabilityDiff < TOLERANCE, "probabilities differ by " + result.maxProbabilityDiff);
+        assertEquals(-1, result.maxMaskDiff);
+    }
+
+    /**
+     * At 64² the Inception modules see 8×8 down to 2×2 maps: the factorised 1×7 / 7×1 convolutions, the
+     * average pooling (padding left out of the mean) and the residual scaling all meet both borders and interior.
+     */
+    @ParameterizedTest
+    @EnumSource(value = NetworkSpec.Architecture.class, names = {"INCEPTIONV3", "INCEPTIONRESNETV2"})
+    void inceptionOnOnnxRuntimeMatchesPyTorchAndHasNoMasks(NetworkSpec.Architecture architecture) {
+        Result result = compare(new NetworkSpec(architecture, TINY.withInputSize(64)));
         assertTrue(result.maxProbabilityDiff < TOLERANCE, "probabilities differ by " + result.maxProbabilityDiff);
         assertEquals(-1, result.maxMaskDiff);
     }

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TunetTrainingTest {
 
@@ -188,6 +190,26 @@ class TunetTrainingTest {
         assertEquals(2, result.history().size());
         assertTrue(Double.isNaN(result.validation().meanDice()), "the baseline has no masks to score");
         assertTrue(result.onnxMaxDifference() < 1e-4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = NetworkSpec.Architecture.class, names = {"INCEPTIONV3", "INCEPTIONRESNETV2"})
+    void shouldTrainInceptionBaselinesThroughTheSameHarness(NetworkSpec.Architecture architecture,
+            @TempDir Path out) throws Exception {
+        TrainingResult result = TunetTraining.train(new NetworkSpec(architecture, TINY), data,
+                quick(out).optEpochs(3).optPatience(3).optLearningRate(1e-3f).optAugment(false).build());
+        List<TrainingResult.EpochStats> history = result.history();
+        assertEquals(3, history.size());
+        assertTrue(history.stream().allMatch(e -> Double.isFinite(e.trainLoss()) && Double.isFinite(e.validationLoss())),
+                history.toString());
+        assertTrue(history.get(2).trainLoss() < history.get(0).trainLoss(), "training loss did not decrease: " + history);
+        assertTrue(Double.isNaN(result.validation().meanDice()), "the baseline has no masks to score");
+        assertTrue(result.onnxMaxDifference() < 1e-4, "ONNX differs from PyTorch by " + result.onnxMaxDifference());
+        assertEquals(architecture.id() + ".onnx", result.onnxModel().getFileName().toString());
+        assertEquals(new NetworkSpec(architecture, TINY), TunetTraining.checkpointSpec(result.checkpoint()));
+        try (OnnxTunet onnx = OnnxTunet.load(result.onnxModel())) {
+            assertFalse(onnx.hasMasks());
+        }
     }
 
     @Test
