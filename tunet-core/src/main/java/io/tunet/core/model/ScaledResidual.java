@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.tunet.core.loss.Scalars;
 import io.tunet.core.onnx.OnnxGraph;
 import io.tunet.core.onnx.OnnxExportable;
 
@@ -50,7 +51,7 @@ final class ScaledResidual extends AbstractBlock implements OnnxExportable {
      * tensor libtorch owns, which autograd keeps alive.
      */
     static NDArray scaled(NDArray x, float factor) {
-        return x.mul(x.getManager().full(new Shape(), factor, x.getDataType(), x.getDevice()));
+        return x.mul(Scalars.like(x, factor));
     }
 
     @Override
