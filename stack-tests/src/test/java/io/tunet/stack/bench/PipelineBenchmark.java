@@ -11,19 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-import io.tunet.schemas.Stain;
-import io.tunet.simulator.layout.PlateLayout;
-import io.tunet.simulator.publish.EncodedImage;
 import io.tunet.simulator.publish.FieldImages;
-import io.tunet.simulator.source.HpaDirectorySource;
-import io.tunet.simulator.source.SyntheticFieldSource;
 import io.tunet.stack.support.Microscope;
 import io.tunet.stack.support.RepoPaths;
 import io.tunet.stack.support.ResultsDatabase;
 import io.tunet.stack.support.ResultsDatabase.Timing;
 import io.tunet.stack.support.ServingModel;
 import io.tunet.stack.support.Stack;
-import io.tunet.synth.HpaSynth;
 
 /**
  * End-to-end throughput and latency of the whole line on this machine: every service its own process, as in
@@ -39,56 +33,23 @@ import io.tunet.synth.HpaSynth;
  * inference-alone measurement), {@code size=128} (model input, and the fields' size for synthetic fields),
  * {@code fields=synth} (HPA-Synth fields of {@code size}, a new one per publication) or {@code fields=full-size}
  * (the real HPA fields of {@code ../shared/data/hpa/full-size} as they are, 2048² and 3072² PNGs, and
- * {@value #FULL_SIZE_SYNTH_FIELDS} HPA-Synth fields at 2048², published round and round under new sample ids;
+ * six HPA-Synth fields at 2048², published round and round under new sample ids;
  * claim-checked like real fields). Writes {@code target/benchmarks/pipeline.md} or {@code pipeline-full-size.md}.
  */
 public final class PipelineBenchmark {
 
-    private static final int FULL_SIZE_SYNTH_FIELDS = 6;
-    private static final int FULL_SIZE = 2048;
     /** The inference service's default batch limit, which the stack runs with. */
     private static final int BATCH = 8;
 
     private PipelineBenchmark() {
     }
 
-    /**
-     * Fields to publish: a new HPA-Synth field for each publication ({@code pool} null), or the fields of
-     * {@code pool} round and round, each time at a new position.
-     */
-    private record FieldSupply(String description, HpaSynth synth, List<FieldImages> pool) {
-
-        List<FieldImages> fields(String plate, int count) {
-            PlateLayout layout = new PlateLayout(plate, 4);
-            SyntheticFieldSource source = pool == null ? new SyntheticFieldSource(synth, plate.hashCode(), layout) : null;
-            List<FieldImages> fields = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                if (source != null) {
-                    fields.add(source.field(i));
-                } else {
-                    FieldImages template = pool.get(i % pool.size());
-                    PlateLayout.Position position = layout.position(i);
-                    fields.add(new FieldImages(position.sampleId(), position.plate(), position.well(),
-                            position.field(), template.stains(), template.labels()));
-                }
-            }
-            return fields;
-        }
-    }
-
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("rates", "1,2,4,6,8", "seconds", "30", "size", "128",
+        BenchOptions options = BenchOptions.parse(args, Map.of("rates", "1,2,4,6,8", "seconds", "30", "size", "128",
                 "fields", "synth"));
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            if (kv.length != 2 || !options.containsKey(kv[0])) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; expected " + options.keySet());
-            }
-            options.put(kv[0], kv[1]);
-        }
         double[] rates = Arrays.stream(options.get("rates").split(",")).mapToDouble(Double::parseDouble).toArray();
-        int seconds = Integer.parseInt(options.get("seconds"));
-        int size = Integer.parseInt(options.get("size"));
+        int seconds = options.getInt("seconds");
+        int size = options.getInt("size");
 
         boolean fullSize = switch (options.get("fields")) {
             case "synth" -> false;
@@ -100,18 +61,17 @@ public final class PipelineBenchmark {
         Path home = RepoPaths.target("pipeline-benchmark");
         Files.createDirectories(home);
         Path model = ServingModel.export(Files.createDirectories(home.resolve("model")), size);
-        FieldSupply supply = fullSize ? fullSizeFields()
-                : new FieldSupply("HPA-Synth fields at S = " + size, HpaSynth.builder().size(size).build(), null);
+        FieldSupply supply = fullSize ? FieldSupply.fullSize() : FieldSupply.synthetic(size);
 
         System.out.println("inference alone: the same model and fields in this process, no Kafka...");
-        double loadBeforeAlone = loadAverage();
+        double loadBeforeAlone = BenchStats.loadAverage();
         InferenceAlone.Result alone = InferenceAlone.run(model, supply.fields("ALONE", fullSize ? 8 : 32), size, BATCH,
                 5, seconds, Files.createDirectories(home.resolve("alone-blobs")));
         String aloneLine = String.format("Inference alone, same run (decode + preprocess + ONNX Runtime predict in one"
                 + " process, same model and fields, no Kafka, batches of up to %d, one decode and one inference thread"
                 + " as the service): **%.2f fields/s** over %.0f s, %.0f ms of CPU per field (load average %.1f"
                 + " before, %.1f after).%n", BATCH, alone.samplesPerSecond(), alone.seconds(),
-                alone.cpuMillisPerSample(), loadBeforeAlone, loadAverage());
+                alone.cpuMillisPerSample(), loadBeforeAlone, BenchStats.loadAverage());
         System.out.print(aloneLine);
 
         StringBuilder report = new StringBuilder();
@@ -153,7 +113,7 @@ public final class PipelineBenchmark {
                         percentile(timings, Timing::storedMillis, 50), percentile(timings, Timing::storedMillis, 99),
                         percentile(timings, Timing::assembledMillis, 50), percentile(timings, Timing::classifiedMillis, 50),
                         percentile(timings, Timing::storedMillis, 50), cpuColumns(cpuBefore, cpuAfter, wall),
-                        loadAverage(), missing.isEmpty() ? "" : " " + missing.size() + " fields not stored after 10 min");
+                        BenchStats.loadAverage(), missing.isEmpty() ? "" : " " + missing.size() + " fields not stored after 10 min");
                 System.out.print(line);
                 report.append(line);
             }
@@ -168,45 +128,15 @@ public final class PipelineBenchmark {
         System.out.println("written to " + out.toAbsolutePath());
     }
 
-    /**
-     * The real full-size fields and a few HPA-Synth fields at 2048², made once (one takes about a second to
-     * synthesise and encode) and then published round and round.
-     */
-    private static FieldSupply fullSizeFields() throws Exception {
-        List<FieldImages> pool = new ArrayList<>();
-        List<String> realSizes = new ArrayList<>();
-        HpaDirectorySource real = HpaDirectorySource.open(RepoPaths.shared().resolve("data/hpa/full-size"));
-        for (String id : real.ids()) {
-            FieldImages field = new FieldImages(id, "REAL", "A01", 1, real.read(id), real.labels(id));
-            EncodedImage green = field.stains().get(Stain.GREEN_PROTEIN);
-            realSizes.add(green.width() + "×" + green.height());
-            pool.add(field);
-        }
-        System.out.println("synthesising " + FULL_SIZE_SYNTH_FIELDS + " HPA-Synth fields at " + FULL_SIZE + "²...");
-        SyntheticFieldSource synth = new SyntheticFieldSource(HpaSynth.builder().size(FULL_SIZE).build(), FULL_SIZE,
-                new PlateLayout("SYNTH", 4));
-        for (int i = 0; i < FULL_SIZE_SYNTH_FIELDS; i++) {
-            pool.add(synth.field(i));
-        }
-        String description = "the " + real.ids().size() + " real HPA fields of ../shared/data/hpa/full-size ("
-                + String.join(", ", realSizes) + ") and " + FULL_SIZE_SYNTH_FIELDS + " HPA-Synth fields at " + FULL_SIZE
-                + "², four 8-bit PNG stains each, claim-checked, published round and round";
-        return new FieldSupply(description, null, pool);
-    }
-
+    private static final String SIMULATOR = "simulator";
     private static final List<String> PROCESSES = List.of(Stack.INGEST, Stack.INFERENCE, Stack.RESULTS, Stack.TRAINING,
-            "broker", "postgres", "simulator");
+            Stack.BROKER, Stack.POSTGRES, SIMULATOR);
 
-    /** CPU seconds used so far by each process of the line (PostgreSQL with its backends). */
+    /** CPU seconds used so far by each process of the line (PostgreSQL with its backends) and by this one. */
     private static Map<String, Double> cpuSeconds(Stack stack) {
         Map<String, Double> cpu = new LinkedHashMap<>();
-        for (String service : List.of(Stack.INGEST, Stack.INFERENCE, Stack.RESULTS, Stack.TRAINING)) {
-            cpu.put(service, cpu(ProcessHandle.of(stack.service(service).pid()).orElseThrow()));
-        }
-        cpu.put("broker", cpu(ProcessHandle.of(stack.kafka().pid()).orElseThrow()));
-        ProcessHandle postmaster = ProcessHandle.of(stack.postgres().pid()).orElseThrow();
-        cpu.put("postgres", cpu(postmaster) + postmaster.descendants().mapToDouble(PipelineBenchmark::cpu).sum());
-        cpu.put("simulator", cpu(ProcessHandle.current()));
+        stack.processes().forEach((name, tree) -> cpu.put(name, tree.stream().mapToDouble(PipelineBenchmark::cpu).sum()));
+        cpu.put(SIMULATOR, cpu(ProcessHandle.current()));
         return cpu;
     }
 
@@ -223,15 +153,6 @@ public final class PipelineBenchmark {
     }
 
     private static double percentile(List<Timing> timings, ToDoubleFunction<Timing> value, double p) {
-        double[] values = timings.stream().mapToDouble(value).sorted().toArray();
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p / 100.0 * values.length) - 1;
-        return values[Math.max(0, Math.min(values.length - 1, index))];
-    }
-
-    private static double loadAverage() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return BenchStats.percentile(timings.stream().mapToDouble(value).toArray(), p);
     }
 }

@@ -1,7 +1,6 @@
 package io.tunet.stack.bench;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.zip.CRC32;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -109,7 +107,7 @@ public final class PythonClientBenchmark {
             String id = run + "-" + i;
             ids.add(id);
             for (int s = 0; s < STAINS.size(); s++) {
-                byte[] copy = withText(stains.get(s), id);
+                byte[] copy = PngText.withText(stains.get(s), id);
                 Files.write(dir.resolve(id + "_" + STAINS.get(s) + ".png"), copy);
                 bytes += copy.length;
             }
@@ -145,22 +143,6 @@ public final class PythonClientBenchmark {
         Result r = new Result(blobRoot == null ? "inline" : "claim check (--blob-root)", fields, bytes, seconds, blobs);
         System.out.println(r);
         return r;
-    }
-
-    /** The PNG with a tEXt chunk after IHDR: the same image, other bytes. */
-    private static byte[] withText(byte[] png, String text) {
-        byte[] data = ("Comment\0" + text).getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
-        chunk.putInt(data.length).put("tEXt".getBytes(StandardCharsets.US_ASCII)).put(data);
-        CRC32 crc = new CRC32();
-        crc.update(chunk.array(), 4, 4 + data.length);
-        chunk.putInt((int) crc.getValue());
-        int afterHeader = 8 + 25; // signature, then IHDR: length, type, 13 bytes of data, CRC
-        byte[] out = new byte[png.length + chunk.capacity()];
-        System.arraycopy(png, 0, out, 0, afterHeader);
-        System.arraycopy(chunk.array(), 0, out, afterHeader, chunk.capacity());
-        System.arraycopy(png, afterHeader, out, afterHeader + chunk.capacity(), png.length - afterHeader);
-        return out;
     }
 
     private static String loadAverage() {

@@ -37,6 +37,11 @@ public final class LocalKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The broker's log directory ({@code log.dirs} of {@code bin/kafka-local}): every topic's partitions. */
+    public Path dataDir() {
+        return home.resolve("data");
+    }
+
     /** Starts the broker (formatting its log directory the first time) and creates the catalogue's topics. */
     public void start() throws InterruptedException {
         script("start");

@@ -28,6 +28,11 @@ public final class LocalPostgres implements AutoCloseable {
         this.port = FreePorts.next();
     }
 
+    /** The cluster's data directory (tables, WAL under {@code pg_wal}). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -74,22 +76,48 @@ public final class ResultsDatabase {
     public record Timing(double assembledMillis, double classifiedMillis, double storedMillis, long storedAtMillis) {
     }
 
+    private static final String TIMINGS = """
+            SELECT extract(epoch FROM (sample_assembled_at - last_acquired_at)) * 1000,
+                   extract(epoch FROM (classified_at - last_acquired_at)) * 1000,
+                   extract(epoch FROM (stored_at - last_acquired_at)) * 1000,
+                   extract(epoch FROM stored_at) * 1000
+            FROM predictions""";
+
     /** The stage timings of each of {@code ids} that is stored. */
     public List<Timing> timings(Collection<String> ids) throws SQLException {
-        String sql = """
-                SELECT extract(epoch FROM (sample_assembled_at - last_acquired_at)) * 1000,
-                       extract(epoch FROM (classified_at - last_acquired_at)) * 1000,
-                       extract(epoch FROM (stored_at - last_acquired_at)) * 1000,
-                       extract(epoch FROM stored_at) * 1000
-                FROM predictions WHERE sample_id = ANY (?)""";
-        List<Timing> timings = new ArrayList<>();
-        try (Connection connection = postgres.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = postgres.connect();
+                PreparedStatement statement = connection.prepareStatement(TIMINGS + " WHERE sample_id = ANY (?)")) {
             statement.setArray(1, connection.createArrayOf("text", ids.toArray()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    timings.add(new Timing(rows.getDouble(1), rows.getDouble(2), rows.getDouble(3),
-                            (long) rows.getDouble(4)));
-                }
+            return timings(statement);
+        }
+    }
+
+    /** The stage timings of every prediction stored in [{@code from}, {@code to}). */
+    public List<Timing> timingsStoredBetween(Instant from, Instant to) throws SQLException {
+        try (Connection connection = postgres.connect();
+                PreparedStatement statement = connection.prepareStatement(TIMINGS + " WHERE stored_at >= ? AND stored_at < ?")) {
+            statement.setTimestamp(1, Timestamp.from(from));
+            statement.setTimestamp(2, Timestamp.from(to));
+            return timings(statement);
+        }
+    }
+
+    /** How many samples have at least one stored prediction. */
+    public long storedSamples() throws SQLException {
+        try (Connection connection = postgres.connect();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT count(DISTINCT sample_id) FROM predictions");
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<Timing> timings(PreparedStatement statement) throws SQLException {
+        List<Timing> timings = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                timings.add(new Timing(rows.getDouble(1), rows.getDouble(2), rows.getDouble(3), (long) rows.getDouble(4)));
             }
         }
         return timings;

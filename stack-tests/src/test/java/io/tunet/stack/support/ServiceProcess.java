@@ -116,6 +116,33 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The service's Prometheus metrics ({@code /q/metrics}) as {@code name{labels}} → value, comment lines left out.
+     *
+     * @throws IOException when the service does not answer 200
+     */
+    public Map<String, Double> metrics() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(module + " answered " + response.statusCode() + " for /q/metrics");
+        }
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        for (String line : response.body().split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (line.isBlank() || line.startsWith("#") || space < 0) {
+                continue;
+            }
+            try {
+                metrics.put(line.substring(0, space).strip(), Double.parseDouble(line.substring(space + 1)));
+            } catch (NumberFormatException e) {
+                throw new IOException(module + ": unreadable metrics line '" + line + "'", e);
+            }
+        }
+        return metrics;
+    }
+
     /** The operating-system process id of the running JVM. */
     public synchronized long pid() {
         if (process == null) {

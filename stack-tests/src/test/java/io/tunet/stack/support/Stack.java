@@ -24,6 +24,12 @@ public final class Stack implements AutoCloseable {
     public static final String TRAINING = "training-service";
     public static final String RESULTS = "results-sink";
     public static final List<String> SERVICES = List.of(RESULTS, INGEST, INFERENCE, TRAINING);
+    /** Names of the broker and the database in {@link #processes()}. */
+    public static final String BROKER = "broker";
+    public static final String POSTGRES = "postgres";
+    /** The results sink's tokens: reads, and reads plus curators' labels. */
+    public static final String VIEWER_TOKEN = "e2e-viewer-token-0123456789";
+    public static final String CURATOR_TOKEN = "e2e-curator-token-0123456789";
 
     /** Generous: four JVMs starting at once on two cores take a while. */
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
@@ -46,11 +52,11 @@ public final class Stack implements AutoCloseable {
         add(RESULTS, "512m", common, Map.of(
                 "QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(),
                 "QUARKUS_DATASOURCE_USERNAME", "postgres",
-                "RESULTS_AUTH_VIEWER_TOKEN", "e2e-viewer-token-0123456789",
-                "RESULTS_AUTH_CURATOR_TOKEN", "e2e-curator-token-0123456789"), overrides);
+                "RESULTS_AUTH_VIEWER_TOKEN", VIEWER_TOKEN,
+                "RESULTS_AUTH_CURATOR_TOKEN", CURATOR_TOKEN), overrides);
         add(INGEST, "768m", common, Map.of(), overrides);
         add(INFERENCE, "1g", common, Map.of("INFERENCE_MODEL_PATH", model.toString()), overrides);
-        add(TRAINING, "1g", common, Map.of("TRAINING_DATA_DIR", home.resolve("training").toString()), overrides);
+        add(TRAINING, "1g", common, Map.of("TRAINING_DATA_DIR", trainingData().toString()), overrides);
     }
 
     /**
@@ -132,6 +138,30 @@ public final class Stack implements AutoCloseable {
 
     public LocalPostgres postgres() {
         return postgres;
+    }
+
+    /** Training's data folder (dataset index, blob ledger, sample cache, run folders). */
+    public Path trainingData() {
+        return home.resolve("training");
+    }
+
+    /**
+     * Every process of the line right now, by name: the four services (module names), {@value #BROKER} and
+     * {@value #POSTGRES}, the latter as its postmaster followed by its backends and helpers (all its children).
+     */
+    public Map<String, List<ProcessHandle>> processes() {
+        Map<String, List<ProcessHandle>> processes = new LinkedHashMap<>();
+        for (String module : List.of(INGEST, INFERENCE, RESULTS, TRAINING)) {
+            processes.put(module, ProcessHandle.of(service(module).pid()).stream().toList());
+        }
+        processes.put(BROKER, ProcessHandle.of(kafka.pid()).stream().toList());
+        List<ProcessHandle> postgresTree = new ArrayList<>();
+        ProcessHandle.of(postgres.pid()).ifPresent(postmaster -> {
+            postgresTree.add(postmaster);
+            postmaster.descendants().forEach(postgresTree::add);
+        });
+        processes.put(POSTGRES, postgresTree);
+        return processes;
     }
 
     public ServiceProcess service(String module) {

@@ -1,0 +1,101 @@
+package io.tunet.stack.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.tunet.stack.bench.SoakBenchmark.Sample;
+import io.tunet.stack.support.Stack;
+
+/** The soak's verdict on made-up samples: a 30-minute run at 12 fields/s, one sample a minute. */
+class VerdictTest {
+
+    private static final int RATE_PER_MINUTE = 720;
+    private static final Verdict.Setting SETTING = new Verdict.Setting(10, 0.05, 30_000, 14_000_000, 128,
+            1L << 30);
+
+    @Test
+    void shouldPassWhenEverythingIsFlatOrGrowsWithinItsBound() {
+        Verdict verdict = Verdict.of(run(0, 0), SETTING, 30 * RATE_PER_MINUTE, List.of(), List.of());
+
+        assertThat(verdict.checks()).allSatisfy(check -> assertThat(check.passed()).as(check.toString()).isTrue());
+        assertThat(verdict.passed()).isTrue();
+    }
+
+    @Test
+    void shouldFailWhenAProcessGrowsFasterThanFivePercentOfItsLevelPerHour() {
+        // 500 MB growing 1 MB a minute: 12% per hour
+        Verdict verdict = Verdict.of(run(1_000_000, 0), SETTING, 30 * RATE_PER_MINUTE, List.of(), List.of());
+
+        assertThat(failed(verdict)).containsExactly("RSS " + Stack.INGEST);
+    }
+
+    @Test
+    void shouldFailWhenTheBlobStoreKeepsTheStainsOfUnlabelledFields() {
+        // every field's 30 KB of stains kept, where retention should keep the labelled 5% only
+        Verdict verdict = Verdict.of(run(0, 30_000), SETTING, 30 * RATE_PER_MINUTE, List.of(), List.of());
+
+        assertThat(failed(verdict)).containsExactly("disk " + SoakBenchmark.BLOBS);
+    }
+
+    @Test
+    void shouldFailWhenAPublishedFieldWasNeverStored() {
+        Verdict verdict = Verdict.of(run(0, 0), SETTING, 30 * RATE_PER_MINUTE, List.of("SOAK-P1-A01-f1"), List.of());
+
+        assertThat(failed(verdict)).containsExactly("nothing lost");
+    }
+
+    @Test
+    void shouldLabelTheGivenShareEvenlySpread() {
+        long labelled = IntStream.range(0, 1000).filter(i -> SoakBenchmark.isLabelled(i, 0.05)).count();
+
+        assertThat(labelled).isEqualTo(50);
+        assertThat(SoakBenchmark.isLabelled(19, 0.05)).isTrue();
+        assertThat(SoakBenchmark.isLabelled(20, 0.05)).isFalse();
+    }
+
+    private static List<String> failed(Verdict verdict) {
+        return verdict.checks().stream().filter(c -> !c.passed()).map(Verdict.Check::what).toList();
+    }
+
+    /**
+     * Samples of a healthy run (flat RSS, blob store growing by the labelled stains only, Kafka and PostgreSQL by a
+     * field's records), with {@code ingestGrowthPerMinute} bytes of RSS and {@code blobGrowthPerField} bytes of blobs
+     * added.
+     */
+    private static List<Sample> run(long ingestGrowthPerMinute, long blobGrowthPerField) {
+        List<Sample> samples = new ArrayList<>();
+        for (int minute = 0; minute <= 30; minute++) {
+            int fields = minute * RATE_PER_MINUTE;
+            int labels = fields / 20;
+            int runs = minute / 8;
+            Map<String, Long> rss = new LinkedHashMap<>();
+            for (String process : SoakBenchmark.line()) {
+                rss.put(process, 500_000_000L + (process.equals(Stack.INGEST) ? minute * ingestGrowthPerMinute : 0)
+                        + (minute % 2) * 3_000_000L);
+            }
+            Map<String, Long> disk = new LinkedHashMap<>();
+            disk.put(SoakBenchmark.BLOBS, 40_000_000L + labels * 30_000L + (long) fields * blobGrowthPerField);
+            disk.put(SoakBenchmark.KAFKA, fields * 115_000L);
+            disk.put(SoakBenchmark.POSTGRES_TABLES, 27_000_000L + fields * 34_000L);
+            disk.put(SoakBenchmark.POSTGRES_WAL, Math.min(16_000_000L * (minute + 1), 600_000_000L));
+            disk.put(SoakBenchmark.TRAINING_DATA, 2_000_000L + fields * 200L + labels * 70_000L);
+            disk.put(SoakBenchmark.TRAINING_RUNS, runs * 500_000L);
+            Map<String, Double> training = Map.of("training_retention_samples_dropped_total", (double) fields * 0.9,
+                    "training_retention_blobs_deleted_total", fields * 3.6);
+            Map<String, Long> collections = new LinkedHashMap<>();
+            for (String module : Stack.SERVICES) {
+                collections.put(module, 10L * minute);
+            }
+            samples.add(new Sample(minute, true, 1.0, fields, fields, labels, 250, 700, rss, disk, training, collections,
+                    runs));
+        }
+        return samples;
+    }
+}
