@@ -227,6 +227,9 @@ public final class TrainingRunner {
             published = true;
             registry.observe(verdict);
             Files.delete(workspace.resolve(RUNNING_MARKER));
+            // both are in the blob store now, where retention keeps or removes them; the folder keeps the report
+            Files.deleteIfExists(trained.onnxModel());
+            deleteRecursively(trained.checkpoint().getParent());
             LOG.infof("run %s: v%d %s: %s", runId, version, verdict.getStatus(), decision.summary());
             return new RunOutcome(runId, trigger, verdict, report, (System.nanoTime() - started) / 1e9);
         } catch (IOException e) {
