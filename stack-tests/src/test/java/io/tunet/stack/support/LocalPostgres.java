@@ -48,8 +48,10 @@ public final class LocalPostgres implements AutoCloseable {
             server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(90)).start();
             createRoles();
-        } catch (IOException | SQLException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL in " + dataDir, e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the results sink's roles in " + dataDir, e);
         }
     }
 
