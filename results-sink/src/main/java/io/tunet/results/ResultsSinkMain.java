@@ -12,13 +12,16 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.tunet.results.database.ConfiguredDatabase;
 import io.tunet.results.database.EmbeddedDatabase;
 
 /**
  * Entry point of the packaged service. When no PostgreSQL server is configured
  * ({@code quarkus.datasource.jdbc.url} / {@code QUARKUS_DATASOURCE_JDBC_URL} unset), it first starts the
  * embedded real PostgreSQL with its data in {@code results.database.embedded-dir}, so that the datasource,
- * Flyway and the consumers find a server when Quarkus starts; the server stops when the service does.
+ * Flyway and the consumers find a server when Quarkus starts; the server stops when the service does. The
+ * queries then run as the embedded server's runtime role and Flyway as its owner role. A configured server
+ * must name both roles with their passwords, or the service refuses to start ({@link ConfiguredDatabase}).
  */
 @QuarkusMain
 public final class ResultsSinkMain {
@@ -35,8 +38,13 @@ public final class ResultsSinkMain {
             LOG.infof("No %s configured: started embedded PostgreSQL on port %d with data in %s",
                     JDBC_URL, database.port(), database.dataDir());
             System.setProperty(JDBC_URL, database.jdbcUrl());
-            System.setProperty("quarkus.datasource.username", EmbeddedDatabase.USER);
+            System.setProperty("quarkus.datasource.username", EmbeddedDatabase.RUNTIME);
+            System.setProperty("quarkus.datasource.password", database.runtimePassword());
+            System.setProperty("quarkus.flyway.username", EmbeddedDatabase.OWNER);
+            System.setProperty("quarkus.flyway.password", database.ownerPassword());
             embedded = Optional.of(database);
+        } else {
+            ConfiguredDatabase.check(name -> config.getOptionalValue(name, String.class));
         }
         try {
             Quarkus.run(args);

@@ -26,9 +26,13 @@ public final class EmbeddedPostgresTestResource implements QuarkusTestResourceLi
         TestDirectories.deleteRecursively(DATA_DIR);
         database = EmbeddedDatabase.start(DATA_DIR, 0);
         port = database.port();
+        // the same roles ResultsSinkMain hands the packaged service
         return Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(),
-                "quarkus.datasource.username", EmbeddedDatabase.USER,
+                "quarkus.datasource.username", EmbeddedDatabase.RUNTIME,
+                "quarkus.datasource.password", database.runtimePassword(),
+                "quarkus.flyway.username", EmbeddedDatabase.OWNER,
+                "quarkus.flyway.password", database.ownerPassword(),
                 "results.auth.viewer-token", VIEWER_TOKEN,
                 "results.auth.curator-token", CURATOR_TOKEN,
                 "results.blob-store-dir", Path.of("target", "blobs-test").toString(),
@@ -41,6 +45,11 @@ public final class EmbeddedPostgresTestResource implements QuarkusTestResourceLi
             database.close();
             database = null;
         }
+    }
+
+    /** The server the application under test uses. */
+    public static synchronized EmbeddedDatabase database() {
+        return database;
     }
 
     /** Stops the server as an outage would (its data stays). */

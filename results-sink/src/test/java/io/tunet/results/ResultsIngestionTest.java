@@ -1,7 +1,12 @@
 package io.tunet.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunet.results.database.EmbeddedDatabase;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.IncompleteSample;
@@ -127,6 +133,21 @@ class ResultsIngestionTest {
             assertThat(admin.describeConsumerGroups(List.of(config.kafka().groupId())).all().get()
                     .get(config.kafka().groupId()).members()).extracting(MemberDescription::clientId)
                     .containsExactly("results-sink-test-client");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void shouldQueryAsTheRuntimeRoleWhichOwnsNothingAndCannotChangeTheSchema() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+            ResultSet user = sql.executeQuery("SELECT current_user");
+            user.next();
+            assertThat(user.getString(1)).isEqualTo(EmbeddedDatabase.RUNTIME);
+            ResultSet owner = sql.executeQuery("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'");
+            owner.next();
+            assertThat(owner.getString(1)).isEqualTo(EmbeddedDatabase.OWNER);
+            assertThatThrownBy(() -> sql.execute("DROP TABLE predictions")).isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
         }
     }
 

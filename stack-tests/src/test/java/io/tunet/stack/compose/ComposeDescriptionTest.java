@@ -55,7 +55,8 @@ class ComposeDescriptionTest {
             "training-service", List.of("quarkus.http.port"),
             "microscope-gateway", List.of("quarkus.http.port"),
             // the JDBC URL is also what ResultsSinkMain looks at to decide against the embedded server
-            "results-sink", List.of("quarkus.http.port", "quarkus.datasource.jdbc.url", "quarkus.datasource.password"));
+            "results-sink", List.of("quarkus.http.port", "quarkus.datasource.jdbc.url", "quarkus.datasource.password",
+                    "quarkus.flyway.password"));
 
     /** Variables read by the process around the application, not by its configuration. */
     private static final Map<String, String> PROCESS_VARIABLES = Map.of(
@@ -237,6 +238,37 @@ class ComposeDescriptionTest {
             assertThat(service.healthcheck()).as(name + " health check").containsExactly("CMD", "tunet-ready", port);
             assertThat(dockerfiles.get(name).exposedPorts()).as(name + " image exposes").containsExactly(Integer.parseInt(port));
         }
+    }
+
+    @Test
+    void shouldShipNoDatabasePasswordAndQueryAsARoleThatOwnsNothing() throws IOException {
+        Map<String, String> postgres = compose.service("postgres").environment();
+        Map<String, String> sink = compose.service("results-sink").environment();
+        for (String password : List.of(postgres.get("POSTGRES_PASSWORD"), postgres.get("RESULTS_DB_PASSWORD"),
+                sink.get("QUARKUS_DATASOURCE_PASSWORD"), sink.get("QUARKUS_FLYWAY_PASSWORD"))) {
+            assertThat(password).as("a password the operator must set: ${VAR:?message}, no default").matches("\\$\\{[A-Z_]+:\\?[^}]+}");
+        }
+        assertThat(sink.get("QUARKUS_FLYWAY_USERNAME")).as("migrations run as the owner").isEqualTo(postgres.get("POSTGRES_USER"));
+        assertThat(sink.get("QUARKUS_DATASOURCE_USERNAME")).as("queries run as another role")
+                .isNotEqualTo(postgres.get("POSTGRES_USER"));
+        assertThat(sink.get("QUARKUS_DATASOURCE_PASSWORD")).as("the runtime role has its own password")
+                .isNotEqualTo(sink.get("QUARKUS_FLYWAY_PASSWORD")).isEqualTo(postgres.get("RESULTS_DB_PASSWORD"));
+        ComposeFile.Mount init = compose.service("postgres").mounts().stream()
+                .filter(m -> m.target().equals("/docker-entrypoint-initdb.d")).findFirst()
+                .orElseThrow(() -> new AssertionError("postgres mounts no init script folder"));
+        Path scripts = root.resolve(init.source());
+        String script;
+        try (var files = Files.list(scripts)) {
+            script = String.join("\n", files.map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }).toList());
+        }
+        assertThat(script).as("the init script creates the runtime role with its password")
+                .contains("CREATE ROLE " + sink.get("QUARKUS_DATASOURCE_USERNAME")).contains("RESULTS_DB_PASSWORD");
     }
 
     @Test

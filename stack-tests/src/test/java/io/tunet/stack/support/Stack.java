@@ -51,7 +51,11 @@ public final class Stack implements AutoCloseable {
                 "TUNET_BLOB_STORE", blobStore.toString());
         add(RESULTS, "512m", common, Map.of(
                 "QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                // the sink's two roles (LocalPostgres creates them); it refuses a configured server without them
+                "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.RUNTIME,
+                "QUARKUS_DATASOURCE_PASSWORD", LocalPostgres.RUNTIME_PASSWORD,
+                "QUARKUS_FLYWAY_USERNAME", LocalPostgres.OWNER,
+                "QUARKUS_FLYWAY_PASSWORD", LocalPostgres.OWNER_PASSWORD,
                 "RESULTS_AUTH_VIEWER_TOKEN", VIEWER_TOKEN,
                 "RESULTS_AUTH_CURATOR_TOKEN", CURATOR_TOKEN), overrides);
         add(INGEST, "768m", common, Map.of(), overrides);
