@@ -51,14 +51,20 @@ public final class InceptionResNetV2Block extends PooledClassifier {
 
     private final int baseWidth;
 
-    private InceptionResNetV2Block(Builder builder) {
-        super(VERSION, "Inception-ResNet-v2", trunk(c -> Inception.width(c, builder.baseWidth)), builder.dropout);
-        baseWidth = builder.baseWidth;
+    private InceptionResNetV2Block(int baseWidth, float dropout) {
+        super(VERSION, "Inception-ResNet-v2", trunk(c -> Inception.width(c, baseWidth)), dropout);
+        this.baseWidth = baseWidth;
     }
 
-    /** A builder with the published widths (base width 64) unless changed. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The network with widths scaled by {@code baseWidth} (64: the published widths, 16: a quarter of them, see the
+     * class comment) and {@code dropout} before the classifier.
+     *
+     * @throws IllegalArgumentException if the base width is not positive or the dropout is outside [0, 1)
+     */
+    public static InceptionResNetV2Block of(int baseWidth, float dropout) {
+        validate(baseWidth, dropout);
+        return new InceptionResNetV2Block(baseWidth, dropout);
     }
 
     /** The base width the widths were scaled with (64 = published). */
@@ -114,36 +120,5 @@ public final class InceptionResNetV2Block extends PooledClassifier {
                     width, SCALE_C));
         }
         return trunk;
-    }
-
-    /** Builds an {@link InceptionResNetV2Block}: all settings optional, {@link #build()} validates. */
-    public static final class Builder {
-        private int baseWidth = Inception.PUBLISHED_BASE_WIDTH;
-        private float dropout = 0.25f;
-
-        private Builder() {
-        }
-
-        /** Base width: 64 (the default) gives the published widths, 16 a quarter of them (see the class comment). */
-        public Builder optBaseWidth(int baseWidth) {
-            this.baseWidth = baseWidth;
-            return this;
-        }
-
-        /** Dropout before the classifier; 0.25 by default. */
-        public Builder optDropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * Builds the block.
-         *
-         * @throws IllegalArgumentException if the base width is not positive or the dropout is outside [0, 1)
-         */
-        public InceptionResNetV2Block build() {
-            validate(baseWidth, dropout);
-            return new InceptionResNetV2Block(this);
-        }
     }
 }

@@ -41,14 +41,20 @@ public final class InceptionV3Block extends PooledClassifier {
 
     private final int baseWidth;
 
-    private InceptionV3Block(Builder builder) {
-        super(VERSION, "Inception-v3", trunk(c -> Inception.width(c, builder.baseWidth)), builder.dropout);
-        baseWidth = builder.baseWidth;
+    private InceptionV3Block(int baseWidth, float dropout) {
+        super(VERSION, "Inception-v3", trunk(c -> Inception.width(c, baseWidth)), dropout);
+        this.baseWidth = baseWidth;
     }
 
-    /** A builder with the published widths (base width 64) unless changed. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The network with widths scaled by {@code baseWidth} (64: the published widths, 16: a quarter of them, see the
+     * class comment) and {@code dropout} before the classifier.
+     *
+     * @throws IllegalArgumentException if the base width is not positive or the dropout is outside [0, 1)
+     */
+    public static InceptionV3Block of(int baseWidth, float dropout) {
+        validate(baseWidth, dropout);
+        return new InceptionV3Block(baseWidth, dropout);
     }
 
     /** The base width the widths were scaled with (64 = published). */
@@ -109,36 +115,5 @@ public final class InceptionV3Block extends PooledClassifier {
                 chain(conv(split, 1), branches(conv(split, 1, 3), conv(split, 3, 1))),
                 chain(conv(w.applyAsInt(448), 1), conv(split, 3), branches(conv(split, 1, 3), conv(split, 3, 1))),
                 chain(PoolUnit.average(), conv(w.applyAsInt(192), 1)));
-    }
-
-    /** Builds an {@link InceptionV3Block}: all settings optional, {@link #build()} validates. */
-    public static final class Builder {
-        private int baseWidth = Inception.PUBLISHED_BASE_WIDTH;
-        private float dropout = 0.25f;
-
-        private Builder() {
-        }
-
-        /** Base width: 64 (the default) gives the published widths, 16 a quarter of them (see the class comment). */
-        public Builder optBaseWidth(int baseWidth) {
-            this.baseWidth = baseWidth;
-            return this;
-        }
-
-        /** Dropout before the classifier; 0.25 by default. */
-        public Builder optDropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * Builds the block.
-         *
-         * @throws IllegalArgumentException if the base width is not positive or the dropout is outside [0, 1)
-         */
-        public InceptionV3Block build() {
-            validate(baseWidth, dropout);
-            return new InceptionV3Block(this);
-        }
     }
 }

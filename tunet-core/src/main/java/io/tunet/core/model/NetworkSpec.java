@@ -136,10 +136,8 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
         return switch (architecture) {
             case TUNET -> TunetBlock.of(config);
             case RESNET34 -> ResNet34Block.builder().optWidth(config.baseWidth()).optDropout(config.dropout()).build();
-            case INCEPTIONV3 -> InceptionV3Block.builder().optBaseWidth(config.baseWidth())
-                    .optDropout(config.dropout()).build();
-            case INCEPTIONRESNETV2 -> InceptionResNetV2Block.builder().optBaseWidth(config.baseWidth())
-                    .optDropout(config.dropout()).build();
+            case INCEPTIONV3 -> InceptionV3Block.of(config.baseWidth(), config.dropout());
+            case INCEPTIONRESNETV2 -> InceptionResNetV2Block.of(config.baseWidth(), config.dropout());
         };
     }
 }

@@ -115,8 +115,8 @@ class InceptionBlockTest {
 
     @Test
     void buildersShouldRefuseInvalidSettings() {
-        assertThrows(IllegalArgumentException.class, () -> InceptionV3Block.builder().optBaseWidth(0).build());
-        assertThrows(IllegalArgumentException.class, () -> InceptionResNetV2Block.builder().optDropout(1f).build());
+        assertThrows(IllegalArgumentException.class, () -> InceptionV3Block.of(0, 0.25f));
+        assertThrows(IllegalArgumentException.class, () -> InceptionResNetV2Block.of(64, 1f));
         assertThrows(IllegalArgumentException.class, () -> ConvUnit.builder().setFilters(4).optKernel(1, 6).build());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> NetworkSpec.Architecture.parse("inceptionv4"));
