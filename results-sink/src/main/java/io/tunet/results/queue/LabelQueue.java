@@ -24,8 +24,9 @@ import io.tunet.schemas.HpaClasses;
  * </pre>
  * where {@code t} is the threshold stored with the prediction and {@code share} is the fraction of samples
  * (latest prediction each, every plate) that predict the class. Both bonuses together stay below 1, so a sample
- * on a threshold always ranks above a confident one. The score is computed in one statement over the latest
- * predictions; only the returned rows travel.
+ * on a threshold always ranks above a confident one. Uncertainty and abstention are stored with each prediction
+ * when it is written (generated columns, {@code V4__label_queue.sql}); one statement picks each sample's latest,
+ * scores and ranks them; only the returned rows travel.
  */
 @ApplicationScoped
 public class LabelQueue {
@@ -37,33 +38,35 @@ public class LabelQueue {
     /** Added when the model predicts nothing: no probability reaches its threshold. */
     public static final double ABSTAIN_BONUS = 0.25;
 
+    // Only the narrow columns are sorted and scored (uncertainty and abstention are stored with each row, see
+    // V4__label_queue.sql); the arrays are read for the returned rows alone. Rarity is looked up among the few
+    // classes under RARE_SHARE.
     private static final String QUEUE = """
             WITH latest AS (
-                SELECT DISTINCT ON (p.sample_id) p.sample_id, p.plate, p.well, p.field, p.model_name, p.model_version,
-                    p.probabilities, p.thresholds, p.predicted_labels
+                SELECT DISTINCT ON (p.sample_id) p.sample_id, p.model_name, p.model_version, p.plate,
+                    p.predicted_labels, p.queue_uncertainty, p.queue_abstains
                 FROM predictions p
                 ORDER BY p.sample_id, p.model_version DESC, p.classified_at DESC)
-            , share AS (
+            , rare AS MATERIALIZED (
                 SELECT label, count(*)::float8 / (SELECT count(*) FROM latest) AS share
                 FROM latest CROSS JOIN LATERAL unnest(latest.predicted_labels) AS label GROUP BY label)
             , scored AS (
-                SELECT l.sample_id, l.plate, l.well, l.field, l.model_name, l.model_version, l.probabilities,
-                    l.thresholds, u.uncertainty, u.abstains, r.label AS rare_class, r.share AS rare_share,
-                    COALESCE(greatest(0, 1 - r.share / ?), 0) AS rarity
+                SELECT l.sample_id, l.model_name, l.model_version, l.queue_uncertainty AS uncertainty,
+                    l.queue_abstains AS abstains, r.label AS rare_class, r.share AS rare_share,
+                    COALESCE(1 - r.share / ?, 0) AS rarity
                 FROM latest l
-                CROSS JOIN LATERAL (
-                    SELECT max(1 - abs(x.p - x.t) / greatest(x.t, 1 - x.t)) AS uncertainty,
-                        bool_and(x.p < x.t) AS abstains
-                    FROM unnest(l.probabilities, l.thresholds) AS x(p, t)) u
                 LEFT JOIN LATERAL (
-                    SELECT s.label, s.share FROM unnest(l.predicted_labels) AS pl(label)
-                    JOIN share s ON s.label = pl.label ORDER BY s.share, s.label LIMIT 1) r ON TRUE
+                    SELECT rare.label, rare.share FROM rare
+                    WHERE rare.share < ? AND rare.label = ANY (l.predicted_labels)
+                    ORDER BY rare.share, rare.label LIMIT 1) r ON TRUE
                 WHERE (CAST(? AS text) IS NULL OR l.plate = ?)
                     AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.sample_id = l.sample_id))
-            SELECT sample_id, plate, well, field, model_name, model_version, probabilities, thresholds, uncertainty,
-                abstains, rare_class, rare_share, rarity,
-                uncertainty + ? * rarity + CASE WHEN abstains THEN ? ELSE 0 END AS score
-            FROM scored ORDER BY score DESC, sample_id LIMIT ?""";
+            , top AS (
+                SELECT scored.*, uncertainty + ? * rarity + CASE WHEN abstains THEN ? ELSE 0 END AS score
+                FROM scored ORDER BY score DESC NULLS LAST, sample_id LIMIT ?)
+            SELECT t.*, p.plate, p.well, p.field, p.probabilities, p.thresholds
+            FROM top t JOIN predictions p USING (sample_id, model_name, model_version)
+            ORDER BY t.score DESC NULLS LAST, t.sample_id""";
 
     @Inject
     AgroalDataSource dataSource;
@@ -85,11 +88,12 @@ public class LabelQueue {
         List<QueueItem> items = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(QUEUE)) {
             s.setDouble(1, RARE_SHARE);
-            s.setString(2, plate);
+            s.setDouble(2, RARE_SHARE);
             s.setString(3, plate);
-            s.setDouble(4, RARITY_WEIGHT);
-            s.setDouble(5, ABSTAIN_BONUS);
-            s.setInt(6, limit);
+            s.setString(4, plate);
+            s.setDouble(5, RARITY_WEIGHT);
+            s.setDouble(6, ABSTAIN_BONUS);
+            s.setInt(7, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     items.add(item(rs));
