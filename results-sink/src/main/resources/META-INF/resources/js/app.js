@@ -6,7 +6,10 @@ const COLUMNS = 12;
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 
-const state = { role: null, plate: null, classNames: [], sampleId: null, refreshTimer: null, missedEvents: false };
+const state = { role: null, plate: null, classNames: [], sampleId: null, refreshTimer: null, missedEvents: false,
+  // the label-next walk: the queue item on show, and what this page labelled (the queue learns of a label only
+  // once the sink has read it back from the feedback topic, so it may still list it for a moment)
+  queueItem: null, labelledHere: new Set() };
 
 async function start() {
   if (!takeTokenFromLocation()) {
@@ -27,6 +30,7 @@ async function start() {
   $('plate-select').addEventListener('change', (e) => selectPlate(e.target.value));
   $('overlay-toggle').addEventListener('change', () => state.sampleId && showSample(state.sampleId));
   $('label-form').addEventListener('submit', submitLabels);
+  setUpLabelNext();
   await refreshPlates();
   await Promise.all([refreshModels(), refreshIncidents()]);
   liveEvents(onLiveEvent, (up) => {
@@ -293,6 +297,7 @@ async function showSample(sampleId) {
     item.append(swatch, `${m.className} (${m.area} px)`);
     return item;
   }));
+  showQueueReason(sampleId);
   drawProbabilities(sample.latest);
   drawQc(sample.latest);
   fillLabelForm(detail, switched);
@@ -421,9 +426,70 @@ async function submitLabels(event) {
       { labels, comment: $('label-comment').value });
     status.textContent = `Labels sent (${sent.labels.map((i) => state.classNames[i]).join(', ')}).`;
     status.dataset.feedbackId = sent.feedbackId;
+    if (state.queueItem && state.queueItem.sampleId === state.sampleId) {
+      state.labelledHere.add(state.sampleId);
+      await labelNext(`Labels for ${state.sampleId} sent. `);
+    }
   } catch (e) {
     status.textContent = `Not sent: ${e.message}`;
   }
+}
+
+/** The "Label next" button: curators only, like the label form; a viewer sees why it is disabled. */
+function setUpLabelNext() {
+  const button = $('label-next');
+  if (state.role !== 'CURATOR') {
+    button.disabled = true;
+    button.title = 'Label next needs the curator token: labelling is for curators.';
+    $('label-next-note').hidden = false;
+    return;
+  }
+  button.disabled = false;
+  button.title = 'Open the unlabelled sample of this plate whose label would teach the model most';
+  button.addEventListener('click', () => labelNext(''));
+}
+
+/**
+ * Opens the top of the plate's label-next queue (GET /api/queue) in the sample view, with the reason it ranks
+ * there; after its labels are sent the next one opens. Says so when nothing is left to label.
+ */
+async function labelNext(prefix) {
+  const status = $('queue-status');
+  status.hidden = false;
+  let items;
+  try {
+    const plate = state.plate ? `&plate=${encodeURIComponent(state.plate)}` : '';
+    items = await getJson(`/api/queue?limit=${state.labelledHere.size + 10}${plate}`);
+  } catch (e) {
+    status.textContent = `${prefix}The label-next queue is unavailable: ${e.message}`;
+    return;
+  }
+  const next = items.find((item) => !state.labelledHere.has(item.sampleId));
+  if (!next) {
+    state.queueItem = null;
+    $('queue-reason').hidden = true;
+    status.dataset.empty = 'true';
+    status.textContent = `${prefix}The label-next queue is empty: every classified sample on plate ${state.plate} `
+      + 'has a curator\'s label.';
+    return;
+  }
+  delete status.dataset.empty;
+  state.queueItem = next;
+  status.textContent = `${prefix}Label next: ${next.sampleId} (plate ${next.plate}, well ${next.well}).`;
+  await showSample(next.sampleId);
+}
+
+/** The queue's reason, while the sample on show is the queue item; hidden for a sample opened otherwise. */
+function showQueueReason(sampleId) {
+  const box = $('queue-reason');
+  const item = state.queueItem;
+  if (!item || item.sampleId !== sampleId) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.dataset.sampleId = sampleId;
+  box.textContent = `Why label this one (score ${item.score.toFixed(2)}): ${item.reason}.`;
 }
 
 async function refreshModels() {

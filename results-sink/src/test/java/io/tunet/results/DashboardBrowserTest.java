@@ -56,6 +56,7 @@ class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String PLATE = "PLATE-UI";
+    private static final String QUEUE_PLATE = "PLATE-QUEUE-UI";
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Wells whose sample field QC flagged; every other well's passed. */
     private static final Map<String, String[]> QC_FLAGS = Map.of("A03", new String[] {"OUT_OF_FOCUS"},
@@ -199,6 +200,73 @@ class DashboardBrowserTest {
         Path screenshot = Path.of("target", "dashboard.png");
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(screenshot)).isPositive();
+    }
+
+    @Test
+    void shouldWalkTheLabelNextQueueShowingWhyAndAdvanceAfterEachLabel() throws Exception {
+        // two unlabelled fields: Golgi on its threshold (the top of the queue), Nucleoplasm above it (next)
+        List<Float> onThreshold = new ArrayList<>(java.util.Collections.nCopies(28, 0f));
+        onThreshold.set(7, 0.4f);
+        List<Float> above = new ArrayList<>(java.util.Collections.nCopies(28, 0f));
+        above.set(0, 0.6f);
+        Sink.publish(Topics.SAMPLES, List.of(Fixtures.sample("uiq-0", QUEUE_PLATE, "E01"),
+                Fixtures.sample("uiq-1", QUEUE_PLATE, "E02")), Sample::getSampleId);
+        Sink.publish(Topics.CLASSIFICATIONS, List.of(
+                Classification.newBuilder(Fixtures.classification("uiq-0", QUEUE_PLATE, "E01", 1, 7, 0.4f, List.of(7)))
+                        .setProbabilities(onThreshold).build(),
+                Classification.newBuilder(Fixtures.classification("uiq-1", QUEUE_PLATE, "E02", 1, 0, 0.6f, List.of(0)))
+                        .setProbabilities(above).build()), Classification::getSampleId);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        // a viewer sees the button disabled, and why
+        browser.get(dashboard + "?viewer#token=" + EmbeddedPostgresTestResource.VIEWER_TOKEN);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> d.findElements(By.cssSelector("#plate-select option[value='" + QUEUE_PLATE + "']")).size() == 1);
+        WebElement viewerButton = browser.findElement(By.id("label-next"));
+        assertThat(viewerButton.isEnabled()).isFalse();
+        assertThat(viewerButton.getAttribute("title")).contains("curator token");
+        assertThat(browser.findElement(By.id("label-next-note")).isDisplayed()).isTrue();
+
+        browser.get(dashboard + "?curator#token=" + EmbeddedPostgresTestResource.CURATOR_TOKEN);
+        wait.until(d -> d.findElements(By.cssSelector("#plate-select option[value='" + QUEUE_PLATE + "']")).size() == 1);
+        new Select(browser.findElement(By.id("plate-select"))).selectByValue(QUEUE_PLATE);
+        wait.until(d -> wellsWithResults().containsAll(List.of("E01", "E02")));
+        wait.until(d -> d.findElement(By.id("label-next")).isEnabled());
+        assertThat(browser.findElement(By.id("label-next-note")).isDisplayed()).isFalse();
+
+        browser.findElement(By.id("label-next")).click();
+        wait.until(d -> d.findElement(By.id("sample-title")).getText().startsWith("uiq-0")
+                && "uiq-0".equals(d.findElement(By.id("queue-reason")).getAttribute("data-sample-id")));
+        assertThat(browser.findElement(By.id("queue-reason")).getText())
+                .startsWith("Why label this one (score ")
+                .contains("Golgi apparatus at 0.40 against threshold 0.40");
+        Path screenshot = Path.of("target", "dashboard-label-next.png");
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
+
+        // the form is pre-filled with the prediction (Golgi); the curator adds Cytosol and saves: the next one opens
+        browser.findElement(By.cssSelector("#label-choices input[value='25']")).click();
+        browser.findElement(By.id("label-submit")).click();
+        wait.until(d -> d.findElement(By.id("sample-title")).getText().startsWith("uiq-1")
+                && "uiq-1".equals(d.findElement(By.id("queue-reason")).getAttribute("data-sample-id")));
+        assertThat(browser.findElement(By.id("queue-reason")).getText())
+                .contains("Nucleoplasm at 0.60 against threshold 0.40");
+        assertThat(browser.findElement(By.id("queue-status")).getText())
+                .startsWith("Labels for uiq-0 sent. Label next: uiq-1");
+        List<ConsumerRecord<String, LabelFeedback>> first = TestBroker.shared().read(Topics.FEEDBACK, 1, WAIT,
+                r -> r.key().equals("uiq-0"));
+        assertThat(first).singleElement().satisfies(r -> assertThat(r.value().getLabels()).containsExactly(7, 25));
+
+        browser.findElement(By.id("label-submit")).click();
+        wait.until(d -> "true".equals(d.findElement(By.id("queue-status")).getAttribute("data-empty")));
+        assertThat(browser.findElement(By.id("queue-status")).getText())
+                .isEqualTo("Labels for uiq-1 sent. The label-next queue is empty: every classified sample on plate "
+                        + QUEUE_PLATE + " has a curator's label.");
+        assertThat(browser.findElement(By.id("queue-reason")).isDisplayed()).isFalse();
+        assertThat(TestBroker.shared().read(Topics.FEEDBACK, 1, WAIT, r -> r.key().equals("uiq-1")))
+                .singleElement().satisfies(r -> assertThat(r.value().getLabels()).containsExactly(0));
+        assertThat(cspViolations()).isEmpty();
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "dashboard-label-next-empty.png"),
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Clicks a well, again if the map was redrawn under the click. */
