@@ -81,7 +81,7 @@ public final class FieldQc {
     public static QcReport measure(GrayImage red, GrayImage green, GrayImage blue, GrayImage yellow,
                                    QcSettings settings) {
         GrayImage[] stains = {red, green, blue, yellow};
-        check(stains, settings);
+        requirePresent(stains);
         StainQc[] measured = new StainQc[stains.length];
         for (Channel channel : Channel.values()) {
             measured[channel.ordinal()] = stainQc(channel, stains[channel.ordinal()]);
@@ -151,29 +151,17 @@ public final class FieldQc {
         return qc;
     }
 
-    private static void check(GrayImage[] stains, QcSettings settings) {
+    /**
+     * The stains are there; bit depth, equal sizes and settings are checked, with the same messages, by {@link
+     * StainQc#begin} and {@link #check(StainQc[], QcSettings)} on the figures gathered from them.
+     */
+    private static void requirePresent(GrayImage[] stains) {
         Channel[] channels = Channel.values();
         for (int c = 0; c < stains.length; c++) {
             if (stains[c] == null) {
                 throw new IllegalArgumentException("field QC needs all four stains: the " + channels[c].fileSuffix()
                         + " stain is missing");
             }
-            int bits = stains[c].bitDepth();
-            if (bits < 1 || bits > 16) {
-                throw new IllegalArgumentException("the " + channels[c].fileSuffix() + " stain has bit depth " + bits
-                        + "; field QC reads 1..16 bits");
-            }
-        }
-        GrayImage red = stains[0];
-        for (int c = 1; c < stains.length; c++) {
-            if (stains[c].width() != red.width() || stains[c].height() != red.height()) {
-                throw new IllegalArgumentException("the " + channels[c].fileSuffix() + " stain is " + stains[c].width()
-                        + "x" + stains[c].height() + " but the red stain is " + red.width() + "x" + red.height()
-                        + ": the four stains of a field must have the same size");
-            }
-        }
-        if (settings == null) {
-            throw new IllegalArgumentException("QC settings must not be null");
         }
     }
 
