@@ -2,17 +2,13 @@ package io.tunet.results.database;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Properties;
+
+import io.tunet.results.security.Secrets;
 
 /**
  * The embedded server's three passwords, kept in a properties file beside its data folder
@@ -24,12 +20,6 @@ import java.util.Properties;
  * @param runtimePassword {@code runtime.password}: applied at every start
  */
 public record DatabaseCredentials(String superuserPassword, String ownerPassword, String runtimePassword) {
-
-    private static final FileAttribute<?>[] OWNER_ONLY =
-            FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------"))}
-                    : new FileAttribute<?>[0];
 
     /** The credentials file of the server with data in {@code dataDir}: a sibling, since initdb wants an empty folder. */
     public static Path fileFor(Path dataDir) {
@@ -50,7 +40,7 @@ public record DatabaseCredentials(String superuserPassword, String ownerPassword
             for (String key : new String[] {"superuser.password", "owner.password", "runtime.password"}) {
                 String value = properties.getProperty(key, "").strip();
                 if (value.isEmpty()) {
-                    properties.setProperty(key, generate());
+                    properties.setProperty(key, Secrets.random());
                     changed = true;
                 }
             }
@@ -64,25 +54,12 @@ public record DatabaseCredentials(String superuserPassword, String ownerPassword
                 properties.getProperty("owner.password").strip(), properties.getProperty("runtime.password").strip());
     }
 
-    private static String generate() {
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    }
-
-    /** Replaced in one rename and created owner-only, so no other user ever can read it. */
+    /** Owner-only and replaced in one rename ({@link Secrets#writeOwnerOnly}). */
     private static void writeOwnerOnly(Path file, Properties properties) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp", OWNER_ONLY);
-        try {
-            try (Writer writer = Files.newBufferedWriter(temporary)) {
-                properties.store(writer, "embedded PostgreSQL passwords (results-sink); edit owner/runtime and restart"
-                        + " to rotate them");
-            }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        StringWriter text = new StringWriter();
+        properties.store(text, "embedded PostgreSQL passwords (results-sink); edit owner/runtime and restart to rotate"
+                + " them");
+        Secrets.writeOwnerOnly(file, text.toString());
     }
 
     @Override

@@ -3,16 +3,9 @@ package io.tunet.results.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,11 +31,6 @@ public class AccessTokens {
 
     private static final Logger LOG = Logger.getLogger(AccessTokens.class);
     private static final int MIN_LENGTH = 16;
-    private static final FileAttribute<?>[] OWNER_ONLY =
-            FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------"))}
-                    : new FileAttribute<?>[0];
 
     private final Token viewer;
     private final Token curator;
@@ -112,20 +100,10 @@ public class AccessTokens {
         }
     }
 
-    /**
-     * Replaces the file in one rename, so no reader ever sees it half written, and creates it owner-only, so
-     * there is no moment when other users may read it.
-     */
+    /** {@link Secrets#writeOwnerOnly}, failing start-up with the file's setting named. */
     private static void writeOwnerOnly(Path file, String content) {
         try {
-            Files.createDirectories(file.getParent());
-            Path temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp", OWNER_ONLY);
-            try {
-                Files.writeString(temporary, content);
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            Secrets.writeOwnerOnly(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the generated access tokens to " + file
                     + " (results.auth.generated-tokens-file); configure the tokens or a writable path", e);
@@ -143,9 +121,7 @@ public class AccessTokens {
                 }
                 return new Token(name, value.getBytes(StandardCharsets.UTF_8), false);
             }
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            String value = name.charAt(0) + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            String value = name.charAt(0) + "-" + Secrets.random();
             return new Token(name, value.getBytes(StandardCharsets.UTF_8), true);
         }
 
