@@ -1,6 +1,7 @@
 package io.tunet.blob;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -12,8 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import io.tunet.schemas.BlobRef;
 
@@ -30,6 +34,8 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 
     /** URI prefix of references this store issues. */
     public static final String URI_PREFIX = "blob:sha256/";
+
+    private static final String PARTIAL_SUFFIX = ".partial";
 
     private final Path root;
 
@@ -52,13 +58,14 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         BlobRef ref = BlobRef.newBuilder().setUri(URI_PREFIX + hex).setSha256(hex).setSize(bytes.length).build();
         Path target = pathOf(ref);
         if (holds(target, ref)) {
+            touch(target, ref);
             return ref;
         }
         // Absent, or a file that fails its check (a copy cut short by a crash before this store synced its
         // writes, a damaged disk): written anew, so that a bad blob is not trusted and skipped forever.
         try {
             Path dir = Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(dir, hex.substring(0, 8), ".partial");
+            Path temp = Files.createTempFile(dir, hex.substring(0, 8), PARTIAL_SUFFIX);
             try {
                 try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -142,6 +149,61 @@ public final class LocalDirectoryBlobStore implements BlobStore {
             return Optional.empty();
         } catch (IOException e) {
             throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot read the time of blob " + ref.getUri(), e);
+        }
+    }
+
+    @Override
+    public void forEachBlob(Consumer<StoredBlob> action) throws BlobStoreException {
+        try (Stream<Path> files = Files.walk(root.resolve("sha256"), 2)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String hex = file.getFileName().toString();
+                if (!Sha256.isHex(hex)) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // deleted since the directory was read
+                }
+                if (attributes.isRegularFile()) {
+                    action.accept(new StoredBlob(BlobRef.newBuilder().setUri(URI_PREFIX + hex).setSha256(hex)
+                            .setSize(attributes.size()).build(), attributes.lastModifiedTime().toInstant()));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // nothing written yet
+        } catch (IOException | UncheckedIOException e) {
+            throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot list the blobs under " + root, e);
+        }
+    }
+
+    @Override
+    public int deleteAbandonedWrites(Instant cutoff) throws BlobStoreException {
+        int deleted = 0;
+        try (Stream<Path> files = Files.walk(root.resolve("sha256"), 2)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().endsWith(PARTIAL_SUFFIX)
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
+                        && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // nothing written yet
+        } catch (IOException | UncheckedIOException e) {
+            throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot clean up abandoned writes under " + root, e);
+        }
+        return deleted;
+    }
+
+    /** Marks an existing blob written now; see {@link BlobStore#put}. */
+    private static void touch(Path path, BlobRef ref) throws BlobStoreException {
+        try {
+            Files.setLastModifiedTime(path, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot mark blob " + ref.getUri() + " written", e);
         }
     }
 

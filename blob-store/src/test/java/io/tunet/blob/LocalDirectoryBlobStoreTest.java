@@ -169,6 +169,69 @@ class LocalDirectoryBlobStoreTest {
                 .hasMessageContaining("resolves outside the store");
     }
 
+    @Test
+    void shouldMarkABlobWrittenAgainWhenTheSameBytesAreStoredAgain() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root);
+        byte[] bytes = randomBytes(500);
+        BlobRef ref = store.put(bytes);
+        java.time.Instant old = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        Files.setLastModifiedTime(store.pathOf(ref), java.nio.file.attribute.FileTime.from(old));
+
+        store.put(bytes.clone());
+
+        assertThat(store.lastModified(ref)).hasValueSatisfying(
+                t -> assertThat(t).isAfter(java.time.Instant.now().minusSeconds(60)));
+    }
+
+    @Test
+    void shouldListEveryBlobWithItsSizeAndTimeButNoUnfinishedWriteOrLink() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root.resolve("store"));
+        BlobRef a = store.put(randomBytes(10));
+        BlobRef b = store.put(randomBytes(20_000));
+        Path dir = store.pathOf(a).getParent();
+        Files.write(dir.resolve("0123abcd42.partial"), new byte[7]);
+        BlobRef linked = BlobRef.newBuilder().setUri("blob:sha256/" + "ab".repeat(32)).setSha256("ab".repeat(32))
+                .setSize(3).build();
+        Path outside = Files.write(root.resolve("outside"), new byte[3]);
+        Files.createDirectories(store.pathOf(linked).getParent());
+        Files.createSymbolicLink(store.pathOf(linked), outside);
+
+        java.util.List<BlobStore.StoredBlob> listed = new java.util.ArrayList<>();
+        store.forEachBlob(listed::add);
+
+        assertThat(listed).extracting(BlobStore.StoredBlob::ref).containsExactlyInAnyOrder(a, b);
+        assertThat(listed).allSatisfy(blob -> assertThat(blob.lastModified()).isEqualTo(store.lastModified(blob.ref()).orElseThrow()));
+    }
+
+    @Test
+    void shouldListNothingInAnEmptyStore() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root);
+        java.util.List<BlobStore.StoredBlob> listed = new java.util.ArrayList<>();
+
+        store.forEachBlob(listed::add);
+
+        assertThat(listed).isEmpty();
+        assertThat(store.deleteAbandonedWrites(java.time.Instant.now())).isZero();
+    }
+
+    @Test
+    void shouldDeleteOnlyUnfinishedWritesOlderThanTheCutoff() throws Exception {
+        LocalDirectoryBlobStore store = new LocalDirectoryBlobStore(root);
+        BlobRef kept = store.put(randomBytes(10));
+        Path dir = store.pathOf(kept).getParent();
+        Path abandoned = Files.write(dir.resolve("0123abcd1.partial"), new byte[7]);
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00Z")));
+        Path inProgress = Files.write(dir.resolve("0123abcd2.partial"), new byte[7]);
+        Files.setLastModifiedTime(store.pathOf(kept), java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00Z")));
+
+        int deleted = store.deleteAbandonedWrites(java.time.Instant.parse("2026-06-01T00:00:00Z"));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(abandoned).doesNotExist();
+        assertThat(inProgress).exists();
+        assertThat(store.exists(kept)).isTrue();
+    }
+
     private static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];
         new Random(n).nextBytes(bytes);

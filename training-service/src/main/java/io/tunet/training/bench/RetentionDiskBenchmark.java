@@ -75,7 +75,7 @@ public final class RetentionDiskBenchmark {
             long cacheBytes = bytes(data.resolve("sample-cache"));
 
             Retention retention = new Retention(index, ledger,
-                    new BlobCollector(ledger, index, blobs, "tunet", Set::of, Duration.ZERO),
+                    new BlobCollector(ledger, index, blobs, "tunet", Set::of, Duration.ZERO), java.util.Optional.empty(),
                     new Retention.Settings(0, Duration.ofDays(14), Duration.ofDays(90), Duration.ZERO, 0.5));
             Retention.Report report = retention.run(Instant.now().plusSeconds(1));
             long blobsKept = bytes(root.resolve("blobs"));

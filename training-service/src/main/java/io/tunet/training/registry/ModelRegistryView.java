@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,6 +51,32 @@ public final class ModelRegistryView {
      */
     public static ModelRegistryView load(String modelName, Map<String, Object> clientProperties, Duration timeout) {
         ModelRegistryView view = new ModelRegistryView(modelName);
+        readAll(clientProperties, timeout, view::observe);
+        LOG.infof("registry %s: newest version %d, champion %s", modelName, view.newestVersion(),
+                view.champion().map(v -> "v" + v.getVersion()).orElse("none"));
+        return view;
+    }
+
+    /**
+     * The SHA-256 of the ONNX file and checkpoint of every version in the {@code models} topic, of every model name
+     * and status, read to the topic's current end: what a collector of blobs that this service did not write must
+     * keep.
+     */
+    public static Set<String> artefactsOfEveryVersion(Map<String, Object> clientProperties, Duration timeout) {
+        Set<String> artefacts = new HashSet<>();
+        readAll(clientProperties, timeout, version -> {
+            if (version != null) {
+                artefacts.add(version.getOnnx().getSha256());
+                if (version.getCheckpoint() != null) {
+                    artefacts.add(version.getCheckpoint().getSha256());
+                }
+            }
+        });
+        return artefacts;
+    }
+
+    /** Reads the whole {@code models} topic up to its current end (committed records only). */
+    private static void readAll(Map<String, Object> clientProperties, Duration timeout, Consumer<ModelVersion> each) {
         Map<String, Object> props = new java.util.HashMap<>(clientProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "training-registry-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -66,7 +95,7 @@ public final class ModelRegistryView {
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        view.observe(Topics.MODELS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                        each.accept(Topics.MODELS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
                     } catch (RecordDecodingException e) {
                         LOG.warnf("skipping an undecodable record at %s-%d@%d: %s", record.topic(), record.partition(),
                                 record.offset(), e.getMessage());
@@ -74,9 +103,6 @@ public final class ModelRegistryView {
                 }
             }
         }
-        LOG.infof("registry %s: newest version %d, champion %s", modelName, view.newestVersion(),
-                view.champion().map(v -> "v" + v.getVersion()).orElse("none"));
-        return view;
     }
 
     /** Takes a published version into account (other model names are ignored). */

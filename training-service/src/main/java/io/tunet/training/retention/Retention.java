@@ -4,12 +4,14 @@ import io.tunet.training.dataset.DatasetIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * One pass of the training service's retention, run periodically: drop the images of unlabelled samples outside
  * the window from the index, compact the index when enough of it is dead, delete the owned blobs nothing
- * references any more (after the grace period), compact the blob ledger.
+ * references any more (after the grace period), compact the blob ledger, and, where enabled, delete the other
+ * services' blobs beyond the topics' reach ({@link ForeignBlobCollector}).
  */
 public final class Retention {
 
@@ -43,21 +45,25 @@ public final class Retention {
      * @param dropped unlabelled samples whose images were dropped
      * @param indexCompacted whether the index was rewritten
      * @param blobs what the blob collection deleted and kept
+     * @param foreign what the collection of the other services' blobs did, when it is enabled
      * @param index what the index holds afterwards
      */
     public record Report(List<DatasetIndex.Dropped> dropped, boolean indexCompacted, BlobCollector.Result blobs,
-            DatasetIndex.Stats index) {
+            Optional<ForeignBlobCollector.Result> foreign, DatasetIndex.Stats index) {
     }
 
     private final DatasetIndex index;
     private final BlobLedger ledger;
     private final BlobCollector collector;
+    private final Optional<ForeignBlobCollector> foreignCollector;
     private final Settings settings;
 
-    public Retention(DatasetIndex index, BlobLedger ledger, BlobCollector collector, Settings settings) {
+    public Retention(DatasetIndex index, BlobLedger ledger, BlobCollector collector,
+            Optional<ForeignBlobCollector> foreignCollector, Settings settings) {
         this.index = index;
         this.ledger = ledger;
         this.collector = collector;
+        this.foreignCollector = foreignCollector;
         this.settings = settings;
     }
 
@@ -70,6 +76,7 @@ public final class Retention {
         boolean compacted = index.compactIfWorthIt(settings.compactDeadFraction(),
                 now.minus(settings.forgetDroppedAfter()).toEpochMilli(), now.toEpochMilli());
         BlobCollector.Result blobs = collector.collect(now);
+        Optional<ForeignBlobCollector.Result> foreign = foreignCollector.map(c -> c.collect(now));
         ledger.compactIfWorthIt(settings.compactDeadFraction());
         DatasetIndex.Stats stats = index.stats();
         if (!dropped.isEmpty() || compacted || blobs.deleted() > 0) {
@@ -78,6 +85,6 @@ public final class Retention {
                     compacted ? ", compacted the index" : "", blobs.deleted(), blobs.bytesDeleted(), stats.labelled(),
                     stats.unlabelled(), blobs.kept(), blobs.bytesKept());
         }
-        return new Report(dropped, compacted, blobs, stats);
+        return new Report(dropped, compacted, blobs, foreign, stats);
     }
 }

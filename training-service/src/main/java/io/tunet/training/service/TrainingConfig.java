@@ -57,6 +57,14 @@ public interface TrainingConfig {
         @WithDefault("24h")
         Duration blobGrace();
 
+        /**
+         * Whether retention also deletes the other services' blobs (claim-checked stains, dead-letter payloads) once
+         * no record the topics still hold can reference them (README, "Retention"). Off where the blob store is
+         * shared with something outside the line.
+         */
+        @WithDefault("true")
+        boolean foreignBlobs();
+
         /** The index and the blob ledger are rewritten when more than this share of their lines is dead. */
         @WithDefault("0.5")
         double compactDeadFraction();

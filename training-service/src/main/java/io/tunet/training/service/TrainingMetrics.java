@@ -20,6 +20,9 @@ public final class TrainingMetrics {
     private final AtomicLong ownedBlobs = new AtomicLong();
     private final AtomicLong ownedBlobBytes = new AtomicLong();
     private final AtomicLong indexLines = new AtomicLong();
+    private final AtomicLong foreignBlobs = new AtomicLong();
+    private final AtomicLong foreignBlobBytes = new AtomicLong();
+    private final AtomicLong foreignHorizonSeconds = new AtomicLong(-1);
 
     public TrainingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -36,6 +39,15 @@ public final class TrainingMetrics {
                 .description("Bytes of the blobs training wrote and keeps").register(registry);
         Gauge.builder("training.retention.index.lines", indexLines, AtomicLong::get)
                 .description("Lines of index.jsonl (compaction removes the dead ones)").register(registry);
+        Gauge.builder("training.retention.foreign.blobs", foreignBlobs, AtomicLong::get)
+                .description("Blobs of the other services (claim-checked stains, dead-letter payloads) kept: within "
+                        + "the topics' reach or referenced by a model version").register(registry);
+        Gauge.builder("training.retention.foreign.blob.bytes", foreignBlobBytes, AtomicLong::get)
+                .description("Bytes of the other services' blobs kept").register(registry);
+        Gauge.builder("training.retention.foreign.horizon.seconds", foreignHorizonSeconds, AtomicLong::get)
+                .description("How long after their last write the other services' blobs are kept, grace excluded "
+                        + "(read from the topics' retention); -1: none (a topic keeps records for ever, or the "
+                        + "collection is off), nothing is collected").register(registry);
     }
 
     /** A retention pass finished. */
@@ -57,6 +69,20 @@ public final class TrainingMetrics {
         ownedBlobs.set(report.blobs().kept());
         ownedBlobBytes.set(report.blobs().bytesKept());
         indexLines.set(report.index().lines());
+        report.foreign().ifPresent(foreign -> {
+            Counter.builder("training.retention.foreign.blobs.deleted")
+                    .description("Blobs of the other services deleted beyond the topics' reach").register(registry)
+                    .increment(foreign.deleted());
+            Counter.builder("training.retention.foreign.blob.bytes.deleted")
+                    .description("Bytes of the other services' blobs deleted").register(registry)
+                    .increment(foreign.bytesDeleted());
+            Counter.builder("training.retention.abandoned.writes.deleted")
+                    .description("Temporary files of blob writes a crash interrupted, deleted").register(registry)
+                    .increment(foreign.abandonedWrites());
+            foreignBlobs.set(foreign.kept());
+            foreignBlobBytes.set(foreign.bytesKept());
+            foreignHorizonSeconds.set(foreign.horizon().map(Duration::toSeconds).orElse(-1L));
+        });
     }
 
     /** A retention pass failed (logged with its cause); the next one tries again. */

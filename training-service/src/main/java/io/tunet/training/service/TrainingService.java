@@ -20,6 +20,8 @@ import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelSigner;
 import io.tunet.training.registry.ModelRegistryView;
 import io.tunet.training.retention.BlobCollector;
+import io.tunet.training.retention.ForeignBlobCollector;
+import io.tunet.training.retention.ReferenceHorizon;
 import io.tunet.training.retention.BlobLedger;
 import io.tunet.training.retention.Retention;
 import io.tunet.training.run.NotEnoughDataException;
@@ -51,6 +53,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
 
 /**
@@ -78,6 +81,7 @@ public class TrainingService {
     private IntakeLoop intake;
     private BlobLedger ledger;
     private Retention retention;
+    private Admin admin;
     private Thread intakeThread;
     private ExecutorService runs;
     private volatile long labelsAtLastRun;
@@ -111,7 +115,16 @@ public class TrainingService {
         TrainingConfig.Retention rules = config.retention();
         BlobCollector collector = new BlobCollector(ledger, index, blobs, settings.modelName(),
                 () -> modelBlobsInUse(registry, runner), rules.blobGrace());
-        retention = new Retention(index, ledger, collector, new Retention.Settings(rules.unlabelledMax(),
+        Optional<ForeignBlobCollector> foreign = Optional.empty();
+        if (rules.foreignBlobs()) {
+            admin = Admin.create(client);
+            foreign = Optional.of(new ForeignBlobCollector(blobs, ledger, index,
+                    () -> ModelRegistryView.artefactsOfEveryVersion(client, Duration.ofSeconds(60)),
+                    () -> ReferenceHorizon.read(admin), rules.blobGrace()));
+        } else {
+            LOG.info("training.retention.foreign-blobs is off: the other services' blobs are never deleted");
+        }
+        retention = new Retention(index, ledger, collector, foreign, new Retention.Settings(rules.unlabelledMax(),
                 rules.unlabelledMaxAge(), rules.forgetDroppedAfter(), rules.blobGrace(), rules.compactDeadFraction()));
         // a data folder from before replays stopped counting holds a larger count: start from the index's own
         labelsAtLastRun = Math.min(readTriggerState(), index.labelChanges());
@@ -169,6 +182,9 @@ public class TrainingService {
         }
         if (ledger != null) {
             ledger.close();
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
         }
     }
 

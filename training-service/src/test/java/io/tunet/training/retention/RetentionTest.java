@@ -79,8 +79,19 @@ class RetentionTest {
                     inUse.addAll(runner.blobsOfUnpublishedRuns());
                     return inUse;
                 }, GRACE);
-        return new Retention(index, ledger, collector,
+        return new Retention(index, ledger, collector, java.util.Optional.empty(),
                 new Retention.Settings(unlabelledMax, Duration.ofDays(14), Duration.ofDays(90), GRACE, 0.5));
+    }
+
+    private Retention retentionWithForeign(int unlabelledMax, ReferenceHorizon.Reading reach, Set<String> models) {
+        BlobCollector collector = new BlobCollector(ledger, index, blobs, MODEL, Set::of, GRACE);
+        return new Retention(index, ledger, collector,
+                java.util.Optional.of(new ForeignBlobCollector(blobs, ledger, index, () -> models, () -> reach, GRACE)),
+                new Retention.Settings(unlabelledMax, Duration.ofDays(14), Duration.ofDays(90), GRACE, 0.5));
+    }
+
+    private static ReferenceHorizon.Reading reach(Duration horizon) {
+        return new ReferenceHorizon.Reading(java.util.Optional.of(horizon), "test");
     }
 
     private static List<BlobRef> refs(Sample sample) {
@@ -167,7 +178,92 @@ class RetentionTest {
     }
 
     @Test
-    void shouldNeverDeleteBlobsTrainingDidNotWrite() throws Exception {
+    void shouldDeleteOtherServicesBlobsOnceBeyondTheTopicsReachUnlessSomethingStillReferencesThem() throws Exception {
+        Duration horizon = Duration.ofDays(14);
+        // a labelled sample whose green stain ingest claim-checked: the index references that foreign blob
+        BlobRef claimCheckedKept = blobs.put(EasyFields.stains(9, 3).get(1));
+        Sample labelled = EasyFields.sample("s1", 1, 7);
+        labelled.getGreen().setContent(claimCheckedKept);
+        intake.onSample(labelled);
+        intake.onFeedback(EasyFields.feedback("f1", "s1", 0), source());
+        // a stain of a sample training never saw, a dead letter's payload, the first model published by the demo
+        BlobRef orphanStain = blobs.put(EasyFields.stains(11, 3).get(2));
+        BlobRef payload = intake.deadLetter(DeadLetterReason.OTHER, "big", new FeedbackIntake.Source(
+                Topics.SAMPLES.name(), 0, 1, "k", new byte[600 * 1024])).getPayloadRef();
+        BlobRef firstModel = blobs.put("onnx of the first model".getBytes(StandardCharsets.UTF_8));
+        Set<String> models = Set.of(firstModel.getSha256());
+
+        clock.advance(horizon.plus(GRACE).minusHours(1));
+        Retention.Report within = retentionWithForeign(10, reach(horizon), models).run(clock.instant());
+
+        assertThat(within.foreign()).hasValueSatisfying(f -> assertThat(f.deleted()).isZero());
+        assertThat(blobs.exists(orphanStain)).isTrue();
+
+        clock.advance(Duration.ofHours(2));
+        Retention.Report beyond = retentionWithForeign(10, reach(horizon), models).run(clock.instant());
+
+        ForeignBlobCollector.Result foreign = beyond.foreign().orElseThrow();
+        assertThat(foreign.deleted()).isEqualTo(2);
+        assertThat(foreign.bytesDeleted()).isEqualTo(orphanStain.getSize() + payload.getSize());
+        assertThat(blobs.exists(orphanStain)).isFalse();
+        assertThat(blobs.exists(payload)).isFalse();
+        assertThat(blobs.exists(claimCheckedKept)).as("referenced by a kept sample").isTrue();
+        assertThat(blobs.exists(firstModel)).as("referenced by a model version").isTrue();
+        assertThat(allExist(refs(labelled))).as("training's own stains and the claim-checked one").isTrue();
+        assertThat(foreign.kept()).isEqualTo(2);
+        assertThat(beyond.blobs().deleted()).isZero();
+    }
+
+    @Test
+    void shouldKeepAForeignBlobWrittenAgainWithinTheReach() throws Exception {
+        Duration horizon = Duration.ofHours(1);
+        byte[] stain = EasyFields.stains(12, 3).get(0);
+        BlobRef ref = blobs.put(stain);
+        Files.setLastModifiedTime(blobs.root().resolve("sha256").resolve(ref.getSha256().substring(0, 2))
+                .resolve(ref.getSha256()), java.nio.file.attribute.FileTime.from(clock.instant().minus(Duration.ofDays(30))));
+        blobs.put(stain); // the same field published again: a new record references it
+
+        Retention.Report report = retentionWithForeign(10, reach(horizon), Set.of()).run(clock.instant());
+
+        assertThat(report.foreign().orElseThrow().deleted()).isZero();
+        assertThat(blobs.exists(ref)).isTrue();
+    }
+
+    @Test
+    void shouldCollectNoForeignBlobWhenATopicKeepsItsRecordsForEver() throws Exception {
+        BlobRef orphan = blobs.put(EasyFields.stains(13, 3).get(0));
+        ReferenceHorizon.Reading forever = new ReferenceHorizon.Reading(java.util.Optional.empty(),
+                "topic samples keeps its records for ever (retention.ms = -1)");
+
+        clock.advance(Duration.ofDays(3650));
+        Retention.Report report = retentionWithForeign(10, forever, Set.of()).run(clock.instant());
+
+        assertThat(report.foreign()).hasValueSatisfying(f -> {
+            assertThat(f.horizon()).isEmpty();
+            assertThat(f.why()).contains("for ever");
+            assertThat(f.deleted()).isZero();
+        });
+        assertThat(blobs.exists(orphan)).isTrue();
+    }
+
+    @Test
+    void shouldDeleteWritesACrashInterruptedAfterTheGracePeriod() throws Exception {
+        BlobRef ref = blobs.put(EasyFields.stains(14, 3).get(0));
+        Path partial = Files.write(blobs.root().resolve("sha256").resolve(ref.getSha256().substring(0, 2))
+                .resolve("deadbeef123.partial"), new byte[100]);
+
+        Retention.Report early = retentionWithForeign(10, reach(Duration.ofDays(14)), Set.of()).run(clock.instant());
+        clock.advance(GRACE.plusMinutes(1));
+        Retention.Report late = retentionWithForeign(10, reach(Duration.ofDays(14)), Set.of()).run(clock.instant());
+
+        assertThat(early.foreign().orElseThrow().abandonedWrites()).isZero();
+        assertThat(late.foreign().orElseThrow().abandonedWrites()).isEqualTo(1);
+        assertThat(partial).doesNotExist();
+        assertThat(blobs.exists(ref)).isTrue();
+    }
+
+    @Test
+    void ownedCollectionShouldNeverDeleteBlobsTrainingDidNotWrite() throws Exception {
         // ingest claim-checked this stain; the sample only references it
         byte[] large = EasyFields.stains(9, 3).get(1);
         BlobRef claimChecked = blobs.put(large);

@@ -118,7 +118,10 @@ class TrainingServiceTest {
         assertThat(metrics).containsPattern("training_retention_samples\\{state=\"labelled\"[^}]*\\} 33\\.0")
                 .containsPattern("training_retention_samples\\{state=\"unlabelled\"[^}]*\\} 0\\.0")
                 .containsPattern("training_retention_owned_blobs \\d+")
-                .contains("training_retention_blobs_deleted_total");
+                .contains("training_retention_blobs_deleted_total")
+                // the other services' blobs: a horizon read from the broker's topic settings, so the collection ran
+                .containsPattern("training_retention_foreign_horizon_seconds [1-9][0-9.E]*\\n")
+                .contains("training_retention_foreign_blobs_deleted_total");
         given().get("/q/health/ready").then().statusCode(200);
 
         // training.kafka.properties.* reached the clients: the intake consumer carries the configured client id
