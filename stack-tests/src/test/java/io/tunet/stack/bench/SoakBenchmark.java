@@ -50,12 +50,14 @@ import io.tunet.testkit.TestDirectories;
  * something to keep and something to drop), and training's retention pass every minute with a small unlabelled
  * window and a short blob grace, so that its blob garbage collection runs many times within the run.
  *
- * <p>Every minute it samples the resident set (VmRSS) of every process of the line, the disk used by every data
+ * <p>Every minute it samples the memory of every process of the line (PSS, the proportional set size: resident
+ * pages, each shared page divided among the processes that map it, so that PostgreSQL's backends, which all map
+ * the same shared buffers, are not counted once per backend as a sum of their RSS would), the disk used by every data
  * directory (blob store, Kafka log dir, PostgreSQL tables and WAL, training's data folder), how many fields were
  * published and stored, the end-to-end latency of the fields stored in that minute, and training's retention
  * gauges. After a warm-up ({@code warmup}, a share of the run) it fits a line to each series and passes only if
  * <ul>
- *   <li>every process's RSS grows less than {@value #RSS_BOUND_PERCENT_PER_HOUR}% of its level per hour;</li>
+ *   <li>every process's PSS grows less than {@value #MEMORY_BOUND_PERCENT_PER_HOUR}% of its level per hour;</li>
  *   <li>what must not grow does not: the blob store and training's data folder grow at most by what retention keeps
  *       on purpose (the labelled fields' stains and sample-cache records, index lines, model artefacts in use), and
  *       training's run folders by at most 2 MiB per run (report, plots, snapshot);</li>
@@ -64,7 +66,7 @@ import io.tunet.testkit.TestDirectories;
  *   <li>the line lost nothing: every published field is stored;</li>
  *   <li>the garbage collector ran: retention dropped unlabelled samples and deleted blobs during the run.</li>
  * </ul>
- * Writes {@code target/soak/soak.csv}, {@code soak.png} (RSS and disk over time) and {@code soak.md}; exits 1 on
+ * Writes {@code target/soak/soak.csv}, {@code soak.png} (memory and disk over time) and {@code soak.md}; exits 1 on
  * a failed verdict.
  *
  * <p>Arguments ({@code key=value}): {@code minutes=30}, {@code rate=12} fields/s, {@code size=128}, {@code labels=0.05}
@@ -73,7 +75,7 @@ import io.tunet.testkit.TestDirectories;
  */
 public final class SoakBenchmark {
 
-    static final double RSS_BOUND_PERCENT_PER_HOUR = 5;
+    static final double MEMORY_BOUND_PERCENT_PER_HOUR = 5;
     /** Fields synthesised before the run and published round and round, each with bytes of its own. */
     private static final int POOL = 300;
     private static final String TRIGGER_TOKEN = "soak-trigger-token-0123456789";
@@ -93,7 +95,8 @@ public final class SoakBenchmark {
             "training_retention_samples{state=\"labelled\"}", "training_retention_samples{state=\"unlabelled\"}",
             "training_retention_owned_blob_bytes", "training_retention_samples_dropped_total",
             "training_retention_blobs_deleted_total", "training_retention_index_compactions_total",
-            "training_retention_failures_total");
+            "training_retention_failures_total", "training_retention_foreign_blobs_deleted_total",
+            "training_retention_foreign_blob_bytes", "training_retention_foreign_horizon_seconds");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -102,18 +105,21 @@ public final class SoakBenchmark {
 
     /** One minute's sample. {@code running} is false for the sample taken after the last field was stored. */
     record Sample(double minutes, boolean running, double load, int published, long stored, int labels,
-                  double p50Millis, double p99Millis, Map<String, Long> rss, Map<String, Long> disk,
+                  double p50Millis, double p99Millis, Map<String, Long> memory, Map<String, Long> disk,
                   Map<String, Double> training, Map<String, Long> collections, long trainingRuns) {
     }
 
     public static void main(String[] args) throws Exception {
         BenchOptions options = BenchOptions.parse(args, Map.of("minutes", "30", "rate", "12", "size", "128",
-                "labels", "0.05", "warmup", "0.33", "retrain-labels", "0"));
+                "labels", "0.05", "warmup", "0.33", "retrain-labels", "0", "claim-checked", "0.1",
+                "topic-retention-minutes", "5"));
         double minutes = options.getDouble("minutes");
         double rate = options.getDouble("rate");
         int size = options.getInt("size");
         double labelShare = options.getDouble("labels");
         double warmup = options.getDouble("warmup");
+        double claimShare = options.getDouble("claim-checked");
+        double topicRetentionMinutes = options.getDouble("topic-retention-minutes");
         int total = (int) Math.round(rate * minutes * 60);
         int expectedLabels = (int) Math.floor(total * labelShare);
         int retrainLabels = options.getInt("retrain-labels") > 0 ? options.getInt("retrain-labels")
@@ -154,7 +160,9 @@ public final class SoakBenchmark {
         Labeller labeller;
         long walLimit;
         try (Stack stack = Stack.start(home.resolve("stack"), model, Map.of(Stack.TRAINING, training));
-                Microscope microscope = new Microscope(stack.bootstrap(), stack.blobStore())) {
+                Microscope microscope = new Microscope(stack.bootstrap(), stack.blobStore());
+                Microscope claimChecking = new Microscope(stack.bootstrap(), stack.blobStore(), 0)) {
+            shortenRetention(stack, topicRetentionMinutes);
             ResultsDatabase database = new ResultsDatabase(stack.postgres());
             walLimit = maxWalSize(stack);
             labeller = new Labeller(stack);
@@ -177,7 +185,7 @@ public final class SoakBenchmark {
                     for (int sent = 0; sent < total; ) {
                         for (FieldImages field : chunks.take()) {
                             TimeUnit.NANOSECONDS.sleep(Math.max(0, start + (long) (sent * 1e9 / rate) - System.nanoTime()));
-                            microscope.publish(List.of(field), 0);
+                            (isLabelled(sent, claimShare) ? claimChecking : microscope).publish(List.of(field), 0);
                             if (isLabelled(sent, labelShare)) {
                                 labeller.expect(field);
                             }
@@ -219,7 +227,8 @@ public final class SoakBenchmark {
         }
 
         Verdict verdict = Verdict.of(samples, new Verdict.Setting(minutes * warmup, labelShare, stainBytesPerField,
-                Files.size(model), size, walLimit), published.size(), missing, labeller.failures());
+                Files.size(model), size, walLimit, claimShare, topicRetentionMinutes), published.size(), missing,
+                labeller.failures());
         Path csv = home.resolve("soak.csv");
         Files.writeString(csv, csv(samples));
         Path png = home.resolve("soak.png");
@@ -239,6 +248,34 @@ public final class SoakBenchmark {
         System.exit(verdict.passed() ? 0 : 1);
     }
 
+    /**
+     * Gives the line's time-retained topics a retention of {@code minutes}, segments rolled every minute and record
+     * timestamps at most a minute ahead, so that records, and with them the claim-checked stains only they reference,
+     * age out within the run: the Kafka log directory and the blob store must then stay flat after the warm-up.
+     */
+    private static void shortenRetention(Stack stack, double minutes) throws Exception {
+        Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+                changes = new LinkedHashMap<>();
+        for (var topic : io.tunet.schemas.topics.Topics.all()) {
+            if (topic.compacted()) {
+                continue;
+            }
+            changes.put(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic.name()), List.of(
+                    set("retention.ms", Long.toString((long) (minutes * 60_000))), set("segment.ms", "60000"),
+                    set("message.timestamp.after.max.ms", "60000")));
+        }
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", stack.bootstrap()))) {
+            admin.incrementalAlterConfigs(changes).all().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    private static org.apache.kafka.clients.admin.AlterConfigOp set(String name, String value) {
+        return new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(name, value),
+                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+    }
+
     /** Field {@code index} is labelled when it crosses the next multiple of 1/share: an even spread. */
     static boolean isLabelled(int index, double share) {
         return Math.floor((index + 1) * share) > Math.floor(index * share);
@@ -250,9 +287,9 @@ public final class SoakBenchmark {
 
     private static Sample sample(Stack stack, ResultsDatabase database, double minutes, boolean running, int published,
             int labels, Instant from, Instant to) throws SQLException, InterruptedException {
-        Map<String, Long> rss = new LinkedHashMap<>();
-        stack.processes().forEach((name, tree) -> rss.put(name, tree.stream().mapToLong(SoakBenchmark::rssBytes).sum()));
-        rss.put(SIMULATOR, rssBytes(ProcessHandle.current()));
+        Map<String, Long> memory = new LinkedHashMap<>();
+        stack.processes().forEach((name, tree) -> memory.put(name, tree.stream().mapToLong(SoakBenchmark::pssBytes).sum()));
+        memory.put(SIMULATOR, pssBytes(ProcessHandle.current()));
         Map<String, Long> disk = new LinkedHashMap<>();
         disk.put(BLOBS, diskBytes(stack.blobStore()));
         disk.put(KAFKA, diskBytes(stack.kafka().dataDir()));
@@ -283,7 +320,7 @@ public final class SoakBenchmark {
         }
         double[] latencies = database.timingsStoredBetween(from, to).stream().mapToDouble(Timing::storedMillis).toArray();
         return new Sample(minutes, running, BenchStats.loadAverage(), published, database.storedSamples(), labels,
-                BenchStats.percentile(latencies, 50), BenchStats.percentile(latencies, 99), rss, disk, training,
+                BenchStats.percentile(latencies, 50), BenchStats.percentile(latencies, 99), memory, disk, training,
                 collections, finishedRuns);
     }
 
@@ -292,11 +329,14 @@ public final class SoakBenchmark {
                 .mapToDouble(Map.Entry::getValue).sum();
     }
 
-    /** VmRSS of a process in bytes; 0 once it has gone (a PostgreSQL backend that ended meanwhile). */
-    static long rssBytes(ProcessHandle process) {
+    /**
+     * The PSS of a process in bytes ({@code /proc/<pid>/smaps_rollup}); 0 once it has gone (a PostgreSQL backend that
+     * ended meanwhile).
+     */
+    static long pssBytes(ProcessHandle process) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
@@ -339,9 +379,9 @@ public final class SoakBenchmark {
 
     private static void print(Sample s) {
         System.out.printf(Locale.ROOT, "%5.1f min%s published %d stored %d labels %d runs %d p50 %.0f ms p99 %.0f ms load %.1f"
-                + "%n  RSS MB %s%n  disk MB %s%n  training %s%n", s.minutes(), s.running() ? "" : " (drained)",
+                + "%n  PSS MB %s%n  disk MB %s%n  training %s%n", s.minutes(), s.running() ? "" : " (drained)",
                 s.published(), s.stored(), s.labels(), s.trainingRuns(), s.p50Millis(), s.p99Millis(), s.load(),
-                megabytes(s.rss()), megabytes(s.disk()), s.training());
+                megabytes(s.memory()), megabytes(s.disk()), s.training());
     }
 
     private static String megabytes(Map<String, Long> bytes) {
@@ -353,7 +393,7 @@ public final class SoakBenchmark {
         Sample first = samples.get(0);
         List<String> header = new ArrayList<>(List.of("minutes", "running", "load", "published", "stored", "labels",
                 "p50_ms", "p99_ms", "training_runs"));
-        first.rss().keySet().forEach(name -> header.add("rss_bytes " + name));
+        first.memory().keySet().forEach(name -> header.add("pss_bytes " + name));
         first.disk().keySet().forEach(name -> header.add("disk_bytes " + name));
         first.training().keySet().forEach(header::add);
         first.collections().keySet().forEach(name -> header.add("gc_count " + name));
@@ -365,7 +405,7 @@ public final class SoakBenchmark {
                     Integer.toString(s.published()), Long.toString(s.stored()), Integer.toString(s.labels()),
                     String.format(Locale.ROOT, "%.0f", s.p50Millis()), String.format(Locale.ROOT, "%.0f", s.p99Millis()),
                     Long.toString(s.trainingRuns())));
-            first.rss().keySet().forEach(name -> row.add(Long.toString(s.rss().getOrDefault(name, 0L))));
+            first.memory().keySet().forEach(name -> row.add(Long.toString(s.memory().getOrDefault(name, 0L))));
             first.disk().keySet().forEach(name -> row.add(Long.toString(s.disk().getOrDefault(name, 0L))));
             first.training().keySet().forEach(name -> row.add(String.format(Locale.ROOT, "%.0f",
                     s.training().getOrDefault(name, Double.NaN))));
@@ -457,7 +497,7 @@ public final class SoakBenchmark {
         }
     }
 
-    /** The line's parts whose RSS the verdict judges (this process, the simulator, is plotted but not judged). */
+    /** The line's parts whose memory the verdict judges (this process, the simulator, is plotted but not judged). */
     static List<String> line() {
         return LINE;
     }

@@ -22,7 +22,7 @@ import io.tunet.stack.bench.BenchStats.Line;
 import io.tunet.stack.bench.SoakBenchmark.Sample;
 
 /**
- * The soak's picture: RSS per process and disk per directory against minutes, the warm-up shaded, each series'
+ * The soak's picture: memory (PSS) per process and disk per directory against minutes, the warm-up shaded, each series'
  * fitted line dashed over the fit window, and its growth per hour in the legend. Plain Java2D: no chart library.
  */
 final class SoakPlot {
@@ -52,16 +52,16 @@ final class SoakPlot {
         g.drawString(title + " — verdict: " + (verdict.passed() ? "PASS" : "FAIL"), LEFT, 28);
 
         double[] minutes = samples.stream().mapToDouble(Sample::minutes).toArray();
-        Map<String, double[]> rss = new LinkedHashMap<>();
-        for (String process : samples.get(0).rss().keySet()) {
-            rss.put(process, samples.stream().mapToDouble(s -> s.rss().getOrDefault(process, 0L) / 1e6).toArray());
+        Map<String, double[]> memory = new LinkedHashMap<>();
+        for (String process : samples.get(0).memory().keySet()) {
+            memory.put(process, samples.stream().mapToDouble(s -> s.memory().getOrDefault(process, 0L) / 1e6).toArray());
         }
         Map<String, double[]> disk = new LinkedHashMap<>();
         for (String directory : samples.get(0).disk().keySet()) {
             disk.put(directory, samples.stream().mapToDouble(s -> s.disk().getOrDefault(directory, 0L) / 1e6).toArray());
         }
-        panel(g, new Rectangle(LEFT, 60, WIDTH - LEFT - LEGEND, PANEL_HEIGHT - 70), "RSS per process (VmRSS; PostgreSQL:"
-                + " postmaster + backends)", "MB", minutes, rss, verdict);
+        panel(g, new Rectangle(LEFT, 60, WIDTH - LEFT - LEGEND, PANEL_HEIGHT - 70), "Memory per process (PSS; PostgreSQL:"
+                + " postmaster + backends)", "MB", minutes, memory, verdict);
         panel(g, new Rectangle(LEFT, 60 + PANEL_HEIGHT, WIDTH - LEFT - LEGEND, PANEL_HEIGHT - 70), "disk per directory"
                 + " (du, allocated)", "MB", minutes, disk, verdict);
         g.dispose();

@@ -18,7 +18,7 @@ class VerdictTest {
 
     private static final int RATE_PER_MINUTE = 720;
     private static final Verdict.Setting SETTING = new Verdict.Setting(10, 0.05, 30_000, 14_000_000, 128,
-            1L << 30);
+            1L << 30, 0.1, 5);
 
     @Test
     void shouldPassWhenEverythingIsFlatOrGrowsWithinItsBound() {
@@ -33,7 +33,7 @@ class VerdictTest {
         // 500 MB growing 1 MB a minute: 12% per hour
         Verdict verdict = Verdict.of(run(1_000_000, 0), SETTING, 30 * RATE_PER_MINUTE, List.of(), List.of());
 
-        assertThat(failed(verdict)).containsExactly("RSS " + Stack.INGEST);
+        assertThat(failed(verdict)).containsExactly("PSS " + Stack.INGEST);
     }
 
     @Test
@@ -42,6 +42,13 @@ class VerdictTest {
         Verdict verdict = Verdict.of(run(0, 30_000), SETTING, 30 * RATE_PER_MINUTE, List.of(), List.of());
 
         assertThat(failed(verdict)).containsExactly("disk " + SoakBenchmark.BLOBS);
+    }
+
+    @Test
+    void shouldFailWhenClaimCheckedStainsArePublishedButNoneIsEverCollected() {
+        Verdict verdict = Verdict.of(run(0, 0, 0), SETTING, 30 * RATE_PER_MINUTE, List.of(), List.of());
+
+        assertThat(failed(verdict)).containsExactly("training's garbage collector ran");
     }
 
     @Test
@@ -65,19 +72,23 @@ class VerdictTest {
     }
 
     /**
-     * Samples of a healthy run (flat RSS, blob store growing by the labelled stains only, Kafka and PostgreSQL by a
-     * field's records), with {@code ingestGrowthPerMinute} bytes of RSS and {@code blobGrowthPerField} bytes of blobs
+     * Samples of a healthy run (flat memory, blob store growing by the labelled stains only, Kafka and PostgreSQL by a
+     * field's records), with {@code ingestGrowthPerMinute} bytes of PSS and {@code blobGrowthPerField} bytes of blobs
      * added.
      */
     private static List<Sample> run(long ingestGrowthPerMinute, long blobGrowthPerField) {
+        return run(ingestGrowthPerMinute, blobGrowthPerField, 0.04);
+    }
+
+    private static List<Sample> run(long ingestGrowthPerMinute, long blobGrowthPerField, double foreignDeletedPerField) {
         List<Sample> samples = new ArrayList<>();
         for (int minute = 0; minute <= 30; minute++) {
             int fields = minute * RATE_PER_MINUTE;
             int labels = fields / 20;
             int runs = minute / 8;
-            Map<String, Long> rss = new LinkedHashMap<>();
+            Map<String, Long> memory = new LinkedHashMap<>();
             for (String process : SoakBenchmark.line()) {
-                rss.put(process, 500_000_000L + (process.equals(Stack.INGEST) ? minute * ingestGrowthPerMinute : 0)
+                memory.put(process, 500_000_000L + (process.equals(Stack.INGEST) ? minute * ingestGrowthPerMinute : 0)
                         + (minute % 2) * 3_000_000L);
             }
             Map<String, Long> disk = new LinkedHashMap<>();
@@ -88,12 +99,13 @@ class VerdictTest {
             disk.put(SoakBenchmark.TRAINING_DATA, 2_000_000L + fields * 200L + labels * 70_000L);
             disk.put(SoakBenchmark.TRAINING_RUNS, runs * 500_000L);
             Map<String, Double> training = Map.of("training_retention_samples_dropped_total", (double) fields * 0.9,
-                    "training_retention_blobs_deleted_total", fields * 3.6);
+                    "training_retention_blobs_deleted_total", fields * 3.6,
+                    "training_retention_foreign_blobs_deleted_total", fields * foreignDeletedPerField);
             Map<String, Long> collections = new LinkedHashMap<>();
             for (String module : Stack.SERVICES) {
                 collections.put(module, 10L * minute);
             }
-            samples.add(new Sample(minute, true, 1.0, fields, fields, labels, 250, 700, rss, disk, training, collections,
+            samples.add(new Sample(minute, true, 1.0, fields, fields, labels, 250, 700, memory, disk, training, collections,
                     runs));
         }
         return samples;

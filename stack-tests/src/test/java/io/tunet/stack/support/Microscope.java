@@ -41,7 +41,8 @@ import io.tunet.synth.HpaSynth;
  */
 public final class Microscope implements AutoCloseable {
 
-    private static final int INLINE_LIMIT = 262_144;
+    /** Stains larger than this are claim-checked, as by the simulator's command line. */
+    public static final int INLINE_LIMIT = 262_144;
 
     private final KafkaProducer<String, Acquisition> producer;
     private final KafkaProducer<String, byte[]> rawProducer;
@@ -50,6 +51,11 @@ public final class Microscope implements AutoCloseable {
     private final AcquisitionPublisher publisher;
 
     public Microscope(String bootstrap, Path blobStore) throws BlobStoreException {
+        this(bootstrap, blobStore, INLINE_LIMIT);
+    }
+
+    /** A microscope that claim-checks every stain larger than {@code inlineLimit} bytes (0: every stain). */
+    public Microscope(String bootstrap, Path blobStore, int inlineLimit) throws BlobStoreException {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -62,7 +68,7 @@ public final class Microscope implements AutoCloseable {
                 Topics.ACQUISITIONS.valueSerde().serializer());
         this.rawProducer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.blobStore = new LocalDirectoryBlobStore(blobStore);
-        this.publisher = new AcquisitionPublisher(producer, this.blobStore, INLINE_LIMIT, FaultPlan.none(),
+        this.publisher = new AcquisitionPublisher(producer, this.blobStore, inlineLimit, FaultPlan.none(),
                 Duration.ZERO, new SplittableRandom(7), scheduler, Clock.systemUTC(), "e2e-microscope");
     }
 

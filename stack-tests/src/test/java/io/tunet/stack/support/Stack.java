@@ -22,6 +22,8 @@ public final class Stack implements AutoCloseable {
     public static final String INGEST = "ingest-service";
     public static final String INFERENCE = "inference-service";
     public static final String TRAINING = "training-service";
+    /** The JVM option training runs with everywhere (README, "Soak"). */
+    public static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=60000";
     public static final String RESULTS = "results-sink";
     public static final List<String> SERVICES = List.of(RESULTS, INGEST, INFERENCE, TRAINING);
     /** Names of the broker and the database in {@link #processes()}. */
@@ -60,7 +62,9 @@ public final class Stack implements AutoCloseable {
                 "RESULTS_AUTH_CURATOR_TOKEN", CURATOR_TOKEN), overrides);
         add(INGEST, "768m", common, Map.of(), overrides);
         add(INFERENCE, "1g", common, Map.of("INFERENCE_MODEL_PATH", model.toString()), overrides);
-        add(TRAINING, "1g", common, Map.of("TRAINING_DATA_DIR", trainingData().toString()), overrides);
+        // as in its image and bin/tunet-stream: libtorch's freed memory goes back to the system between runs
+        add(TRAINING, "1g", common, Map.of("TRAINING_DATA_DIR", trainingData().toString(),
+                "JAVA_TOOL_OPTIONS", TRIM_NATIVE_HEAP), overrides);
     }
 
     /**
