@@ -44,6 +44,7 @@ public final class InferenceMetrics {
     private final Counter samples;
     private final Counter isolated;
     private final Counter qcMissing;
+    private final Counter crashSuspects;
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final DistributionSummary batchSize;
     private final AtomicLong modelVersion = new AtomicLong(-1);
@@ -64,6 +65,9 @@ public final class InferenceMetrics {
                         + "dead-lettered").register(registry);
         this.qcMissing = Counter.builder("inference.qc.missing")
                 .description("Samples classified without field QC because it could not be computed").register(registry);
+        this.crashSuspects = Counter.builder("inference.crash.suspects.dead.lettered")
+                .description("Samples dead-lettered because the process died while working on them as often as "
+                        + "inference.pipeline.crash-limit allows").register(registry);
         for (Stage stage : Stage.values()) {
             stages.put(stage, Timer.builder("inference.stage")
                     .description("Latency of one pipeline stage")
@@ -116,6 +120,11 @@ public final class InferenceMetrics {
     /** Counts a sample that is classified without field QC, because QC could not be computed for it. */
     public void qcMissing() {
         qcMissing.increment();
+    }
+
+    /** Counts a sample dead-lettered because the process died while working on it as often as the limit allows. */
+    public void crashSuspectDeadLettered() {
+        crashSuspects.increment();
     }
 
     /** Samples classified without QC so far. */

@@ -86,6 +86,12 @@ import org.slf4j.LoggerFactory;
  *       nothing of the batch published or committed.
  * </ul>
  *
+ * <p>Samples that kill the process: a sample that ends the JVM (a native crash, an {@link OutOfMemoryError}) is
+ * replayed first after the restart, since its offset was never committed. {@link CrashSuspects} counts, across
+ * restarts, the samples the process died with; such a sample is worked on alone (nothing else in flight), and one the
+ * process died with as often as the limit allows is dead-lettered ({@code OTHER}, the detail says how often) without
+ * being worked on again.
+ *
  * <p>Nothing is consumed until the {@link ModelRegistry} has a model.
  */
 public final class InferencePipeline implements AutoCloseable {
@@ -104,6 +110,9 @@ public final class InferencePipeline implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final OffsetTracker tracker = new OffsetTracker();
+    private final CrashSuspects suspects;
+    /** A suspect being worked on alone: nothing else is dispatched until it is done. */
+    private final AtomicReference<Pending> alone = new AtomicReference<>();
     private final Semaphore inFlight;
     private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final ExecutorService decodePool;
@@ -145,10 +154,12 @@ public final class InferencePipeline implements AutoCloseable {
      * @param registry the model serving now; samples are consumed only once it has one
      * @param decoder turns records into tensors
      * @param metrics where the pipeline reports
+     * @param suspects the samples earlier processes died with (closed by {@link #close()})
      */
     public InferencePipeline(PipelineSettings settings, ModelRegistry registry, SampleDecoder decoder,
-            InferenceMetrics metrics) {
+            InferenceMetrics metrics, CrashSuspects suspects) {
         this.settings = settings;
+        this.suspects = suspects;
         this.registry = registry;
         this.decoder = decoder;
         this.metrics = metrics;
@@ -284,8 +295,29 @@ public final class InferencePipeline implements AutoCloseable {
     }
 
     private void dispatch() {
-        while (!backlog.isEmpty() && inFlight.tryAcquire()) {
+        while (!backlog.isEmpty() && alone.get() == null) {
+            Pending next = backlog.peek();
+            boolean suspect = suspects.suspect(next.partition(), next.offset());
+            if (suspect && inFlight() > 0) {
+                return; // a suspect waits until nothing else is in flight
+            }
+            if (!inFlight.tryAcquire()) {
+                return;
+            }
             Pending pending = backlog.poll();
+            if (suspects.condemned(pending.partition(), pending.offset())) {
+                metrics.crashSuspectDeadLettered();
+                deadLetter(pending, DeadLetterReason.OTHER, "the inference process died "
+                        + suspects.crashes(pending.partition(), pending.offset()) + " times while working on this "
+                        + "sample; it is not worked on again");
+                continue;
+            }
+            if (suspect) {
+                LOG.warn("sample {}@{} (key {}) was in the process when it died {} time(s): worked on alone",
+                        pending.partition(), pending.offset(), pending.key(),
+                        suspects.crashes(pending.partition(), pending.offset()));
+                alone.set(pending);
+            }
             decodePool.execute(() -> decode(pending));
         }
     }
@@ -344,6 +376,7 @@ public final class InferencePipeline implements AutoCloseable {
         long start = System.nanoTime();
         metrics.stage(Stage.QUEUE, start - pending.polledAt());
         try {
+            suspects.begin(pending.partition(), pending.offset());
             Sample sample = decoder.parse(pending.partition().topic(), pending.value());
             ServingModel model = registry.current().orElseThrow(() -> new IllegalStateException("no model"));
             SampleDecoder.Decoded input = decoder.decode(sample, model.inputSize());
@@ -360,6 +393,8 @@ public final class InferencePipeline implements AutoCloseable {
             deadLetter(pending, e.reason(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (CrashSuspects.JournalException e) {
+            fail("the pipeline journal cannot be written", e);
         } catch (RuntimeException e) {
             LOG.error("unexpected failure decoding {}@{}", pending.partition(), pending.offset(), e);
             deadLetter(pending, DeadLetterReason.OTHER, e.toString());
@@ -578,7 +613,13 @@ public final class InferencePipeline implements AutoCloseable {
     }
 
     private void done(Pending pending) {
+        try {
+            suspects.finish(pending.partition(), pending.offset());
+        } catch (CrashSuspects.JournalException e) {
+            fail("the pipeline journal cannot be written", e);
+        }
         tracker.complete(pending.partition(), pending.offset());
+        alone.compareAndSet(pending, null);
         inFlight.release();
     }
 
@@ -613,6 +654,7 @@ public final class InferencePipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(10));
+        suspects.close();
     }
 
     private static void join(Thread thread, Duration timeout) {

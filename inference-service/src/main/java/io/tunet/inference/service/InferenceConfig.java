@@ -98,6 +98,14 @@ public interface InferenceConfig {
          */
         @WithDefault("true")
         boolean exitOnFailure();
+
+        /**
+         * A sample the process died with this many times (a native crash, an out-of-memory exit while working on
+         * it) is dead-lettered instead of worked on again; counted in {@code pipeline-journal.txt} in the state
+         * folder. After the first death every sample it died with is worked on alone, so the second names the one.
+         */
+        @WithDefault("2")
+        int crashLimit();
     }
 
     /** Kafka clients. */

@@ -16,6 +16,7 @@ import io.tunet.inference.model.ModelRefusedException;
 import io.tunet.inference.model.ModelRegistry;
 import io.tunet.schemas.provenance.ModelSignatures;
 import io.tunet.inference.model.ModelVersionFollower;
+import io.tunet.inference.pipeline.CrashSuspects;
 import io.tunet.inference.pipeline.InferencePipeline;
 import io.tunet.inference.pipeline.PipelineSettings;
 import io.tunet.inference.pipeline.SampleDecoder;
@@ -76,7 +77,8 @@ public class InferenceService {
         // a sample's four stains decoded at once on up to as many cores as the process is given
         decoder = new SampleDecoder(blobs, DecodeLimits.defaults(),
                 Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()));
-        pipeline = new InferencePipeline(settings, registry, decoder, metrics);
+        pipeline = new InferencePipeline(settings, registry, decoder, metrics,
+                CrashSuspects.open(config.stateDir(), config.pipeline().crashLimit()));
         pipeline.failed().thenAccept(error -> pipelineFailed(error, config.pipeline().exitOnFailure(), exit));
         pipeline.start();
         LOG.info("inference service started: batches of up to {} within {}, {} worker(s)", settings.batchMaxSize(),
