@@ -96,21 +96,7 @@ class CrashLoopTest {
 
     private Process launch(TestBroker broker, String group, Path model, Path blobRoot, Path state, String deadly,
             String name) throws Exception {
-        Path log = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Dai.djl.onnx.disable_alternative=true",
-                "-Dai.djl.onnxruntime.num_threads=1", "-Xmx512m",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-cp", System.getProperty("java.class.path"), PipelineProcess.class.getName(),
-                broker.bootstrapServers(), group, model.toString(), blobRoot.toString(), state.toString(), deadly)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(log).contains("READY") && process.isAlive()) {
-            assertThat(System.nanoTime()).as("pipeline process not ready, see " + log).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-        return process;
+        return PipelineProcess.launch(broker, group, model, blobRoot, dir.resolve(name + ".log"), state.toString(),
+                deadly);
     }
 }

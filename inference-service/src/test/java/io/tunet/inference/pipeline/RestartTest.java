@@ -13,7 +13,6 @@ import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.TestBroker;
 import io.tunet.testkit.WithKafka;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,23 +89,9 @@ class RestartTest {
     }
 
     private Process launch(TestBroker broker, String group, Path model, Path blobRoot, String name) throws Exception {
-        Path log = Files.createDirectories(Path.of("target", "restart-test")).resolve(name + ".log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Dai.djl.onnx.disable_alternative=true",
-                "-Dai.djl.onnxruntime.num_threads=1", "-Xmx512m",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-cp", System.getProperty("java.class.path"), PipelineProcess.class.getName(),
-                broker.bootstrapServers(), group, model.toString(), blobRoot.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(log).contains("READY")) {
-            assertThat(process.isAlive()).as("pipeline process died, see " + log.toAbsolutePath()).isTrue();
-            assertThat(System.nanoTime()).as("pipeline process not ready, see " + log.toAbsolutePath())
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Path log = Path.of("target", "restart-test").resolve(name + ".log");
+        Process process = PipelineProcess.launch(broker, group, model, blobRoot, log);
+        assertThat(process.isAlive()).as("pipeline process died, see " + log.toAbsolutePath()).isTrue();
         return process;
     }
 }
