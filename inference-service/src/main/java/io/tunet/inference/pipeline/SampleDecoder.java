@@ -69,8 +69,14 @@ public final class SampleDecoder implements AutoCloseable {
      * @throws IllegalArgumentException if {@code parallelism} is not 1 to 4
      */
     public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism) {
-        this(blobs, limits, parallelism, (red, green, blue, yellow) -> FieldQc.measure(red, green, blue, yellow,
-                QcSettings.defaults()));
+        this(blobs, limits, parallelism, QcSettings.defaults());
+    }
+
+    /**
+     * @param qc the thresholds of field QC's flags
+     */
+    public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism, QcSettings qc) {
+        this(blobs, limits, parallelism, (red, green, blue, yellow) -> FieldQc.measure(red, green, blue, yellow, qc));
     }
 
     /** Makes a sample's QC report from its stains' figures; a seam for tests of a QC that fails. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -41,6 +42,33 @@ public interface InferenceConfig {
 
     /** Mask cleaning; unset values take tunet-core's defaults. */
     Masks masks();
+
+    /** Field QC thresholds; unset values take the calibrated defaults (imaging README, "Field QC"). */
+    Qc qc();
+
+    /** The thresholds of {@code io.tunet.imaging.qc.QcSettings}, each optional. */
+    interface Qc {
+        /** A nuclear component smaller than this many pixels at 256² is debris (default 15). */
+        OptionalInt minNucleusArea();
+
+        /** Nuclear foreground must be this much brighter than the blue background, 0..1 (default 0.02). */
+        OptionalDouble minNucleusContrast();
+
+        /** EMPTY below this many nuclei (default 1). */
+        OptionalInt minNuclei();
+
+        /** EMPTY below this foreground fraction, 0..1 (default 0.002). */
+        OptionalDouble minForegroundFraction();
+
+        /** OUT_OF_FOCUS below this focus figure (default 4.5). */
+        OptionalDouble minFocus();
+
+        /** SATURATED above this fraction of pixels at the maximum in any stain, 0..1 (default 0.01). */
+        OptionalDouble maxSaturatedFraction();
+
+        /** DIM_&lt;stain&gt; below this 99.9th percentile, 0..1 (default 0.06). */
+        OptionalDouble minP999();
+    }
 
     /** The model. */
     interface ModelSettings {

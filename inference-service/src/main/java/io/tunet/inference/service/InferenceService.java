@@ -7,6 +7,7 @@ import io.tunet.blob.BlobStoreException;
 import io.tunet.blob.LocalDirectoryBlobStore;
 import io.tunet.imaging.Channel;
 import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.qc.QcSettings;
 import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.inference.metrics.InferenceMetrics;
 import io.tunet.inference.model.Devices;
@@ -75,8 +76,12 @@ public class InferenceService {
         follower = new ModelVersionFollower(registry, client);
         follower.start();
         // a sample's four stains decoded at once on up to as many cores as the process is given
+        QcSettings qc = qcSettings(config.qc());
+        if (!qc.equals(QcSettings.defaults())) {
+            LOG.info("field QC thresholds: {} (defaults {})", qc, QcSettings.defaults());
+        }
         decoder = new SampleDecoder(blobs, DecodeLimits.defaults(),
-                Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()));
+                Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()), qc);
         pipeline = new InferencePipeline(settings, registry, decoder, metrics,
                 CrashSuspects.open(config.stateDir(), config.pipeline().crashLimit()));
         pipeline.failed().thenAccept(error -> pipelineFailed(error, config.pipeline().exitOnFailure(), exit));
@@ -113,6 +118,15 @@ public class InferenceService {
     /** The service's meters. */
     public InferenceMetrics metrics() {
         return metrics;
+    }
+
+    /** The field QC thresholds of a configuration: the calibrated defaults, with what it sets. */
+    static QcSettings qcSettings(InferenceConfig.Qc qc) {
+        QcSettings d = QcSettings.defaults();
+        return new QcSettings(qc.minNucleusArea().orElse(d.minNucleusArea()),
+                qc.minNucleusContrast().orElse(d.minNucleusContrast()), qc.minNuclei().orElse(d.minNuclei()),
+                qc.minForegroundFraction().orElse(d.minForegroundFraction()), qc.minFocus().orElse(d.minFocus()),
+                qc.maxSaturatedFraction().orElse(d.maxSaturatedFraction()), qc.minP999().orElse(d.minP999()));
     }
 
     /** The pipeline settings of a configuration. */

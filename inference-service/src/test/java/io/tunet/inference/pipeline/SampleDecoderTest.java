@@ -11,6 +11,8 @@ import io.tunet.imaging.GrayImage;
 import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.Preprocessing;
 import io.tunet.imaging.qc.FieldQc;
+import io.tunet.imaging.qc.QcFlag;
+import io.tunet.imaging.qc.QcSettings;
 import io.tunet.inference.fixtures.TestSamples;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.DeadLetterReason;
@@ -55,6 +57,19 @@ class SampleDecoderTest {
 
         assertThat(decoder.tensor(inline, 32)).containsExactly(expected);
         assertThat(decoder.tensor(claimChecked, 32)).containsExactly(expected);
+    }
+
+    @Test
+    void shouldFlagWithTheThresholdsItIsGiven() throws Exception {
+        Sample sample = TestSamples.inline("s-thresholds", 5);
+        QcSettings d = QcSettings.defaults();
+        QcSettings strictFocus = new QcSettings(d.minNucleusArea(), d.minNucleusContrast(), d.minNuclei(),
+                d.minForegroundFraction(), 1_000, d.maxSaturatedFraction(), d.minP999());
+
+        try (SampleDecoder strict = new SampleDecoder(blobs, DecodeLimits.defaults(), 1, strictFocus)) {
+            assertThat(strict.decode(sample, 32).qc().flags()).contains(QcFlag.OUT_OF_FOCUS);
+        }
+        assertThat(decoder.decode(sample, 32).qc().flags()).doesNotContain(QcFlag.OUT_OF_FOCUS);
     }
 
     @Test
