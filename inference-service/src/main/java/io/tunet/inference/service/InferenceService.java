@@ -75,7 +75,8 @@ public class InferenceService {
         follower.start();
         // a sample's four stains decoded at once on up to as many cores as the process is given
         decoder = new SampleDecoder(blobs, DecodeLimits.defaults(),
-                Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()));
+                Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()),
+                config.pipeline().thumbnailSize());
         pipeline = new InferencePipeline(settings, registry, decoder, metrics);
         pipeline.failed().thenAccept(error -> pipelineFailed(error, config.pipeline().exitOnFailure(), exit));
         pipeline.start();
