@@ -131,11 +131,13 @@ class ThumbnailSourceTest {
     void shouldReportASampleLeftWithoutAThumbnail() throws Exception {
         store(Topics.CLASSIFICATIONS, withThumbnail(classification("missing-earlier")));
         store(Topics.SAMPLES, withAbsentStains("missing"));
+        assertThat(incidents("missing")).as("its stains were not read").isZero();
 
         store(Topics.CLASSIFICATIONS, classification("missing"));
 
         assertThat(thumbnail("missing")).isNull();
         assertThat(incidents("missing")).isEqualTo(1);
+        assertThat(incidentReason("missing")).isEqualTo("NOT_SENT");
     }
 
     private static Classification classification(String sampleId) {
@@ -194,6 +196,17 @@ class ThumbnailSourceTest {
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String incidentReason(String sampleId) throws SQLException {
+        try (Connection c = connection(); PreparedStatement s = c.prepareStatement(
+                "SELECT reason FROM incidents WHERE sample_id = ? AND kind = 'THUMBNAIL_UNAVAILABLE'")) {
+            s.setString(1, sampleId);
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
             }
         }
     }
