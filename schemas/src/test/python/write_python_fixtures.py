@@ -129,8 +129,10 @@ def records():
             "sourcePartition": 2, "sourceOffset": 4711, "originalKey": "P1-B07-3", "payload": b"\x01\x02\x03",
             "payloadRef": None, "service": "ingest-service", "failedAt": T0,
         },
-        "Classification": dict(classification, qc=field_quality()),
+        "Classification": dict(classification, qc=field_quality(),
+                               thumbnail={"png": b"\x89PNG\x04\x05\x06", "width": 192, "height": 96}),
         "Classification-v1": classification,
+        "Classification-v2": dict(classification, qc=field_quality()),
         "SegmentationMask": {
             "sampleId": "P1-B07-3", "modelName": "tunet", "modelVersion": 4, "width": 128, "height": 128,
             "masks": [{"classIndex": 0, "area": 30, "runs": [100, 30, 16254]}], "createdAt": T0,

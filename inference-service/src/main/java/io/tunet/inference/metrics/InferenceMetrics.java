@@ -45,6 +45,7 @@ public final class InferenceMetrics {
     private final Counter isolated;
     private final Counter qcMissing;
     private final Counter crashSuspects;
+    private final Counter thumbnailMissing;
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final DistributionSummary batchSize;
     private final AtomicLong modelVersion = new AtomicLong(-1);
@@ -68,6 +69,9 @@ public final class InferenceMetrics {
         this.crashSuspects = Counter.builder("inference.crash.suspects.dead.lettered")
                 .description("Samples dead-lettered because the process died while working on them as often as "
                         + "inference.pipeline.crash-limit allows").register(registry);
+        this.thumbnailMissing = Counter.builder("inference.thumbnail.missing")
+                .description("Samples classified without a thumbnail because it could not be made (the results sink "
+                        + "then decodes the stains for it)").register(registry);
         for (Stage stage : Stage.values()) {
             stages.put(stage, Timer.builder("inference.stage")
                     .description("Latency of one pipeline stage")
@@ -130,6 +134,16 @@ public final class InferenceMetrics {
     /** Samples classified without QC so far. */
     public double qcMissingCount() {
         return qcMissing.count();
+    }
+
+    /** Counts a sample that is classified without a thumbnail, because it could not be made. */
+    public void thumbnailMissing() {
+        thumbnailMissing.increment();
+    }
+
+    /** Samples classified without a thumbnail so far. */
+    public double thumbnailMissingCount() {
+        return thumbnailMissing.count();
     }
 
     /** Records one stage's latency. */

@@ -6,6 +6,7 @@ import io.tunet.inference.metrics.InferenceMetrics;
 import io.tunet.inference.metrics.InferenceMetrics.Stage;
 import io.tunet.inference.model.ModelRegistry;
 import io.tunet.inference.model.ServingModel;
+import io.tunet.imaging.StainComposite;
 import io.tunet.imaging.qc.QcReport;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
@@ -131,8 +132,9 @@ public final class InferencePipeline implements AutoCloseable {
     private record Pending(TopicPartition partition, long offset, String key, byte[] value, long polledAt) {
     }
 
-    /** A record with its decoded sample, input tensor and field QC (null when QC could not be computed). */
-    private record Decoded(Pending pending, Sample sample, float[] tensor, QcReport qc, long decodedAt) {
+    /** A record with its decoded sample, input tensor, field QC and thumbnail (each null when it could not be made). */
+    private record Decoded(Pending pending, Sample sample, float[] tensor, QcReport qc, StainComposite.Png thumbnail,
+            long decodedAt) {
     }
 
     /** The model's answer for one sample: 28 probabilities and 28 mask planes. */
@@ -386,9 +388,15 @@ public final class InferencePipeline implements AutoCloseable {
                 LOG.warn("sample {} ({}@{}) is classified without field QC: {}", sample.getSampleId(),
                         pending.partition(), pending.offset(), input.qcFailure());
             }
+            if (input.thumbnail() == null) {
+                // the results sink then makes the thumbnail from the stains itself
+                metrics.thumbnailMissing();
+                LOG.warn("sample {} ({}@{}) is classified without a thumbnail: {}", sample.getSampleId(),
+                        pending.partition(), pending.offset(), input.thumbnailFailure());
+            }
             long end = System.nanoTime();
             metrics.stage(Stage.DECODE, end - start);
-            decoded.put(new Decoded(pending, sample, input.tensor(), input.qc(), end));
+            decoded.put(new Decoded(pending, sample, input.tensor(), input.qc(), input.thumbnail(), end));
         } catch (SampleRejectedException e) {
             deadLetter(pending, e.reason(), e.getMessage());
         } catch (InterruptedException e) {
@@ -534,7 +542,7 @@ public final class InferencePipeline implements AutoCloseable {
             Answer answer = outcome.answers().get(i);
             double latencyMillis = (System.nanoTime() - item.pending().polledAt()) / 1e6;
             SampleResults results = SampleResults.of(item.sample(), model, answer.probabilities(), answer.masks(),
-                    settings.masks(), latencyMillis, now, item.qc());
+                    settings.masks(), latencyMillis, now, item.qc(), item.thumbnail());
             sends.add(() -> publish(item.pending(), results));
         }
         metrics.stage(Stage.POSTPROCESS, System.nanoTime() - inferred);

@@ -9,6 +9,7 @@ import io.tunet.imaging.ImageDecodeException;
 import io.tunet.imaging.ImageHeader;
 import io.tunet.imaging.Preprocessing;
 import io.tunet.imaging.RowListener;
+import io.tunet.imaging.StainComposite;
 import io.tunet.imaging.qc.FieldQc;
 import io.tunet.imaging.qc.QcReport;
 import io.tunet.imaging.qc.QcSettings;
@@ -40,14 +41,21 @@ import java.util.concurrent.Future;
  * read ({@link StainQc}), so at the scale its thresholds were calibrated at and without holding a full-size stain.
  * QC never costs a sample: when it cannot be computed the sample is decoded all the same, without QC, and the
  * reason is given with it.
+ *
+ * <p>{@link #decode} also makes the sample's dashboard thumbnail ({@link StainComposite#fromTensor}) from the
+ * tensor's planes, the stains' intensities as decoded, so no stain is decoded a second time for it. Like QC, a
+ * thumbnail that cannot be made never costs the sample.
  */
 public final class SampleDecoder implements AutoCloseable {
 
     private static final Channel[] CHANNELS = Channel.values();
+    /** Longest side of the thumbnail when none is given: what the results sink made before inference did. */
+    public static final int DEFAULT_THUMBNAIL_SIZE = 192;
 
     private final BlobStore blobs;
     private final DecodeLimits limits;
     private final QcMeasure qcMeasure;
+    private final Thumbnailer thumbnailer;
     /** Decodes the stains after the first while the calling thread decodes the first; null: all on the caller. */
     private final ExecutorService stainPool;
 
@@ -69,14 +77,26 @@ public final class SampleDecoder implements AutoCloseable {
      * @throws IllegalArgumentException if {@code parallelism} is not 1 to 4
      */
     public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism) {
-        this(blobs, limits, parallelism, QcSettings.defaults());
+        this(blobs, limits, parallelism, DEFAULT_THUMBNAIL_SIZE);
+    }
+
+    /**
+     * @param blobs where claim-checked stains live
+     * @param limits the largest image accepted
+     * @param parallelism stains of one sample decoded at once (1 to 4)
+     * @param thumbnailSize longest side of the thumbnail {@link #decode} makes, 8 to 2048 pixels
+     * @throws IllegalArgumentException if {@code parallelism} is not 1 to 4 or {@code thumbnailSize} not 8 to 2048
+     */
+    public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism, int thumbnailSize) {
+        this(blobs, limits, parallelism, QcSettings.defaults(), thumbnailSize);
     }
 
     /**
      * @param qc the thresholds of field QC's flags
+     * @param thumbnailSize longest side of the thumbnail {@link #decode} makes, 8 to 2048 pixels
      */
-    public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism, QcSettings qc) {
-        this(blobs, limits, parallelism, (red, green, blue, yellow) -> FieldQc.measure(red, green, blue, yellow, qc));
+    public SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism, QcSettings qc, int thumbnailSize) {
+        this(blobs, limits, parallelism, qcMeasure(qc), thumbnailer(thumbnailSize));
     }
 
     /** Makes a sample's QC report from its stains' figures; a seam for tests of a QC that fails. */
@@ -84,8 +104,19 @@ public final class SampleDecoder implements AutoCloseable {
         QcReport measure(StainQc red, StainQc green, StainQc blue, StainQc yellow);
     }
 
+    /** Makes a sample's thumbnail from its tensor and the stored field's size; a seam for tests of one that fails. */
+    interface Thumbnailer {
+        StainComposite.Png make(float[] tensor, int tensorSize, int fieldWidth, int fieldHeight);
+    }
+
     SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism, QcMeasure qcMeasure) {
+        this(blobs, limits, parallelism, qcMeasure, thumbnailer(DEFAULT_THUMBNAIL_SIZE));
+    }
+
+    SampleDecoder(BlobStore blobs, DecodeLimits limits, int parallelism, QcMeasure qcMeasure,
+            Thumbnailer thumbnailer) {
         this.qcMeasure = qcMeasure;
+        this.thumbnailer = thumbnailer;
         if (parallelism < 1 || parallelism > CHANNELS.length) {
             throw new IllegalArgumentException("stain parallelism must be 1 to " + CHANNELS.length + ", got "
                     + parallelism);
@@ -97,6 +128,18 @@ public final class SampleDecoder implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    private static QcMeasure qcMeasure(QcSettings qc) {
+        return (red, green, blue, yellow) -> FieldQc.measure(red, green, blue, yellow, qc);
+    }
+
+    private static Thumbnailer thumbnailer(int size) {
+        if (size < 8 || size > 2048) {
+            throw new IllegalArgumentException("thumbnail size must be 8 to 2048 pixels, got " + size);
+        }
+        return (tensor, tensorSize, width, height) -> StainComposite.fromTensor(tensor, tensorSize, width, height,
+                size);
     }
 
     /**
@@ -117,13 +160,16 @@ public final class SampleDecoder implements AutoCloseable {
     }
 
     /**
-     * A sample's input tensor and its field QC.
+     * A sample's input tensor, its field QC and its thumbnail.
      *
-     * @param tensor    {@code float[4 * size * size]}, stains in red, green, blue, yellow order
-     * @param qc        field QC of the stains as stored; null when it could not be computed
-     * @param qcFailure why there is no QC; null when there is
+     * @param tensor           {@code float[4 * size * size]}, stains in red, green, blue, yellow order
+     * @param qc               field QC of the stains as stored; null when it could not be computed
+     * @param qcFailure        why there is no QC; null when there is
+     * @param thumbnail        the dashboard composite made from the tensor; null when it could not be made
+     * @param thumbnailFailure why there is no thumbnail; null when there is
      */
-    public record Decoded(float[] tensor, QcReport qc, String qcFailure) {
+    public record Decoded(float[] tensor, QcReport qc, String qcFailure, StainComposite.Png thumbnail,
+            String thumbnailFailure) {
     }
 
     /**
@@ -138,9 +184,9 @@ public final class SampleDecoder implements AutoCloseable {
     }
 
     /**
-     * The input tensor of a sample, as {@link #tensor}, and the field QC of its stains as stored
-     * ({@link QcSettings#defaults()}). A failure of QC alone does not reject the sample: its {@link Decoded} then
-     * has no QC and says why.
+     * The input tensor of a sample, as {@link #tensor}, the field QC of its stains as stored
+     * ({@link QcSettings#defaults()}) and its thumbnail made from the tensor. A failure of QC or of the thumbnail
+     * alone does not reject the sample: its {@link Decoded} then lacks it and says why.
      *
      * @throws SampleRejectedException naming the stain and the problem
      * @throws IllegalArgumentException if {@code size} is not positive or too large for an array
@@ -149,14 +195,14 @@ public final class SampleDecoder implements AutoCloseable {
         return decode(sample, size, true);
     }
 
-    private Decoded decode(Sample sample, int size, boolean withQc) throws SampleRejectedException {
+    private Decoded decode(Sample sample, int size, boolean withReports) throws SampleRejectedException {
         if (size <= 0 || (long) size * size * CHANNELS.length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("tensor size must be positive and fit an array, got " + size);
         }
         Image[] images = {sample.getRed(), sample.getGreen(), sample.getBlue(), sample.getYellow()};
         float[] tensor = new float[CHANNELS.length * size * size];
         GuardedQc[] qc = new GuardedQc[CHANNELS.length];
-        for (int c = 0; withQc && c < CHANNELS.length; c++) {
+        for (int c = 0; withReports && c < CHANNELS.length; c++) {
             qc[c] = new GuardedQc(new StainQc(CHANNELS[c]));
         }
         List<Future<ImageHeader>> others = new ArrayList<>(CHANNELS.length - 1);
@@ -188,19 +234,27 @@ public final class SampleDecoder implements AutoCloseable {
                         + headers[0].height(), null);
             }
         }
-        if (!withQc) {
-            return new Decoded(tensor, null, "not asked for");
+        if (!withReports) {
+            return new Decoded(tensor, null, "not asked for", null, "not asked for");
+        }
+        StainComposite.Png thumbnail = null;
+        String thumbnailFailure = null;
+        try {
+            thumbnail = thumbnailer.make(tensor, size, headers[0].width(), headers[0].height());
+        } catch (RuntimeException e) {
+            thumbnailFailure = e.toString();
         }
         for (GuardedQc stain : qc) {
             if (stain.failure != null) {
                 return new Decoded(tensor, null, "the " + stain.qc.channel().fileSuffix() + " stain: "
-                        + stain.failure);
+                        + stain.failure, thumbnail, thumbnailFailure);
             }
         }
         try {
-            return new Decoded(tensor, qcMeasure.measure(qc[0].qc, qc[1].qc, qc[2].qc, qc[3].qc), null);
+            return new Decoded(tensor, qcMeasure.measure(qc[0].qc, qc[1].qc, qc[2].qc, qc[3].qc), null, thumbnail,
+                    thumbnailFailure);
         } catch (RuntimeException e) {
-            return new Decoded(tensor, null, e.toString());
+            return new Decoded(tensor, null, e.toString(), thumbnail, thumbnailFailure);
         }
     }
 

@@ -3,6 +3,7 @@ package io.tunet.inference.pipeline;
 import io.tunet.core.masks.MaskPostProcessor;
 import io.tunet.core.masks.RunLength;
 import io.tunet.imaging.Channel;
+import io.tunet.imaging.StainComposite;
 import io.tunet.imaging.qc.QcFlag;
 import io.tunet.imaging.qc.QcReport;
 import io.tunet.imaging.qc.StainStats;
@@ -14,6 +15,8 @@ import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.StainQuality;
+import io.tunet.schemas.Thumbnail;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +24,7 @@ import java.util.List;
 
 /**
  * The two outputs of one sample: its Classification (28 probabilities, labels decided by the model
- * version's per-class thresholds, the field QC measured while decoding) and its SegmentationMask (for each predicted class, the mask plane cleaned
+ * version's per-class thresholds, the field QC measured while decoding, the thumbnail made from the tensor) and its SegmentationMask (for each predicted class, the mask plane cleaned
  * by tunet-core's {@link MaskPostProcessor} and run-length encoded, at the model's input resolution).
  *
  * @param classification the verdict
@@ -43,17 +46,18 @@ public record SampleResults(Classification classification, SegmentationMask mask
      */
     public static SampleResults of(Sample sample, ServingModel model, float[] probabilities, float[] maskPlanes,
             MaskPostProcessor cleaner, double latencyMillis, Instant now) {
-        return of(sample, model, probabilities, maskPlanes, cleaner, latencyMillis, now, null);
+        return of(sample, model, probabilities, maskPlanes, cleaner, latencyMillis, now, null, null);
     }
 
     /**
      * As {@link #of(Sample, ServingModel, float[], float[], MaskPostProcessor, double, Instant)}, with the sample's
-     * field QC in the Classification ({@code qc}: figures and flag names).
+     * field QC ({@code qc}: figures and flag names) and thumbnail in the Classification.
      *
      * @param qc the sample's field QC; null when it could not be computed (the Classification's qc is then null)
+     * @param thumbnail the sample's composite; null when it could not be made (the Classification's is then null)
      */
     public static SampleResults of(Sample sample, ServingModel model, float[] probabilities, float[] maskPlanes,
-            MaskPostProcessor cleaner, double latencyMillis, Instant now, QcReport qc) {
+            MaskPostProcessor cleaner, double latencyMillis, Instant now, QcReport qc, StainComposite.Png thumbnail) {
         int size = model.inputSize();
         int plane = size * size;
         if (probabilities.length != HpaClasses.COUNT || maskPlanes.length != HpaClasses.COUNT * plane) {
@@ -92,6 +96,8 @@ public record SampleResults(Classification classification, SegmentationMask mask
                 .setLastAcquiredAt(sample.getLastAcquiredAt())
                 .setClassifiedAt(now)
                 .setQc(qc == null ? null : fieldQuality(qc))
+                .setThumbnail(thumbnail == null ? null : Thumbnail.newBuilder().setPng(ByteBuffer.wrap(thumbnail.png()))
+                        .setWidth(thumbnail.width()).setHeight(thumbnail.height()).build())
                 .build();
         SegmentationMask segmentation = SegmentationMask.newBuilder()
                 .setSampleId(sample.getSampleId())

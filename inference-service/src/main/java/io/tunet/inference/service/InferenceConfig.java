@@ -121,6 +121,13 @@ public interface InferenceConfig {
         int queueCapacity();
 
         /**
+         * Longest side, in pixels (8 to 2048), of the dashboard thumbnail each Classification carries, made from the
+         * model's input tensor: resampled from it, so sharpest at or below the model's input size.
+         */
+        @WithDefault("192")
+        int thumbnailSize();
+
+        /**
          * Whether the process exits (status 1) once the pipeline stopped on an error, so that a supervisor
          * (Docker's restart policy, systemd, Kubernetes) restarts it; otherwise it stays up with liveness DOWN.
          */

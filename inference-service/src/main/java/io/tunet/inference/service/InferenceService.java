@@ -81,7 +81,8 @@ public class InferenceService {
             LOG.info("field QC thresholds: {} (defaults {})", qc, QcSettings.defaults());
         }
         decoder = new SampleDecoder(blobs, DecodeLimits.defaults(),
-                Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()), qc);
+                Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors()), qc,
+                config.pipeline().thumbnailSize());
         pipeline = new InferencePipeline(settings, registry, decoder, metrics,
                 CrashSuspects.open(config.stateDir(), config.pipeline().crashLimit()));
         pipeline.failed().thenAccept(error -> pipelineFailed(error, config.pipeline().exitOnFailure(), exit));

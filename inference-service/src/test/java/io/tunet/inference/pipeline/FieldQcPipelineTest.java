@@ -10,6 +10,7 @@ import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.ImageHeader;
 import io.tunet.imaging.Resize;
 import io.tunet.imaging.qc.FieldQc;
+import io.tunet.imaging.qc.QcSettings;
 import io.tunet.inference.fixtures.Broker;
 import io.tunet.inference.fixtures.Pipelines;
 import io.tunet.inference.fixtures.TestModels;
@@ -19,9 +20,11 @@ import io.tunet.schemas.FieldQuality;
 import io.tunet.schemas.Image;
 import io.tunet.schemas.ImageFormat;
 import io.tunet.schemas.Sample;
+import io.tunet.schemas.Thumbnail;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.TestBroker;
 import io.tunet.testkit.WithKafka;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,13 +34,17 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Field QC measured at inference travels in the Classification: against a real broker and real ONNX Runtime. */
+/**
+ * Field QC measured at inference, and the thumbnail made from the tensor, travel in the Classification: against a
+ * real broker and real ONNX Runtime.
+ */
 @WithKafka
 class FieldQcPipelineTest {
 
@@ -85,8 +92,9 @@ class FieldQcPipelineTest {
             service.start();
             Broker.send(broker, Topics.SAMPLES, samples);
 
-            Map<String, FieldQuality> qc = Broker.readUntilKeys(broker, Topics.CLASSIFICATIONS,
-                            r -> r.key().startsWith(prefix), samples.size(), TIMEOUT, SETTLE).stream()
+            List<ConsumerRecord<String, Classification>> classified = Broker.readUntilKeys(broker,
+                    Topics.CLASSIFICATIONS, r -> r.key().startsWith(prefix), samples.size(), TIMEOUT, SETTLE);
+            Map<String, FieldQuality> qc = classified.stream()
                     .collect(Collectors.toMap(ConsumerRecord::key, r -> r.value().getQc()));
 
             assertThat(qc).hasSize(4).doesNotContainValue(null);
@@ -102,7 +110,40 @@ class FieldQcPipelineTest {
             assertThat(qc.get(prefix + "white").getFlags()).containsExactly("EMPTY", "SATURATED");
             assertThat(qc.get(prefix + "white").getBlue().getSaturatedFraction()).isEqualTo(1.0);
             assertThat(service.metrics.qcMissingCount()).isZero();
+            assertThat(classified).allSatisfy(r -> assertThat(r.value().getThumbnail()).isNotNull());
+            Thumbnail thumbnail = classified.stream().filter(r -> r.key().equals(prefix + "real")).findFirst()
+                    .orElseThrow().value().getThumbnail();
+            assertThat(thumbnail.getWidth()).as("at most the model's input").isEqualTo(TestModels.SIZE);
+            byte[] png = new byte[thumbnail.getPng().remaining()];
+            thumbnail.getPng().duplicate().get(png);
+            assertThat(ImageIO.read(new ByteArrayInputStream(png)).getHeight()).isEqualTo(TestModels.SIZE);
+            assertThat(service.metrics.thumbnailMissingCount()).isZero();
         }
+    }
+
+    @Test
+    void shouldClassifyASampleWhoseThumbnailFailsWithoutThumbnail(TestBroker broker) throws Exception {
+        String group = Broker.groupAtEndOfSamples(broker);
+        SampleDecoder failingThumbnail = new SampleDecoder(blobs, DecodeLimits.defaults(), 1,
+                (r, g, b, y) -> FieldQc.measure(r, g, b, y, QcSettings.defaults()), (tensor, size, w, h) -> {
+                    throw new IllegalStateException("thumbnail broke");
+                });
+        try (Pipelines service = new Pipelines(Pipelines.settings(broker.bootstrapServers(), group), blobs, "tunet",
+                false, failingThumbnail)) {
+            service.registry.loadFile(modelFile, OptionalLong.of(1));
+            service.start();
+            Broker.send(broker, Topics.SAMPLES, Map.of(prefix + "t", TestSamples.inline(prefix + "t", 3)));
+
+            List<ConsumerRecord<String, Classification>> classified = Broker.readUntilKeys(broker,
+                    Topics.CLASSIFICATIONS, r -> r.key().startsWith(prefix), 1, TIMEOUT, SETTLE);
+
+            assertThat(classified).hasSize(1);
+            assertThat(classified.get(0).value().getProbabilities()).hasSize(28);
+            assertThat(classified.get(0).value().getQc()).isNotNull();
+            assertThat(classified.get(0).value().getThumbnail()).isNull();
+            assertThat(service.metrics.thumbnailMissingCount()).isEqualTo(1);
+        }
+        assertThat(Broker.committedOnSamples(broker, group)).isEqualTo(Broker.endOfSamples(broker));
     }
 
     @Test

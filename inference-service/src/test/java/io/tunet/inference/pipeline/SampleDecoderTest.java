@@ -66,7 +66,8 @@ class SampleDecoderTest {
         QcSettings strictFocus = new QcSettings(d.minNucleusArea(), d.minNucleusContrast(), d.minNuclei(),
                 d.minForegroundFraction(), 1_000, d.maxSaturatedFraction(), d.minP999());
 
-        try (SampleDecoder strict = new SampleDecoder(blobs, DecodeLimits.defaults(), 1, strictFocus)) {
+        try (SampleDecoder strict = new SampleDecoder(blobs, DecodeLimits.defaults(), 1, strictFocus,
+                SampleDecoder.DEFAULT_THUMBNAIL_SIZE)) {
             assertThat(strict.decode(sample, 32).qc().flags()).contains(QcFlag.OUT_OF_FOCUS);
         }
         assertThat(decoder.decode(sample, 32).qc().flags()).doesNotContain(QcFlag.OUT_OF_FOCUS);

@@ -78,8 +78,9 @@ public class ResultsIngestion {
 
     private Map<String, Object> consumerProperties() {
         Map<String, Object> props = new HashMap<>();
-        // a poll of full-size samples means decoding four large PNGs per record for the thumbnails: give a
-        // batch ten minutes before the group evicts this member (a storing batch never polls in between)
+        // a poll of full-size samples whose classifications carry no thumbnail (older inference) means decoding
+        // four large PNGs per record: give a batch ten minutes before the group evicts this member (a storing
+        // batch never polls in between)
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
         // a samples record may carry four inline images
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.largestMessageBytes());

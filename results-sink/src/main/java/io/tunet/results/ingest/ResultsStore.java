@@ -1,5 +1,6 @@
 package io.tunet.results.ingest;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +40,13 @@ import io.tunet.schemas.topics.Topics;
  * becomes an incident row naming the problem instead of stopping the sink.
  * <p>
  * Methods take the caller's connection: the caller owns the transaction and commits Kafka offsets only
- * after it.
+ * after it. One consumer thread calls it.
+ * <p>
+ * A sample's thumbnail comes with its Classification, made by inference from the stains it decoded. The stains of a
+ * {@code samples} record are decoded here ({@link Thumbnails}) only for writers that send none: when the sample's
+ * classification already came without one, or when it has not come yet and the last classification stored came
+ * without one (an inference from before {@code Classification.thumbnail}; also every sample until the first
+ * classification after a start).
  */
 public final class ResultsStore {
 
@@ -52,6 +59,8 @@ public final class ResultsStore {
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));
 
     private final Thumbnails thumbnails;
+    /** Whether the last classification stored carried a thumbnail: then a sample's thumbnail is left to its own. */
+    private boolean classificationsCarryThumbnails;
 
     public ResultsStore(Thumbnails thumbnails) {
         this.thumbnails = thumbnails;
@@ -114,6 +123,7 @@ public final class ResultsStore {
             }
         }
         insertSampleStub(c, r.getSampleId(), r.getPlate(), r.getWell(), r.getField());
+        List<LiveEvent> events = new ArrayList<>(storeThumbnail(c, r));
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO predictions (sample_id, model_name, model_version, plate, well, field, probabilities,
                     predicted_labels, thresholds, top_class, top_probability, inference_latency_ms, device,
@@ -140,7 +150,7 @@ public final class ResultsStore {
             s.setTimestamp(16, new Timestamp(r.getClassifiedAt().toEpochMilli()));
             setQc(c, s, 17, r.getQc());
             if (!inserted(s)) {
-                return List.of();
+                return events;
             }
         }
         Map<String, Object> data = new HashMap<>();
@@ -153,7 +163,42 @@ public final class ResultsStore {
         if (r.getQc() != null) {
             data.put("qcFlags", List.copyOf(r.getQc().getFlags()));
         }
-        return List.of(new LiveEvent("prediction", r.getSampleId(), r.getPlate(), r.getWell(), data));
+        events.add(new LiveEvent("prediction", r.getSampleId(), r.getPlate(), r.getWell(), data));
+        return events;
+    }
+
+    /**
+     * Keeps the classification's thumbnail for its sample unless the sample has one. A classification without one
+     * whose sample was stored without one (its stains passed over, expecting a thumbnail) leaves the sample without
+     * it: an incident says so.
+     */
+    private List<LiveEvent> storeThumbnail(Connection c, Classification r) throws SQLException {
+        classificationsCarryThumbnails = r.getThumbnail() != null;
+        if (r.getThumbnail() != null) {
+            ByteBuffer png = r.getThumbnail().getPng().duplicate();
+            byte[] bytes = new byte[png.remaining()];
+            png.get(bytes);
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE samples SET thumbnail = ? WHERE sample_id = ? AND thumbnail IS NULL")) {
+                s.setBytes(1, bytes);
+                s.setString(2, r.getSampleId());
+                s.executeUpdate();
+            }
+            return List.of();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT assembled_at IS NOT NULL AND thumbnail IS NULL FROM samples WHERE sample_id = ?")) {
+            s.setString(1, r.getSampleId());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return List.of();
+                }
+            }
+        }
+        return incident(c, "thumbnail:" + r.getSampleId(), "THUMBNAIL_UNAVAILABLE", r.getSampleId(), r.getPlate(),
+                r.getWell(), "NOT_SENT", "classified by model version " + r.getModelVersion() + " without a thumbnail "
+                        + "after the sample's stains were passed over, a thumbnail from inference expected",
+                Topics.CLASSIFICATIONS.name(), "results-sink", now());
     }
 
     /** The ten QC columns from {@code index} on: all NULL when the classification carries no QC. */
@@ -309,30 +354,41 @@ public final class ResultsStore {
     }
 
     private List<LiveEvent> storeSample(Connection c, Sample r) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT assembled_at IS NOT NULL FROM samples WHERE sample_id = ?")) {
+        boolean hasThumbnail = false;
+        boolean classified = false;
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT assembled_at IS NOT NULL, thumbnail IS NOT NULL,
+                    EXISTS (SELECT 1 FROM predictions p WHERE p.sample_id = samples.sample_id)
+                FROM samples WHERE sample_id = ?""")) {
             s.setString(1, r.getSampleId());
             try (ResultSet rs = s.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return List.of();
+                if (rs.next()) {
+                    if (rs.getBoolean(1)) {
+                        return List.of();
+                    }
+                    hasThumbnail = rs.getBoolean(2);
+                    classified = rs.getBoolean(3);
                 }
             }
         }
         List<LiveEvent> events = new ArrayList<>();
         byte[] thumbnail = null;
-        try {
-            thumbnail = thumbnails.composite(r);
-        } catch (ThumbnailException e) {
-            events.addAll(incident(c, "thumbnail:" + r.getSampleId(), "THUMBNAIL_UNAVAILABLE", r.getSampleId(),
-                    r.getPlate(), r.getWell(), "UNREADABLE_IMAGE", e.getMessage(), Topics.SAMPLES.name(),
-                    "results-sink", now()));
+        // classified without a thumbnail already, or expecting a writer that sends none
+        if (!hasThumbnail && (classified || !classificationsCarryThumbnails)) {
+            try {
+                thumbnail = thumbnails.composite(r);
+            } catch (ThumbnailException e) {
+                events.addAll(incident(c, "thumbnail:" + r.getSampleId(), "THUMBNAIL_UNAVAILABLE", r.getSampleId(),
+                        r.getPlate(), r.getWell(), "UNREADABLE_IMAGE", e.getMessage(), Topics.SAMPLES.name(),
+                        "results-sink", now()));
+            }
         }
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO samples (sample_id, plate, well, field, instrument_id, cell_line, assembled_at, thumbnail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (sample_id) DO UPDATE
                     SET instrument_id = EXCLUDED.instrument_id, cell_line = EXCLUDED.cell_line,
-                        assembled_at = EXCLUDED.assembled_at, thumbnail = EXCLUDED.thumbnail
+                        assembled_at = EXCLUDED.assembled_at, thumbnail = COALESCE(samples.thumbnail, EXCLUDED.thumbnail)
                     WHERE samples.assembled_at IS NULL""")) {
             s.setString(1, r.getSampleId());
             s.setString(2, r.getPlate());
@@ -345,7 +401,7 @@ public final class ResultsStore {
             s.executeUpdate();
         }
         events.add(new LiveEvent("sample", r.getSampleId(), r.getPlate(), r.getWell(),
-                Map.of("field", r.getField(), "thumbnail", thumbnail != null)));
+                Map.of("field", r.getField(), "thumbnail", hasThumbnail || thumbnail != null)));
         return events;
     }
 

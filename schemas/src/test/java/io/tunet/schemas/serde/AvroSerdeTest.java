@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -96,7 +97,34 @@ class AvroSerdeTest {
         assertThat(decoded.getProbabilities()).isEqualTo(current.getProbabilities());
         assertThat(decoded.getClassifiedAt()).isEqualTo(current.getClassifiedAt());
         assertThat(decoded.getQc()).as("added field takes its default").isNull();
-        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setQc(null).build());
+        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setQc(null).setThumbnail(null).build());
+    }
+
+    @Test
+    void shouldReadAClassificationWrittenBeforeTheThumbnailFieldWithQcAndNoThumbnail() throws IOException {
+        Schema v2 = parse("/io/tunet/schemas/history/Classification-v2.avsc");
+        Classification current = Records.all().stream().filter(Classification.class::isInstance)
+                .map(Classification.class::cast).findFirst().orElseThrow();
+        GenericRecord old = Records.asWrittenBy(v2, current);
+
+        Classification decoded = AvroSerdes.of(Classification.class).decode("classifications", singleObject(v2, old));
+
+        assertThat(decoded.getQc()).isEqualTo(current.getQc());
+        assertThat(decoded.getThumbnail()).as("added field takes its default").isNull();
+        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setThumbnail(null).build());
+    }
+
+    @Test
+    void shouldRoundTripAClassificationWithItsThumbnail() {
+        Classification current = Records.all().stream().filter(Classification.class::isInstance)
+                .map(Classification.class::cast).findFirst().orElseThrow();
+        AvroSerde<Classification> serde = AvroSerdes.of(Classification.class);
+
+        Classification decoded = serde.decode("classifications", serde.encode(current));
+
+        assertThat(decoded.getThumbnail().getWidth()).isEqualTo(192);
+        assertThat(decoded.getThumbnail().getHeight()).isEqualTo(96);
+        assertThat(decoded.getThumbnail().getPng()).isEqualTo(ByteBuffer.wrap(Records.THUMBNAIL_PNG));
     }
 
     @Test

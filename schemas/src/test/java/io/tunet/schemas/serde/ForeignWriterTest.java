@@ -134,7 +134,20 @@ class ForeignWriterTest {
 
         Classification decoded = AvroSerdes.of(Classification.class).decode("classifications", bytes);
 
-        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setQc(null).build());
+        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setQc(null).setThumbnail(null).build());
+    }
+
+    @ParameterizedTest(name = "Classification-v2 in the {0} form")
+    @MethodSource("forms")
+    void shouldDecodeAClassificationWrittenBeforeThumbnailInAnyForm(CanonicalForm form) throws IOException {
+        Schema v2 = new Schema.Parser().parse(new String(resource("/io/tunet/schemas/history/Classification-v2.avsc"),
+                StandardCharsets.UTF_8));
+        Classification current = (Classification) expectedFor("Classification.bin");
+        byte[] bytes = Records.singleObject(form.fingerprint(v2), v2, Records.asWrittenBy(v2, current));
+
+        Classification decoded = AvroSerdes.of(Classification.class).decode("classifications", bytes);
+
+        assertThat(decoded).isEqualTo(Classification.newBuilder(current).setThumbnail(null).build());
     }
 
     static CanonicalForm[] forms() {
@@ -151,7 +164,12 @@ class ForeignWriterTest {
             return ModelVersion.newBuilder((ModelVersion) expectedFor("ModelVersion.bin")).setSignature(null).build();
         }
         if (type.equals("Classification-v1")) {
-            return Classification.newBuilder((Classification) expectedFor("Classification.bin")).setQc(null).build();
+            return Classification.newBuilder((Classification) expectedFor("Classification.bin")).setQc(null)
+                    .setThumbnail(null).build();
+        }
+        if (type.equals("Classification-v2")) {
+            return Classification.newBuilder((Classification) expectedFor("Classification.bin")).setThumbnail(null)
+                    .build();
         }
         return Records.all().stream().filter(r -> r.getSchema().getName().equals(type)).findFirst()
                 .orElseThrow(() -> new AssertionError("no example record for " + file));

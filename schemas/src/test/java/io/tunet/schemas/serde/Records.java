@@ -36,11 +36,14 @@ import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.Stain;
 import io.tunet.schemas.StainQuality;
+import io.tunet.schemas.Thumbnail;
 
 /** One fully populated example of every record type. */
 final class Records {
 
     static final Instant T0 = Instant.parse("2026-11-25T10:15:30.123Z");
+    /** Stands for a thumbnail's PNG: the serde carries the bytes without reading them. */
+    static final byte[] THUMBNAIL_PNG = {(byte) 0x89, 'P', 'N', 'G', 4, 5, 6};
 
     private Records() {
     }
@@ -99,6 +102,8 @@ final class Records {
                 .setProbabilities(boxed(probabilities)).setPredictedLabels(List.of(0, 25))
                 .setThresholds(boxed(filled(0.4f))).setInferenceLatencyMillis(12.5).setDevice("cpu")
                 .setSampleAssembledAt(T0).setLastAcquiredAt(T0).setClassifiedAt(T0.plusMillis(80)).setQc(fieldQuality())
+                .setThumbnail(Thumbnail.newBuilder().setPng(ByteBuffer.wrap(THUMBNAIL_PNG)).setWidth(192).setHeight(96)
+                        .build())
                 .build();
         SegmentationMask mask = SegmentationMask.newBuilder()
                 .setSampleId("P1-B07-3").setModelName("tunet").setModelVersion(4).setWidth(128).setHeight(128)
