@@ -65,6 +65,8 @@ public final class AssemblyTopology {
 
     /** Changelog records hold up to three inline images below the threshold (plus metadata). */
     private static final int CHANGELOG_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** How often a changelog segment rolls (and so becomes compactable): the changelogs are bounded by an hour of writes. */
+    static final java.time.Duration CHANGELOG_SEGMENT = java.time.Duration.ofHours(1);
 
     private AssemblyTopology() {
     }
@@ -114,9 +116,12 @@ public final class AssemblyTopology {
                 StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), largest);
     }
 
-    private static <V> StoreBuilder<?> store(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
+    static <V> StoreBuilder<?> store(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde)
-                .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(CHANGELOG_MAX_MESSAGE_BYTES)));
+                .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(CHANGELOG_MAX_MESSAGE_BYTES),
+                        // a segment rolls every hour, so the cleaner can compact it: the default (7 days or
+                        // 1 GiB per partition) lets the stains of every partial sample pile up until then
+                        "segment.ms", Long.toString(CHANGELOG_SEGMENT.toMillis())));
     }
 
     private static <V> void addSink(Topology topology, String name, Topic<String, V> topic) {

@@ -173,6 +173,12 @@ class AssemblyTopologyTest {
     }
 
     @Test
+    void shouldGiveTheChangelogsSegmentsThatRollHourlySoThatTheCleanerCompactsThem() {
+        assertThat(AssemblyTopology.store(AssemblyTopology.PARTIAL_SAMPLES_STORE, StateSerdes.partialSample()).logConfig())
+                .containsEntry("segment.ms", "3600000").containsKey("max.message.bytes");
+    }
+
+    @Test
     void shouldIgnoreAndCountAStainThatArrivesTwiceWithIdenticalContent() {
         Acquisition red = acquisition("s-dup", Stain.RED_MICROTUBULES);
         send(red);

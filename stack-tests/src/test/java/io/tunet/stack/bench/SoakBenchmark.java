@@ -159,10 +159,12 @@ public final class SoakBenchmark {
         List<String> published = Collections.synchronizedList(new ArrayList<>());
         Labeller labeller;
         long walLimit;
-        try (Stack stack = Stack.start(home.resolve("stack"), model, Map.of(Stack.TRAINING, training));
+        try (Stack stack = Stack.start(home.resolve("stack"), model, Map.of(Stack.TRAINING, training), true);
                 Microscope microscope = new Microscope(stack.bootstrap(), stack.blobStore());
                 Microscope claimChecking = new Microscope(stack.bootstrap(), stack.blobStore(), 0)) {
-            shortenRetention(stack, topicRetentionMinutes);
+            if (topicRetentionMinutes > 0) {
+                shortenRetention(stack, topicRetentionMinutes);
+            }
             ResultsDatabase database = new ResultsDatabase(stack.postgres());
             walLimit = maxWalSize(stack);
             labeller = new Labeller(stack);
@@ -251,7 +253,9 @@ public final class SoakBenchmark {
     /**
      * Gives the line's time-retained topics a retention of {@code minutes}, segments rolled every minute and record
      * timestamps at most a minute ahead, so that records, and with them the claim-checked stains only they reference,
-     * age out within the run: the Kafka log directory and the blob store must then stay flat after the warm-up.
+     * age out within the run, and ingest's compacted changelogs segments of a minute (an hour in production), so that
+     * the cleaner compacts them within the run: the Kafka log directory and the blob store must then stay flat after
+     * the warm-up.
      */
     private static void shortenRetention(Stack stack, double minutes) throws Exception {
         Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
@@ -267,6 +271,15 @@ public final class SoakBenchmark {
         }
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", stack.bootstrap()))) {
+            for (String name : admin.listTopics().names().get(1, TimeUnit.MINUTES)) {
+                if (name.endsWith("-changelog")) {
+                    changes.put(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name), List.of(set("segment.ms", "60000")));
+                }
+            }
+            if (changes.keySet().stream().noneMatch(r -> r.name().endsWith("-changelog"))) {
+                throw new IllegalStateException("ingest's changelog topics are not there to shorten");
+            }
             admin.incrementalAlterConfigs(changes).all().get(1, TimeUnit.MINUTES);
         }
     }

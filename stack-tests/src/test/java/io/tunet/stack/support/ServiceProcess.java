@@ -26,6 +26,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final String module;
     private final int httpPort;
     private final String heap;
+    private final boolean fixedHeap;
     private final Map<String, String> environment;
     private final Path workDir;
     private final Path log;
@@ -36,13 +37,17 @@ public final class ServiceProcess implements AutoCloseable {
      * @param module      the Maven module whose {@code target/quarkus-app} is run
      * @param httpPort    the port for REST and health
      * @param heap        the {@code -Xmx} value
+     * @param fixedHeap   whether the heap is also its {@code -Xms}, touched at start ({@code -XX:+AlwaysPreTouch}):
+     *                    memory then is what it will be, not a climb to {@code -Xmx} (docs/deployment.md)
      * @param environment its configuration
      * @param workDir     its working directory (relative paths in its defaults land here)
      */
-    public ServiceProcess(String module, int httpPort, String heap, Map<String, String> environment, Path workDir) {
+    public ServiceProcess(String module, int httpPort, String heap, boolean fixedHeap, Map<String, String> environment,
+            Path workDir) {
         this.module = module;
         this.httpPort = httpPort;
         this.heap = heap;
+        this.fixedHeap = fixedHeap;
         this.environment = Map.copyOf(environment);
         this.workDir = workDir;
         this.log = workDir.resolve(module + ".log");
@@ -69,8 +74,11 @@ public final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(workDir);
             Files.writeString(log, "\n===== start " + (++starts) + " of " + module + " =====\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true",
-                    "-jar", RepoPaths.quarkusRunJar(module).toString()));
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"));
+            if (fixedHeap) {
+                command.addAll(List.of("-Xms" + heap, "-XX:+AlwaysPreTouch"));
+            }
+            command.addAll(List.of("-jar", RepoPaths.quarkusRunJar(module).toString()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);

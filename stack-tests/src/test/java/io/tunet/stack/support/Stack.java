@@ -42,8 +42,11 @@ public final class Stack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Path blobStore;
 
-    private Stack(Path home, Path model, Map<String, Map<String, String>> overrides) {
+    private final boolean fixedHeaps;
+
+    private Stack(Path home, Path model, Map<String, Map<String, String>> overrides, boolean fixedHeaps) {
         this.home = home;
+        this.fixedHeaps = fixedHeaps;
         this.kafka = new LocalKafka(home.resolve("kafka"));
         this.postgres = new LocalPostgres(home.resolve("postgres"));
         this.blobStore = home.resolve("blobs");
@@ -74,7 +77,16 @@ public final class Stack implements AutoCloseable {
      */
     public static Stack start(Path home, Path model, Map<String, Map<String, String>> overrides)
             throws InterruptedException {
-        Stack stack = new Stack(home, model, overrides);
+        return start(home, model, overrides, false);
+    }
+
+    /**
+     * As {@link #start(Path, Path, Map)}; with {@code fixedHeaps} every service's heap is fixed at its maximum and
+     * touched at start, as a site that wants flat memory runs them (docs/deployment.md; the soak).
+     */
+    public static Stack start(Path home, Path model, Map<String, Map<String, String>> overrides, boolean fixedHeaps)
+            throws InterruptedException {
+        Stack stack = new Stack(home, model, overrides, fixedHeaps);
         // a test JVM ended by a timeout or Ctrl-C must not leave a broker, a database or services behind
         Thread cleanup = new Thread(() -> {
             try {
@@ -129,7 +141,8 @@ public final class Stack implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>(common);
         environment.putAll(own);
         environment.putAll(overrides.getOrDefault(module, Map.of()));
-        services.put(module, new ServiceProcess(module, FreePorts.next(), heap, environment, home.resolve(module)));
+        services.put(module, new ServiceProcess(module, FreePorts.next(), heap, fixedHeaps, environment,
+                home.resolve(module)));
     }
 
     public String bootstrap() {
