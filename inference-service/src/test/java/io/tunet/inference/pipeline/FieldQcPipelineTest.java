@@ -15,6 +15,7 @@ import io.tunet.inference.fixtures.Broker;
 import io.tunet.inference.fixtures.Pipelines;
 import io.tunet.inference.fixtures.TestModels;
 import io.tunet.inference.fixtures.TestSamples;
+import io.tunet.inference.metrics.InferenceMetrics;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.FieldQuality;
 import io.tunet.schemas.Image;
@@ -123,50 +124,56 @@ class FieldQcPipelineTest {
 
     @Test
     void shouldClassifyASampleWhoseThumbnailFailsWithoutThumbnail(TestBroker broker) throws Exception {
-        String group = Broker.groupAtEndOfSamples(broker);
         SampleDecoder failingThumbnail = new SampleDecoder(blobs, DecodeLimits.defaults(), 1,
                 (r, g, b, y) -> FieldQc.measure(r, g, b, y, QcSettings.defaults()), (tensor, size, w, h) -> {
                     throw new IllegalStateException("thumbnail broke");
                 });
-        try (Pipelines service = new Pipelines(Pipelines.settings(broker.bootstrapServers(), group), blobs, "tunet",
-                false, failingThumbnail)) {
-            service.registry.loadFile(modelFile, OptionalLong.of(1));
-            service.start();
-            Broker.send(broker, Topics.SAMPLES, Map.of(prefix + "t", TestSamples.inline(prefix + "t", 3)));
 
-            List<ConsumerRecord<String, Classification>> classified = Broker.readUntilKeys(broker,
-                    Topics.CLASSIFICATIONS, r -> r.key().startsWith(prefix), 1, TIMEOUT, SETTLE);
+        Classified one = classifyOne(broker, failingThumbnail, prefix + "t");
 
-            assertThat(classified).hasSize(1);
-            assertThat(classified.get(0).value().getProbabilities()).hasSize(28);
-            assertThat(classified.get(0).value().getQc()).isNotNull();
-            assertThat(classified.get(0).value().getThumbnail()).isNull();
-            assertThat(service.metrics.thumbnailMissingCount()).isEqualTo(1);
-        }
-        assertThat(Broker.committedOnSamples(broker, group)).isEqualTo(Broker.endOfSamples(broker));
+        assertThat(one.classification().getQc()).isNotNull();
+        assertThat(one.classification().getThumbnail()).isNull();
+        assertThat(one.metrics().thumbnailMissingCount()).isEqualTo(1);
     }
 
     @Test
     void shouldClassifyASampleWhoseQcFailsWithoutQc(TestBroker broker) throws Exception {
-        String group = Broker.groupAtEndOfSamples(broker);
         SampleDecoder failingQc = new SampleDecoder(blobs, DecodeLimits.defaults(), 1, (r, g, b, y) -> {
             throw new IllegalStateException("QC broke");
         });
+
+        Classified one = classifyOne(broker, failingQc, prefix + "s");
+
+        assertThat(one.classification().getQc()).isNull();
+        assertThat(one.metrics().qcMissingCount()).isEqualTo(1);
+    }
+
+    /** A sample's classification and the metrics of the pipeline that made it. */
+    private record Classified(Classification classification, InferenceMetrics metrics) {
+    }
+
+    /**
+     * Classifies one sample on a pipeline of its own that decodes with {@code decoder}; checks that it has all 28
+     * probabilities and that its offset was committed.
+     */
+    private Classified classifyOne(TestBroker broker, SampleDecoder decoder, String key) throws Exception {
+        String group = Broker.groupAtEndOfSamples(broker);
+        Classified one;
         try (Pipelines service = new Pipelines(Pipelines.settings(broker.bootstrapServers(), group), blobs, "tunet",
-                false, failingQc)) {
+                false, decoder)) {
             service.registry.loadFile(modelFile, OptionalLong.of(1));
             service.start();
-            Broker.send(broker, Topics.SAMPLES, Map.of(prefix + "s", TestSamples.inline(prefix + "s", 3)));
+            Broker.send(broker, Topics.SAMPLES, Map.of(key, TestSamples.inline(key, 3)));
 
             List<ConsumerRecord<String, Classification>> classified = Broker.readUntilKeys(broker,
-                    Topics.CLASSIFICATIONS, r -> r.key().startsWith(prefix), 1, TIMEOUT, SETTLE);
+                    Topics.CLASSIFICATIONS, r -> r.key().equals(key), 1, TIMEOUT, SETTLE);
 
             assertThat(classified).hasSize(1);
             assertThat(classified.get(0).value().getProbabilities()).hasSize(28);
-            assertThat(classified.get(0).value().getQc()).isNull();
-            assertThat(service.metrics.qcMissingCount()).isEqualTo(1);
+            one = new Classified(classified.get(0).value(), service.metrics);
         }
         assertThat(Broker.committedOnSamples(broker, group)).isEqualTo(Broker.endOfSamples(broker));
+        return one;
     }
 
     private static byte[][] realField() throws Exception {

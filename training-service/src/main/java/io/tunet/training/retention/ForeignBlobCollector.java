@@ -5,8 +5,6 @@ import io.tunet.blob.BlobStoreException;
 import io.tunet.training.dataset.DatasetIndex;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -89,46 +87,31 @@ public final class ForeignBlobCollector {
         }
         Set<String> models = modelArtefacts.get();
         Instant cutoff = now.minus(reading.horizon().get()).minus(grace);
-        List<BlobStore.StoredBlob> beyond = new ArrayList<>();
-        long[] keptCount = {0};
-        long[] keptBytes = {0};
+        // deleted as they are listed: a first pass over a store that was never collected holds no list of them
+        long[] counts = new long[4]; // deleted, bytes deleted, kept, bytes kept
         try {
             blobs.forEachBlob(blob -> {
                 String sha = blob.ref().getSha256();
                 if (ledger.entry(sha).isPresent()) {
                     return; // training's own
                 }
+                boolean gone = false;
                 if (blob.lastModified().isBefore(cutoff) && !models.contains(sha)) {
-                    beyond.add(blob);
-                } else {
-                    keptCount[0]++;
-                    keptBytes[0] += blob.ref().getSize();
+                    synchronized (ledger) {
+                        gone = deleteUnlessReferenced(blob, cutoff);
+                    }
                 }
+                counts[gone ? 0 : 2]++;
+                counts[gone ? 1 : 3] += blob.ref().getSize();
             });
         } catch (BlobStoreException e) {
-            LOG.warnf("collected no foreign blob: %s", e.getMessage());
-            return new Result(reading.horizon(), reading.why(), 0, 0, (int) keptCount[0], keptBytes[0], abandoned);
+            LOG.warnf("stopped collecting foreign blobs: %s", e.getMessage());
         }
-        int deleted = 0;
-        long bytesDeleted = 0;
-        for (BlobStore.StoredBlob blob : beyond) {
-            boolean gone;
-            synchronized (ledger) {
-                gone = deleteUnlessReferenced(blob, cutoff);
-            }
-            if (gone) {
-                deleted++;
-                bytesDeleted += blob.ref().getSize();
-            } else {
-                keptCount[0]++;
-                keptBytes[0] += blob.ref().getSize();
-            }
-        }
-        if (deleted > 0) {
+        if (counts[0] > 0) {
             LOG.infof("deleted %d foreign blobs (%d bytes) last written before %s (%s, plus a grace of %s); kept %d "
-                    + "(%d bytes)", deleted, bytesDeleted, cutoff, reading.why(), grace, keptCount[0], keptBytes[0]);
+                    + "(%d bytes)", counts[0], counts[1], cutoff, reading.why(), grace, counts[2], counts[3]);
         }
-        return new Result(reading.horizon(), reading.why(), deleted, bytesDeleted, (int) keptCount[0], keptBytes[0],
+        return new Result(reading.horizon(), reading.why(), (int) counts[0], counts[1], (int) counts[2], counts[3],
                 abandoned);
     }
 
