@@ -154,48 +154,55 @@ public final class LocalDirectoryBlobStore implements BlobStore {
 
     @Override
     public void forEachBlob(Consumer<StoredBlob> action) throws BlobStoreException {
-        try (Stream<Path> files = Files.walk(root.resolve("sha256"), 2)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String hex = file.getFileName().toString();
-                if (!Sha256.isHex(hex)) {
-                    continue;
-                }
-                BasicFileAttributes attributes;
-                try {
-                    attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException e) {
-                    continue; // deleted since the directory was read
-                }
-                if (attributes.isRegularFile()) {
-                    action.accept(new StoredBlob(BlobRef.newBuilder().setUri(URI_PREFIX + hex).setSha256(hex)
-                            .setSize(attributes.size()).build(), attributes.lastModifiedTime().toInstant()));
-                }
+        forEachFile("list the blobs", file -> {
+            String hex = file.getFileName().toString();
+            if (!Sha256.isHex(hex)) {
+                return;
             }
-        } catch (NoSuchFileException e) {
-            // nothing written yet
-        } catch (IOException | UncheckedIOException e) {
-            throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot list the blobs under " + root, e);
-        }
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return; // deleted since the directory was read
+            }
+            if (attributes.isRegularFile()) {
+                action.accept(new StoredBlob(BlobRef.newBuilder().setUri(URI_PREFIX + hex).setSha256(hex)
+                        .setSize(attributes.size()).build(), attributes.lastModifiedTime().toInstant()));
+            }
+        });
     }
 
     @Override
     public int deleteAbandonedWrites(Instant cutoff) throws BlobStoreException {
-        int deleted = 0;
+        int[] deleted = {0};
+        forEachFile("clean up abandoned writes", file -> {
+            if (file.getFileName().toString().endsWith(PARTIAL_SUFFIX)
+                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
+                    && Files.deleteIfExists(file)) {
+                deleted[0]++;
+            }
+        });
+        return deleted[0];
+    }
+
+    /** What {@link #forEachFile} does with each file. */
+    @FunctionalInterface
+    private interface FileVisitor {
+        void visit(Path file) throws IOException;
+    }
+
+    /** Visits every file and folder under {@code <root>/sha256} (nothing when no blob was ever written). */
+    private void forEachFile(String what, FileVisitor visitor) throws BlobStoreException {
         try (Stream<Path> files = Files.walk(root.resolve("sha256"), 2)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (file.getFileName().toString().endsWith(PARTIAL_SUFFIX)
-                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                        && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
-                        && Files.deleteIfExists(file)) {
-                    deleted++;
-                }
+                visitor.visit(file);
             }
         } catch (NoSuchFileException e) {
             // nothing written yet
         } catch (IOException | UncheckedIOException e) {
-            throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot clean up abandoned writes under " + root, e);
+            throw new BlobStoreException(BlobStoreException.Reason.IO, "cannot " + what + " under " + root, e);
         }
-        return deleted;
     }
 
     /** Marks an existing blob written now; see {@link BlobStore#put}. */

@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,21 +56,17 @@ public final class ModelRegistryView {
     }
 
     /**
-     * The SHA-256 of the ONNX file and checkpoint of every version in the {@code models} topic, of every model name
-     * and status, read to the topic's current end: what a collector of blobs that this service did not write must
-     * keep.
+     * Every record of the {@code models} topic, of every model name and status, read to the topic's current end
+     * (tombstones left out): what a collector of blobs that this service did not write must keep the artefacts of.
      */
-    public static Set<String> artefactsOfEveryVersion(Map<String, Object> clientProperties, Duration timeout) {
-        Set<String> artefacts = new HashSet<>();
+    public static List<ModelVersion> everyVersion(Map<String, Object> clientProperties, Duration timeout) {
+        List<ModelVersion> versions = new java.util.ArrayList<>();
         readAll(clientProperties, timeout, version -> {
             if (version != null) {
-                artefacts.add(version.getOnnx().getSha256());
-                if (version.getCheckpoint() != null) {
-                    artefacts.add(version.getCheckpoint().getSha256());
-                }
+                versions.add(version);
             }
         });
-        return artefacts;
+        return versions;
     }
 
     /** Reads the whole {@code models} topic up to its current end (committed records only). */

@@ -88,7 +88,8 @@ public final class ForeignBlobCollector {
         Set<String> models = modelArtefacts.get();
         Instant cutoff = now.minus(reading.horizon().get()).minus(grace);
         // deleted as they are listed: a first pass over a store that was never collected holds no list of them
-        long[] counts = new long[4]; // deleted, bytes deleted, kept, bytes kept
+        Tally deleted = new Tally();
+        Tally kept = new Tally();
         try {
             blobs.forEachBlob(blob -> {
                 String sha = blob.ref().getSha256();
@@ -101,18 +102,28 @@ public final class ForeignBlobCollector {
                         gone = deleteUnlessReferenced(blob, cutoff);
                     }
                 }
-                counts[gone ? 0 : 2]++;
-                counts[gone ? 1 : 3] += blob.ref().getSize();
+                (gone ? deleted : kept).add(blob.ref().getSize());
             });
         } catch (BlobStoreException e) {
             LOG.warnf("stopped collecting foreign blobs: %s", e.getMessage());
         }
-        if (counts[0] > 0) {
+        if (deleted.blobs > 0) {
             LOG.infof("deleted %d foreign blobs (%d bytes) last written before %s (%s, plus a grace of %s); kept %d "
-                    + "(%d bytes)", counts[0], counts[1], cutoff, reading.why(), grace, counts[2], counts[3]);
+                    + "(%d bytes)", deleted.blobs, deleted.bytes, cutoff, reading.why(), grace, kept.blobs, kept.bytes);
         }
-        return new Result(reading.horizon(), reading.why(), (int) counts[0], counts[1], (int) counts[2], counts[3],
+        return new Result(reading.horizon(), reading.why(), deleted.blobs, deleted.bytes, kept.blobs, kept.bytes,
                 abandoned);
+    }
+
+    /** Blobs and their bytes, counted as the store is listed. */
+    private static final class Tally {
+        int blobs;
+        long bytes;
+
+        void add(long size) {
+            blobs++;
+            bytes += size;
+        }
     }
 
     /** Under the ledger's lock, so that training cannot record the blob meanwhile. */

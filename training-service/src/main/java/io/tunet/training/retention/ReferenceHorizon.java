@@ -55,10 +55,13 @@ public final class ReferenceHorizon {
         for (Topic<?, ?> topic : timeRetainedTopics()) {
             resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
         }
-        Map<ConfigResource, Config> configs = new java.util.HashMap<>();
+        Map<String, Retained> topics = new java.util.HashMap<>();
         admin.describeConfigs(resources).values().forEach((resource, future) -> {
             try {
-                configs.put(resource, future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                Config config = future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                topics.put(resource.name(), new Retained(millis(config, TopicConfig.RETENTION_MS_CONFIG),
+                        millis(config, TopicConfig.SEGMENT_MS_CONFIG),
+                        millis(config, TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG)));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("cannot read the configuration of topic " + resource.name()
@@ -72,10 +75,7 @@ public final class ReferenceHorizon {
                 throw new IllegalStateException("interrupted while reading topic configurations", e);
             }
         });
-        return of(configs.entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().name(),
-                e -> new Retained(millis(e.getValue(), TopicConfig.RETENTION_MS_CONFIG),
-                        millis(e.getValue(), TopicConfig.SEGMENT_MS_CONFIG),
-                        millis(e.getValue(), TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG)))));
+        return of(topics);
     }
 
     /** One topic's settings, in milliseconds. */

@@ -119,7 +119,7 @@ public class TrainingService {
         if (rules.foreignBlobs()) {
             admin = Admin.create(client);
             foreign = Optional.of(new ForeignBlobCollector(blobs, ledger, index,
-                    () -> ModelRegistryView.artefactsOfEveryVersion(client, Duration.ofSeconds(60)),
+                    () -> BlobCollector.artefactsOf(ModelRegistryView.everyVersion(client, Duration.ofSeconds(60))),
                     () -> ReferenceHorizon.read(admin), rules.blobGrace()));
         } else {
             LOG.info("training.retention.foreign-blobs is off: the other services' blobs are never deleted");
