@@ -159,11 +159,6 @@ public final class CrashSuspects implements AutoCloseable {
         return counts.getOrDefault(Coordinates.of(partition, offset), 0);
     }
 
-    /** Whether the process died while working on this record: it is to be worked on alone. */
-    public boolean suspect(TopicPartition partition, long offset) {
-        return crashes(partition, offset) > 0;
-    }
-
     /** Whether the process died while working on this record as often as the limit allows: it is dead-lettered. */
     public boolean condemned(TopicPartition partition, long offset) {
         return crashes(partition, offset) >= limit;

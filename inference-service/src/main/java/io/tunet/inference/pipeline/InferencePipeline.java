@@ -299,8 +299,8 @@ public final class InferencePipeline implements AutoCloseable {
     private void dispatch() {
         while (!backlog.isEmpty() && alone.get() == null) {
             Pending next = backlog.peek();
-            boolean suspect = suspects.suspect(next.partition(), next.offset());
-            if (suspect && inFlight() > 0) {
+            int crashes = suspects.crashes(next.partition(), next.offset());
+            if (crashes > 0 && inFlight() > 0) {
                 return; // a suspect waits until nothing else is in flight
             }
             if (!inFlight.tryAcquire()) {
@@ -309,15 +309,13 @@ public final class InferencePipeline implements AutoCloseable {
             Pending pending = backlog.poll();
             if (suspects.condemned(pending.partition(), pending.offset())) {
                 metrics.crashSuspectDeadLettered();
-                deadLetter(pending, DeadLetterReason.OTHER, "the inference process died "
-                        + suspects.crashes(pending.partition(), pending.offset()) + " times while working on this "
-                        + "sample; it is not worked on again");
+                deadLetter(pending, DeadLetterReason.OTHER, "the inference process died " + crashes
+                        + " times while working on this sample; it is not worked on again");
                 continue;
             }
-            if (suspect) {
+            if (crashes > 0) {
                 LOG.warn("sample {}@{} (key {}) was in the process when it died {} time(s): worked on alone",
-                        pending.partition(), pending.offset(), pending.key(),
-                        suspects.crashes(pending.partition(), pending.offset()));
+                        pending.partition(), pending.offset(), pending.key(), crashes);
                 alone.set(pending);
             }
             decodePool.execute(() -> decode(pending));

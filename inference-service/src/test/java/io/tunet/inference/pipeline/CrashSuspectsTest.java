@@ -30,7 +30,7 @@ class CrashSuspectsTest {
 
         assertThat(second.crashes(P0, 1)).isZero();
         assertThat(second.crashes(P0, 2)).isEqualTo(1);
-        assertThat(second.suspect(P1, 7)).isTrue();
+        assertThat(second.crashes(P1, 7)).isEqualTo(1);
         assertThat(second.condemned(P1, 7)).isFalse();
         second.finish(P0, 2); // worked on alone, finished: innocent
         second.begin(P1, 7); // worked on alone: the process dies again
@@ -94,7 +94,7 @@ class CrashSuspectsTest {
         CrashSuspects suspects = CrashSuspects.inMemory();
         suspects.begin(P0, 1);
 
-        assertThat(suspects.suspect(P0, 1)).isFalse();
+        assertThat(suspects.crashes(P0, 1)).isZero();
         assertThat(suspects.condemned(P0, 1)).isFalse();
     }
 }

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import io.tunet.schemas.topics.Topics;
 import io.tunet.simulator.publish.FieldImages;
 import io.tunet.stack.support.Microscope;
 import io.tunet.stack.support.RepoPaths;
@@ -42,6 +43,10 @@ import io.tunet.stack.support.ResultsDatabase.Timing;
 import io.tunet.stack.support.ServingModel;
 import io.tunet.stack.support.Stack;
 import io.tunet.testkit.TestDirectories;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * The whole line at a steady rate for a long time (issue 18): every service its own process as in {@code StackIT},
@@ -258,23 +263,19 @@ public final class SoakBenchmark {
      * the warm-up.
      */
     private static void shortenRetention(Stack stack, double minutes) throws Exception {
-        Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
-                changes = new LinkedHashMap<>();
-        for (var topic : io.tunet.schemas.topics.Topics.all()) {
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
+        for (var topic : Topics.all()) {
             if (topic.compacted()) {
                 continue;
             }
-            changes.put(new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic.name()), List.of(
+            changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), List.of(
                     set("retention.ms", Long.toString((long) (minutes * 60_000))), set("segment.ms", "60000"),
                     set("message.timestamp.after.max.ms", "60000")));
         }
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", stack.bootstrap()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()))) {
             for (String name : admin.listTopics().names().get(1, TimeUnit.MINUTES)) {
                 if (name.endsWith("-changelog")) {
-                    changes.put(new org.apache.kafka.common.config.ConfigResource(
-                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name), List.of(set("segment.ms", "60000")));
+                    changes.put(new ConfigResource(ConfigResource.Type.TOPIC, name), List.of(set("segment.ms", "60000")));
                 }
             }
             if (changes.keySet().stream().noneMatch(r -> r.name().endsWith("-changelog"))) {
@@ -284,9 +285,8 @@ public final class SoakBenchmark {
         }
     }
 
-    private static org.apache.kafka.clients.admin.AlterConfigOp set(String name, String value) {
-        return new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(name, value),
-                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+    private static AlterConfigOp set(String name, String value) {
+        return new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET);
     }
 
     /** Field {@code index} is labelled when it crosses the next multiple of 1/share: an even spread. */
