@@ -176,11 +176,16 @@ public final class LocalDirectoryBlobStore implements BlobStore {
     public int deleteAbandonedWrites(Instant cutoff) throws BlobStoreException {
         int[] deleted = {0};
         forEachFile("clean up abandoned writes", file -> {
-            if (file.getFileName().toString().endsWith(PARTIAL_SUFFIX)
-                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                    && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
-                    && Files.deleteIfExists(file)) {
-                deleted[0]++;
+            if (!file.getFileName().toString().endsWith(PARTIAL_SUFFIX)) {
+                return;
+            }
+            try {
+                if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(file)) {
+                    deleted[0]++;
+                }
+            } catch (NoSuchFileException e) {
+                // moved into place or removed by its writer since the folder was read; the walk goes on
             }
         });
         return deleted[0];
