@@ -14,7 +14,9 @@ import io.tunet.schemas.ReferenceHistogram;
  *
  * <p>PSI = Σ (observed − expected) · ln(observed / expected) over the bins, each proportion floored at
  * {@value #FLOOR} so that an empty bin gives a large but finite term. The usual reading: under 0.1 no shift, 0.1 to
- * 0.25 a moderate one, above 0.25 a significant one.
+ * 0.25 a moderate one, above 0.25 a significant one. That reading assumes large samples; a plate of a few dozen
+ * fields shows a PSI of about 0.5 over ten bins by chance alone, so plates are scored with {@link #shift}, which
+ * removes that chance level.
  */
 public final class DriftProfiles {
 
@@ -66,22 +68,31 @@ public final class DriftProfiles {
         return low;
     }
 
+    /** How many of the finite {@code values} fall in each bin of {@code histogram}. */
+    public static double[] counts(ReferenceHistogram histogram, double[] values) {
+        return counts(histogram.getEdges(), values);
+    }
+
     /** The proportion of the finite {@code values} in each bin of {@code histogram} (all zero when none is finite). */
     public static double[] proportions(ReferenceHistogram histogram, double[] values) {
         return proportions(histogram.getEdges(), values);
     }
 
     private static double[] proportions(List<Double> edges, double[] values) {
+        double[] counts = counts(edges, values);
+        double n = Arrays.stream(counts).sum();
+        for (int i = 0; i < counts.length && n > 0; i++) {
+            counts[i] /= n;
+        }
+        return counts;
+    }
+
+    private static double[] counts(List<Double> edges, double[] values) {
         double[] counts = new double[edges.size() + 1];
-        int n = 0;
         for (double v : values) {
             if (Double.isFinite(v)) {
                 counts[bin(edges, v)]++;
-                n++;
             }
-        }
-        for (int i = 0; i < counts.length && n > 0; i++) {
-            counts[i] /= n;
         }
         return counts;
     }
@@ -98,6 +109,35 @@ public final class DriftProfiles {
             psi += (o - e) * Math.log(o / e);
         }
         return psi;
+    }
+
+    /**
+     * The shift of a small sample against a reference, on the PSI's scale but fair to sample size: both sides
+     * smoothed by half a count per bin (an empty bin of 20 fields is not evidence of a 10⁻⁴ share), and less the
+     * PSI that two samples of these sizes drawn from one distribution show on average, (bins − 1)(1/n + 1/m), so
+     * that 20 fields of an unchanged acquisition score about 0 instead of about 0.5 over ten bins. Floored at 0.
+     *
+     * @param expected        the reference's proportions per bin
+     * @param referenceCount  how many observations the reference was made of
+     * @param observedCounts  the sample's counts per bin
+     */
+    public static double shift(double[] expected, double referenceCount, double[] observedCounts) {
+        if (expected.length != observedCounts.length) {
+            throw new IllegalArgumentException("expected " + expected.length + " bins, observed " + observedCounts.length);
+        }
+        double observedCount = Arrays.stream(observedCounts).sum();
+        if (observedCount <= 0 || referenceCount <= 0) {
+            return 0;
+        }
+        int bins = expected.length;
+        double[] e = new double[bins];
+        double[] o = new double[bins];
+        for (int i = 0; i < bins; i++) {
+            e[i] = (expected[i] * referenceCount + 0.5) / (referenceCount + 0.5 * bins);
+            o[i] = (observedCounts[i] + 0.5) / (observedCount + 0.5 * bins);
+        }
+        double noise = (bins - 1) * (1 / referenceCount + 1 / observedCount);
+        return Math.max(0, psi(e, o) - noise);
     }
 
     /**

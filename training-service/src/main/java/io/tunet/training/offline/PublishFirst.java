@@ -12,20 +12,24 @@ import io.tunet.core.training.TrainingData;
 import io.tunet.core.training.TunetTraining;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
+import io.tunet.imaging.hpa.HpaEntry;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.ReferenceProfile;
 import io.tunet.training.registry.CheckpointArchive;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelRegistryView;
 import io.tunet.training.registry.ModelSigner;
 import io.tunet.training.registry.ModelVersions;
+import io.tunet.training.reference.ReferenceProfiler;
 import io.tunet.training.service.KafkaClientProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,18 +113,25 @@ final class PublishFirst implements Callable<Integer> {
         }
         Evaluation.Report report;
         float[] thresholds;
+        ReferenceProfile reference;
         try (OnnxTunet onnx = OnnxTunet.load(model); OnnxTunet.Session session = onnx.newSession()) {
             if (onnx.metadata().inputSize() != spec.inputSize()) {
                 throw new OfflineInputException(model + " takes " + onnx.metadata().inputSize() + "² but checkpoint "
                         + checkpoint + " is a network for " + spec.inputSize() + "²");
             }
             thresholds = onnx.metadata().thresholds();
-            SampleSet samples = TrainingData.loadAll(HpaDirectory.open(heldOut),
+            HpaDirectory directory = HpaDirectory.open(heldOut);
+            SampleSet samples = TrainingData.loadAll(directory,
                     SampleCache.open(cache == null ? SampleCache.defaultRoot() : cache, spec.inputSize(),
                             ThresholdMethod.OTSU));
-            report = Evaluation.report(Evaluation.score(samples, spec.inputSize(), 8, session::predict), thresholds);
+            Evaluation.Scores scores = Evaluation.score(samples, spec.inputSize(), 8, session::predict);
+            report = Evaluation.report(scores, thresholds);
+            reference = reference(directory, scores, thresholds);
         } catch (DatasetException | IOException e) {
             throw new OfflineInputException("--evaluate-on " + heldOut + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OfflineInputException("interrupted while profiling " + heldOut);
         }
         try {
             byte[] onnxBytes = Files.readAllBytes(model);
@@ -137,17 +148,34 @@ final class PublishFirst implements Callable<Integer> {
             ModelSigner signer = key == null || key.isBlank() ? ModelSigner.NONE : ModelSigner.of(signingKeyId, key);
             ModelVersion candidate = signer.apply(ModelVersions.of(modelName, 1, trained, null, ModelStatus.CANDIDATE,
                     null, now));
+            candidate.setReference(reference);
             ModelVersion promoted = ModelVersion.newBuilder(candidate).setStatus(ModelStatus.PROMOTED)
                     .setStatusReason("first model, trained offline on " + trainedOn + "; " + scored).build();
             try (ModelPublisher publisher = new ModelPublisher(client, "publish-first-" + modelName)) {
                 publisher.publish(List.of(candidate, promoted));
             }
-            System.out.printf(Locale.ROOT, "published %s v1 as the first champion, %s (%s)%n", modelName,
-                    signer.keyId() == null ? "unsigned" : "signed with key " + signer.keyId(), scored);
+            System.out.printf(Locale.ROOT, "published %s v1 as the first champion, %s, drift reference of %s (%s)%n",
+                    modelName, signer.keyId() == null ? "unsigned" : "signed with key " + signer.keyId(),
+                    reference == null ? "none" : reference.getFields() + " fields", scored);
             return 0;
         } catch (IOException | BlobStoreException e) {
             throw new OfflineInputException("cannot store " + model + " or its checkpoint in " + blobRoot + ": "
                     + e.getMessage());
         }
+    }
+
+    /**
+     * The drift reference: QC of at most {@value ReferenceProfiler#MAX_FIELDS} held-out fields (the first in id order) and the
+     * model's predictions on all of them.
+     */
+    private ReferenceProfile reference(HpaDirectory directory, Evaluation.Scores scores, float[] thresholds)
+            throws InterruptedException {
+        List<ReferenceProfiler.Field> fields = directory.entries().stream()
+                .sorted(Comparator.comparing(HpaEntry::id))
+                .limit(ReferenceProfiler.MAX_FIELDS)
+                .<ReferenceProfiler.Field>map(entry -> () -> directory.decodeStains(entry))
+                .toList();
+        return ReferenceProfiler.profile(ReferenceProfiler.measure(fields, Runtime.getRuntime().availableProcessors()),
+                scores.probabilities(), thresholds, "held-out fields of " + heldOut.getFileName());
     }
 }

@@ -20,8 +20,17 @@ import io.tunet.core.training.TunetTraining;
 import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.ReferenceProfile;
+import io.tunet.imaging.Channel;
+import io.tunet.imaging.DecodeLimits;
+import io.tunet.imaging.GrayImage;
+import io.tunet.imaging.ImageCodec;
+import io.tunet.imaging.ImageDecodeException;
+import io.tunet.imaging.qc.QcReport;
+import io.tunet.training.reference.ReferenceProfiler;
 import io.tunet.training.dataset.DatasetIndex;
 import io.tunet.training.dataset.DatasetSnapshot;
+import io.tunet.training.dataset.LabelledSample;
 import io.tunet.training.dataset.SampleTensors;
 import io.tunet.training.promotion.GateDecision;
 import io.tunet.training.promotion.PromotionGate;
@@ -42,6 +51,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -187,8 +197,8 @@ public final class TrainingRunner {
 
             listener.phase("scoring the champion");
             LOG.infof("run %s: validation (out-of-fold thresholds) %s", runId, trained.validation().metrics().summary());
-            Evaluation.Report challenger = score(trained.onnxModel(), trained.validation().thresholds(), splits.gate(),
-                    settings);
+            Evaluation.Scores gateScores = scores(trained.onnxModel(), splits.gate(), settings);
+            Evaluation.Report challenger = Evaluation.report(gateScores, trained.validation().thresholds());
             MultiLabelMetrics challengerMetrics = challenger.metrics();
             LOG.infof("run %s: gate split (stored thresholds) %s", runId, challengerMetrics.summary());
             PromotionGate gate = new PromotionGate(settings.gate());
@@ -205,6 +215,10 @@ public final class TrainingRunner {
             }
             checkCancelled(cancelled);
 
+            listener.phase("profiling the gate fields");
+            ReferenceProfile reference = reference(snapshot, splits.gate(), gateScores, challenger.thresholds());
+            checkCancelled(cancelled);
+
             listener.phase("publishing");
             BlobRef onnx = store(Files.readAllBytes(trained.onnxModel()), settings.modelName(), workspace, stored);
             BlobRef checkpoint = store(CheckpointArchive.pack(trained.checkpoint()), settings.modelName(), workspace,
@@ -212,6 +226,8 @@ public final class TrainingRunner {
             // signed once: the signature covers the identity, not the status, so the verdict carries it too
             ModelVersion candidate = signer.apply(modelVersion(settings, version, onnx, checkpoint, trained, challenger,
                     snapshot, data, champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null));
+            // the reference is not signed (ModelVersion.reference): it describes the data, not what the model computes
+            candidate.setReference(reference);
             ModelVersion verdict = ModelVersion.newBuilder(candidate)
                     .setStatus(decision.promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED)
                     .setStatusReason(decision.summary())
@@ -451,7 +467,7 @@ public final class TrainingRunner {
             for (int c = 0; c < thresholds.length; c++) {
                 thresholds[c] = champion.getThresholds().get(c);
             }
-            return score(file, thresholds, samples, settings).metrics();
+            return Evaluation.report(scores(file, samples, settings), thresholds).metrics();
         } catch (BlobStoreException e) {
             throw new IllegalStateException("champion v" + champion.getVersion() + " cannot be scored: "
                     + e.getMessage(), e);
@@ -460,13 +476,41 @@ public final class TrainingRunner {
         }
     }
 
-    /** An exported model on samples at the given (stored) thresholds, through ONNX Runtime as inference runs it. */
-    private static Evaluation.Report score(Path onnx, float[] thresholds, SampleSet samples, RunSettings settings) {
+    /** An exported model's outputs on samples, through ONNX Runtime as inference runs it. */
+    private static Evaluation.Scores scores(Path onnx, SampleSet samples, RunSettings settings) {
         try (OnnxTunet model = OnnxTunet.load(onnx); OnnxTunet.Session session = model.newSession()) {
-            Evaluation.Scores scores = Evaluation.score(samples, model.metadata().inputSize(),
-                    settings.trainer().batchSize(), session::predict);
-            return Evaluation.report(scores, thresholds);
+            return Evaluation.score(samples, model.metadata().inputSize(), settings.trainer().batchSize(),
+                    session::predict);
         }
+    }
+
+    /**
+     * The drift reference of the new version: the field QC of at most {@value ReferenceProfiler#MAX_FIELDS} gate fields (their
+     * stains fetched and decoded again, as inference decodes them; the first in id order, so a rerun profiles the
+     * same ones) and its predictions on all gate fields.
+     */
+    private ReferenceProfile reference(DatasetSnapshot snapshot, SampleSet gate, Evaluation.Scores scores,
+            float[] thresholds) throws InterruptedException {
+        Set<String> ids = new HashSet<>(gate.ids());
+        List<ReferenceProfiler.Field> fields = snapshot.samples().stream()
+                .filter(s -> ids.contains(s.sampleId()))
+                .sorted(Comparator.comparing(LabelledSample::sampleId))
+                .limit(ReferenceProfiler.MAX_FIELDS)
+                .<ReferenceProfiler.Field>map(sample -> () -> decode(sample))
+                .toList();
+        List<QcReport> qc = ReferenceProfiler.measure(fields, Runtime.getRuntime().availableProcessors());
+        return ReferenceProfiler.profile(qc, scores.probabilities(), thresholds,
+                "gate split of snapshot " + snapshot.id());
+    }
+
+    private Map<Channel, GrayImage> decode(LabelledSample sample) throws BlobStoreException, ImageDecodeException {
+        Map<Channel, GrayImage> stains = new EnumMap<>(Channel.class);
+        for (int c = 0; c < Channel.values().length; c++) {
+            Channel channel = Channel.values()[c];
+            stains.put(channel, ImageCodec.decode(blobs.get(sample.stains().get(c).toBlobRef()),
+                    DecodeLimits.defaults(), channel));
+        }
+        return stains;
     }
 
     /** The published record: its metrics are the gate split's, at the thresholds it stores. */

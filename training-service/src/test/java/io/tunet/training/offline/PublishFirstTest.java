@@ -89,6 +89,10 @@ class PublishFirstTest {
         assertThat(champion.getMetrics().getValidationSize()).isEqualTo(12);
         assertThat(champion.getTrainingSetSize()).isEqualTo(21);
         assertThat(champion.getInputSize()).isEqualTo(32);
+        assertThat(champion.getReference()).as("drift reference of the held-out fields").isNotNull();
+        assertThat(champion.getReference().getFields()).isEqualTo(12);
+        assertThat(champion.getReference().getSource()).startsWith("held-out fields of held-out");
+        assertThat(champion.getReference().getQc()).hasSize(7);
         LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(dir.resolve("blobs"));
         assertThat(blobs.get(champion.getOnnx())).isEqualTo(Files.readAllBytes(out.resolve("tunet.onnx")));
         assertThat(CheckpointArchive.unpack(blobs.get(champion.getCheckpoint()), dir.resolve("unpacked"))).exists();

@@ -16,6 +16,8 @@ import io.tunet.schemas.BlobRef;
 import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.ReferenceHistogram;
+import io.tunet.schemas.ReferenceProfile;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.TestBroker;
 import io.tunet.testkit.WithKafka;
@@ -122,6 +124,15 @@ class TrainingRunnerTest {
                 .isEqualTo((int) Arrays.stream(positions).filter(p -> p >= 0.3 && p < 0.5).count()).isPositive();
         assertThat(version.getTrainingSetSize()).isEqualTo((int) Arrays.stream(positions).filter(p -> p >= 0.5).count());
         assertAcceptedByInference(version);
+        // the drift reference: the QC of the gate fields, decoded from the blob store again, and the predictions there
+        ReferenceProfile reference = version.getReference();
+        assertThat(reference).as("drift reference").isNotNull();
+        assertThat(reference.getFields()).isEqualTo(version.getMetrics().getValidationSize());
+        assertThat(reference.getSource()).startsWith("gate split of snapshot " + version.getSnapshotId());
+        assertThat(reference.getQc()).extracting(ReferenceHistogram::getStatistic).containsExactly("focus",
+                "foregroundFraction", "nuclei", "red.p999", "green.p999", "blue.p999", "yellow.p999");
+        assertThat(reference.getClassFrequencies()).hasSize(HpaClasses.COUNT);
+        assertThat(published(2, Duration.ofSeconds(20))).allSatisfy(v -> assertThat(v.getReference()).isEqualTo(reference));
         Path report = outcome.report();
         assertThat(Files.readString(report)).contains("PROMOTED").contains("| 25 Cytosol |");
         for (String png : List.of("loss.png", "macro-f1.png", "class-frequencies.png", "labels-per-image.png",
