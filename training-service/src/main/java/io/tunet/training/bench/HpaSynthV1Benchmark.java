@@ -104,7 +104,8 @@ public final class HpaSynthV1Benchmark {
         return new Row(spec, result, test, wall);
     }
 
-    private static Path generate(Path dir, long seed, int count, int size) throws IOException {
+    /** Writes (once) {@code count} HPA-Synth fields of one seed as an HPA-layout directory. */
+    static Path generate(Path dir, long seed, int count, int size) throws IOException {
         if (Files.isRegularFile(dir.resolve(HpaDirectory.LABELS_FILE))
                 && Files.readAllLines(dir.resolve(HpaDirectory.LABELS_FILE)).size() == count + 1) {
             return dir;
