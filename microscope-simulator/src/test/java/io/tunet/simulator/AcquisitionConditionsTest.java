@@ -120,6 +120,13 @@ class AcquisitionConditionsTest {
     }
 
     @Test
+    void conditionsSayWhatDiffersFromANormalAcquisition() {
+        assertThat(AcquisitionConditions.normal()).hasToString("normal");
+        assertThat(AcquisitionConditions.normal().withClasses(0).withStainGain(io.tunet.synth.Stain.GREEN, 0.1).withBlur(3))
+                .hasToString("blur 3.0, green gain x0.1, classes [0]");
+    }
+
+    @Test
     void badConditionsAreRefusedWithTheReason() {
         AcquisitionConditions normal = AcquisitionConditions.normal();
         assertThatThrownBy(() -> normal.withBlur(10.5)).hasMessageContaining("0..10").hasMessageContaining("10.5");

@@ -1,5 +1,6 @@
 package io.tunet.simulator.source;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -124,6 +125,18 @@ public record AcquisitionConditions(OptionalDouble blurSigma, Map<Stain, Double>
         }
         SplittableRandom random = new SplittableRandom(mix(mix(seed ^ CLASS_STREAM) ^ index));
         return new int[] {classes.get(random.nextInt(classes.size()))};
+    }
+
+    /** What differs from the generator's own acquisition, e.g. {@code blur 3.0, green gain x0.1, classes [0]}. */
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        blurSigma.ifPresent(sigma -> parts.add("blur " + sigma));
+        stainGain.forEach((stain, factor) -> parts.add(stain.suffix() + " gain x" + factor));
+        if (!classes.isEmpty()) {
+            parts.add("classes " + classes);
+        }
+        return parts.isEmpty() ? "normal" : String.join(", ", parts);
     }
 
     /** SplitMix64's finaliser: nearby (seed, index) pairs give unrelated streams. */
