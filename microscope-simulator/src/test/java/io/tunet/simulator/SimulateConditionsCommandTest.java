@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import io.tunet.blob.LocalDirectoryBlobStore;
+import io.tunet.blob.Sha256;
 import io.tunet.imaging.Channel;
 import io.tunet.imaging.qc.FieldQc;
 import io.tunet.imaging.qc.QcFlag;
@@ -80,7 +81,8 @@ class SimulateConditionsCommandTest {
         for (FieldImages field : fields) {
             Map<Stain, byte[]> stains = published.get(field.sampleId());
             for (Stain stain : List.of(Stain.RED_MICROTUBULES, Stain.GREEN_PROTEIN, Stain.BLUE_NUCLEUS, Stain.YELLOW_ER)) {
-                assertThat(stains.get(stain)).as(field.sampleId() + " " + stain).isEqualTo(field.stains().get(stain).bytes());
+                assertThat(Sha256.hex(stains.get(stain))).as(field.sampleId() + " " + stain)
+                        .isEqualTo(Sha256.hex(field.stains().get(stain).bytes()));
             }
             QcReport qc = FieldQc.measure(AcquisitionConditionsTest.decode(stains.get(Stain.RED_MICROTUBULES)),
                     AcquisitionConditionsTest.decode(stains.get(Stain.GREEN_PROTEIN)),
