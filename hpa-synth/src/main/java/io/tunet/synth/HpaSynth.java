@@ -58,14 +58,19 @@ public final class HpaSynth {
     private final float[][] darkPixels = new float[4][];
 
     private HpaSynth(Builder b) {
-        this.size = b.size;
-        this.cellsPerField = b.cellsPerField > 0 ? b.cellsPerField : Math.max(2, Math.round(REFERENCE_CELLS * size / 512f));
+        this(b.size, b.cellsPerField > 0 ? b.cellsPerField : Math.max(2, Math.round(REFERENCE_CELLS * b.size / 512f)),
+                b.bitDepth, b.optics, new LabelSampler(b.table != null ? b.table : LabelSetTable.bundled(), b.labelMode));
+    }
+
+    private HpaSynth(int size, int cellsPerField, int bitDepth, Optics optics, LabelSampler sampler) {
+        this.size = size;
+        this.cellsPerField = cellsPerField;
         // Cells keep the same total share of the field: fewer cells means bigger cells.
         this.k = (float) (size / 512.0 * Math.sqrt((double) REFERENCE_CELLS / cellsPerField));
-        this.bitDepth = b.bitDepth;
-        this.optics = b.optics;
-        this.labelMode = b.labelMode;
-        this.sampler = new LabelSampler(b.table != null ? b.table : LabelSetTable.bundled(), b.labelMode);
+        this.bitDepth = bitDepth;
+        this.optics = optics;
+        this.labelMode = sampler.mode();
+        this.sampler = sampler;
         this.blurKernel = Imaging.kernel(optics.blurSigma() * k);
         for (int s = 0; s < 4; s++) {
             darkPixels[s] = Imaging.Exposure.darkPixels((float) optics.background()[s], optics.photonsAtFullScale(),
@@ -102,6 +107,19 @@ public final class HpaSynth {
 
     public LabelMode labelMode() {
         return labelMode;
+    }
+
+    /**
+     * This generator with other optics: the same size, cells per field, bit depth, label mode and label table, so
+     * field (seed, index) has the same labels and scene and differs only in blur, exposure and noise.
+     *
+     * @throws IllegalArgumentException if {@code optics} is null
+     */
+    public HpaSynth withOptics(Optics optics) {
+        if (optics == null) {
+            throw new IllegalArgumentException("optics must not be null");
+        }
+        return new HpaSynth(size, cellsPerField, bitDepth, optics, sampler);
     }
 
     /** The sample id of field (seed, index): {@code synth-<seed>-<index>}, index zero-padded to 6 digits. */

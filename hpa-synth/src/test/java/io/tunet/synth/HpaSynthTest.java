@@ -42,6 +42,24 @@ class HpaSynthTest {
     }
 
     @Test
+    void withOpticsShouldGiveWhatTheBuilderGivesWithThoseOptics() {
+        HpaSynth balanced = HpaSynth.builder().size(128).cellsPerField(7).bitDepth(16).labelMode(LabelMode.BALANCED).build();
+        Optics blurred = Optics.defaults().withBlurSigma(3);
+        HpaSynth built = HpaSynth.builder().size(128).cellsPerField(7).bitDepth(16).labelMode(LabelMode.BALANCED)
+                .optics(blurred).build();
+        HpaSynth copied = balanced.withOptics(blurred);
+
+        assertEquals(blurred, copied.optics());
+        assertEquals(LabelMode.BALANCED, copied.labelMode());
+        for (int i = 0; i < 3; i++) {
+            assertSameField(built.generate(4, i), copied.generate(4, i));
+        }
+        assertFalse(java.util.Arrays.equals(balanced.generate(4, 0).stain(Stain.BLUE), copied.generate(4, 0).stain(Stain.BLUE)),
+                "other optics, other pixels");
+        assertSameField(balanced.generate(4, 0), balanced.withOptics(balanced.optics()).generate(4, 0));
+    }
+
+    @Test
     void shouldGiveDifferentFieldsForDifferentIndicesOrSeeds() {
         SynthField a = SYNTH.generate(5, 3);
         assertFalse(java.util.Arrays.equals(a.stain(Stain.BLUE), SYNTH.generate(5, 4).stain(Stain.BLUE)));

@@ -7,7 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -23,12 +26,17 @@ import io.tunet.simulator.faults.FaultPlan;
 import io.tunet.simulator.layout.PlateLayout;
 import io.tunet.simulator.publish.AcquisitionPublisher;
 import io.tunet.simulator.publish.FieldImages;
+import io.tunet.simulator.source.AcquisitionConditions;
 import io.tunet.simulator.source.SyntheticFieldSource;
 import io.tunet.synth.HpaSynth;
 import io.tunet.synth.LabelMode;
+import io.tunet.synth.Stain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Publish HPA-Synth fields as a screening microscope would: one acquisition per stain, "
@@ -83,14 +91,31 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--unknown-stain", defaultValue = "0", description = "Probability a stain is sent as an unknown stain.")
     double unknownStain;
 
+    @Option(names = "--blur", paramLabel = "SIGMA", description = "Point-spread sigma of the optics in pixels at "
+            + "512² (scaled with --size), 0..10; e.g. 3 for an out-of-focus plate (default: HPA-Synth's own).")
+    Double blur;
+
+    @Option(names = "--stain-gain", paramLabel = "STAIN=FACTOR", split = ",", description = "Multiply a stain's gain "
+            + "(red, green, blue or yellow) by a positive factor, e.g. green=0.1 for a dim green channel; repeatable.")
+    List<String> stainGains = List.of();
+
+    @Option(names = "--classes", paramLabel = "C", split = ",", description = "HPA class indices 0..27: every field "
+            + "gets one label, drawn from this list by seed and field index (a class listed twice, twice as often), "
+            + "e.g. 0 for a plate of nucleoplasm only (default: real HPA label sets).")
+    List<Integer> classes = List.of();
+
     @Option(names = "--labels-out", description = "Write the fields' true labels here (Id,Target) for the label command.")
     Path labelsOut;
 
     @Option(names = "--instrument", defaultValue = "simulated-microscope", description = "Instrument id (default: ${DEFAULT-VALUE}).")
     String instrument;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        AcquisitionConditions conditions = conditions();
         Map<Fault, Double> rates = new EnumMap<>(Fault.class);
         rates.put(Fault.DROP, drop);
         rates.put(Fault.DUPLICATE, duplicate);
@@ -100,7 +125,9 @@ final class SimulateCommand implements Callable<Integer> {
         FaultPlan faults = FaultPlan.of(rates, Duration.ofMillis(delayMillis));
         HpaSynth synth = HpaSynth.builder().size(size).bitDepth(bitDepth)
                 .labelMode(balanced ? LabelMode.BALANCED : LabelMode.REAL_FREQUENCIES).build();
-        SyntheticFieldSource source = new SyntheticFieldSource(synth, seed, new PlateLayout(plate, fieldsPerWell));
+        SyntheticFieldSource source = new SyntheticFieldSource(synth, conditions, seed,
+                new PlateLayout(plate, fieldsPerWell));
+        System.out.println("acquisition: " + conditions);
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         BufferedWriter labels = labelsOut == null ? null : Files.newBufferedWriter(labelsOut);
@@ -137,5 +164,59 @@ final class SimulateCommand implements Callable<Integer> {
             }
             scheduler.shutdownNow();
         }
+    }
+
+    /** The conditions the options ask for; a bad value is a usage error naming the option, before anything is sent. */
+    private AcquisitionConditions conditions() {
+        AcquisitionConditions conditions = AcquisitionConditions.normal();
+        if (blur != null) {
+            try {
+                conditions = conditions.withBlur(blur);
+            } catch (IllegalArgumentException e) {
+                throw invalid("--blur", blur.toString(), e.getMessage());
+            }
+        }
+        Set<Stain> gained = EnumSet.noneOf(Stain.class);
+        for (String gain : stainGains) {
+            String[] stainAndFactor = gain.split("=", -1);
+            if (stainAndFactor.length != 2) {
+                throw invalid("--stain-gain", gain, "expected STAIN=FACTOR, e.g. green=0.1");
+            }
+            Stain stain = Arrays.stream(Stain.values()).filter(s -> s.suffix().equalsIgnoreCase(stainAndFactor[0].trim()))
+                    .findFirst().orElseThrow(() -> invalid("--stain-gain", gain, "unknown stain '" + stainAndFactor[0]
+                            + "' (one of red, green, blue, yellow)"));
+            if (!gained.add(stain)) {
+                throw invalid("--stain-gain", gain, "the " + stain.suffix() + " stain is given twice");
+            }
+            double factor;
+            try {
+                factor = Double.parseDouble(stainAndFactor[1].trim());
+            } catch (NumberFormatException e) {
+                throw invalid("--stain-gain", gain, "the factor '" + stainAndFactor[1] + "' is not a number");
+            }
+            try {
+                conditions = conditions.withStainGain(stain, factor);
+            } catch (IllegalArgumentException e) {
+                throw invalid("--stain-gain", gain, e.getMessage());
+            }
+        }
+        if (!classes.isEmpty()) {
+            if (balanced) {
+                throw new ParameterException(spec.commandLine(), "--balanced and --classes exclude each other: "
+                        + "--classes draws every field's label from its list");
+            }
+            try {
+                conditions = conditions.withClasses(classes.stream().mapToInt(Integer::intValue).toArray());
+            } catch (IllegalArgumentException e) {
+                throw invalid("--classes", classes.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                        e.getMessage());
+            }
+        }
+        return conditions;
+    }
+
+    private ParameterException invalid(String option, String value, String reason) {
+        return new ParameterException(spec.commandLine(),
+                "Invalid value for option '" + option + "': '" + value + "': " + reason);
     }
 }
