@@ -226,7 +226,7 @@ public final class ActiveLearningBenchmark {
 
     private static void plot(List<Point> points, Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(720).height(440)
-                .title("Label-next queue vs random labels (HPA-Synth, mean over seeds, band = min..max)")
+                .title("Queue vs random labels on HPA-Synth (mean; dashed: min, max over seeds)")
                 .xAxisTitle("labels given").yAxisTitle("test macro-F1 (present classes)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         Map<String, Color> colours = Map.of("random", new Color(120, 120, 120), "queue", new Color(214, 96, 20));
