@@ -45,6 +45,7 @@ import io.tunet.stack.support.Stack;
 import io.tunet.testkit.TestDirectories;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 
@@ -258,9 +259,10 @@ public final class SoakBenchmark {
     /**
      * Gives the line's time-retained topics a retention of {@code minutes}, segments rolled every minute and record
      * timestamps at most a minute ahead, so that records, and with them the claim-checked stains only they reference,
-     * age out within the run, and ingest's compacted changelogs segments of a minute (an hour in production), so that
-     * the cleaner compacts them within the run: the Kafka log directory and the blob store must then stay flat after
-     * the warm-up.
+     * age out within the run; and the compacted topics (ingest's changelogs, the broker's {@code __consumer_offsets}
+     * and {@code __transaction_state}) segments of a minute (an hour for the changelogs in production, 100 MB for the
+     * broker's) and tombstones kept a minute (24 h), so that the cleaner compacts them within the run: the Kafka log
+     * directory and the blob store must then stay flat after the warm-up.
      */
     private static void shortenRetention(Stack stack, double minutes) throws Exception {
         Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
@@ -273,9 +275,14 @@ public final class SoakBenchmark {
                     set("message.timestamp.after.max.ms", "60000")));
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()))) {
-            for (String name : admin.listTopics().names().get(1, TimeUnit.MINUTES)) {
-                if (name.endsWith("-changelog")) {
-                    changes.put(new ConfigResource(ConfigResource.Type.TOPIC, name), List.of(set("segment.ms", "60000")));
+            for (String name : admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(1, TimeUnit.MINUTES)) {
+                // the changelogs' tombstones go after a minute too (24 h by default); the broker's own compacted
+                // topics roll their 100 MB segments, and so compact, long after a soak
+                if (name.endsWith("-changelog") || name.equals("__consumer_offsets")
+                        || name.equals("__transaction_state")) {
+                    changes.put(new ConfigResource(ConfigResource.Type.TOPIC, name), List.of(set("segment.ms", "60000"),
+                            set("delete.retention.ms", "60000")));
                 }
             }
             if (changes.keySet().stream().noneMatch(r -> r.name().endsWith("-changelog"))) {
@@ -329,6 +336,13 @@ public final class SoakBenchmark {
                     training.put(name, metrics.getOrDefault(name, Double.NaN));
                 }
                 finishedRuns = Math.round(sum(metrics, "training_runs_total"));
+                // where training's memory is: what the JVM accounts for (heap, metaspace and code, direct buffers);
+                // its PSS less these is native memory outside the JVM's books (libtorch, glibc's arenas, stacks)
+                training.put("jvm_heap_committed_bytes", sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\""));
+                training.put("jvm_nonheap_committed_bytes",
+                        sum(metrics, "jvm_memory_committed_bytes", "area=\"nonheap\""));
+                training.put("jvm_heap_used_bytes", sum(metrics, "jvm_memory_used_bytes", "area=\"heap\""));
+                training.put("jvm_direct_buffer_bytes", sum(metrics, "jvm_buffer_memory_used_bytes", "id=\"direct\""));
             }
         }
         double[] latencies = database.timingsStoredBetween(from, to).stream().mapToDouble(Timing::storedMillis).toArray();
@@ -338,7 +352,14 @@ public final class SoakBenchmark {
     }
 
     private static double sum(Map<String, Double> metrics, String name) {
-        return metrics.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+        return sum(metrics, name, "");
+    }
+
+    /** The sum of a metric's series whose labels contain {@code label} (all of them for ""). */
+    private static double sum(Map<String, Double> metrics, String name, String label) {
+        return metrics.entrySet().stream()
+                .filter(e -> e.getKey().equals(name) && label.isEmpty()
+                        || e.getKey().startsWith(name + "{") && e.getKey().contains(label))
                 .mapToDouble(Map.Entry::getValue).sum();
     }
 
