@@ -131,9 +131,9 @@ final class DriftStore {
                     AND p.model_name = ? AND p.model_version = ?
                 ORDER BY p.classified_at DESC, p.sample_id LIMIT ?""".formatted(QC_COLUMNS, scope.column()))) {
             bindScope(s, 1, scope, key, windowStart);
-            s.setString(5, version.modelName());
-            s.setLong(6, version.version());
-            s.setInt(7, limit);
+            s.setString(4, version.modelName());
+            s.setLong(5, version.version());
+            s.setInt(6, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     fields.add(new FieldObservation(qc(rs), Arrays.stream((Integer[]) rs.getArray("predicted_labels")
