@@ -31,6 +31,8 @@ import io.tunet.results.drift.DriftMonitor;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
+import io.tunet.schemas.ReferenceHistogram;
+import io.tunet.schemas.ReferenceProfile;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.KafkaBrokerTestResource;
@@ -210,6 +212,32 @@ class DriftMonitorTest {
         given().header("Authorization", VIEWER).when().get("/api/drift?scope=well").then().statusCode(400)
                 .body("error", org.hamcrest.Matchers.is("scope must be one of [plate, instrument, cell_line], was 'well'"));
         given().when().get("/api/drift").then().statusCode(401);
+    }
+
+    @Test
+    @Order(4)
+    void shouldKeepAVersionWhoseReferenceBreaksTheContractWithoutItAndSaySo() throws Exception {
+        ReferenceProfile good = DriftFixtures.reference();
+        List<ReferenceHistogram> qc = new ArrayList<>(good.getQc());
+        qc.set(0, ReferenceHistogram.newBuilder(qc.get(0)).setProportions(List.of(0.5, 0.5)).build());
+        ModelVersion broken = ModelVersion.newBuilder(DriftFixtures.modelVersion(MODEL + "-broken", 1))
+                .setReference(ReferenceProfile.newBuilder(good).setQc(qc).build()).build();
+        // a version first stored without a reference gets one from a later record of it
+        ModelVersion late = ModelVersion.newBuilder(DriftFixtures.modelVersion(MODEL + "-late", 1)).setReference(null)
+                .build();
+        Sink.publish(Topics.MODELS, List.of(broken, late), ModelVersion::getModelName);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+        Sink.publish(Topics.MODELS, List.of(DriftFixtures.modelVersion(MODEL + "-late", 1)), ModelVersion::getModelName);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_versions WHERE model_name = ? AND reference IS NULL",
+                MODEL + "-broken")).isEqualTo(1);
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM incidents WHERE kind = 'INVALID_RECORD' "
+                + "AND reason = 'INVALID_REFERENCE' AND detail LIKE ?", "%histogram 'focus': 2 proportions for "
+                + (good.getQc().get(0).getEdges().size()) + " edges%")).isEqualTo(1);
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_versions WHERE model_name = ? "
+                + "AND reference->>'fields' = ?", MODEL + "-late", String.valueOf(DriftFixtures.REFERENCE_FIELDS)))
+                .isEqualTo(1);
     }
 
     private long driftIncidents() throws Exception {
