@@ -318,12 +318,19 @@ async function showSample(sampleId) {
   const switched = state.sampleId !== sampleId;
   state.sampleId = sampleId;
   const detail = await getJson(`/api/samples/${encodeURIComponent(sampleId)}`);
+  // another sample was opened meanwhile (the label-next walk, while a live event redraws the labelled one): it wins
+  if (state.sampleId !== sampleId) {
+    return;
+  }
   const sample = detail.sample;
   const view = $('sample-view');
   view.hidden = false;
   $('sample-title').textContent = `${sample.sampleId} — plate ${sample.plate}, well ${sample.well}, field ${sample.field}`;
   const canvas = $('sample-canvas');
   const painted = await paintSample(canvas, sample, $('overlay-toggle').checked);
+  if (state.sampleId !== sampleId) {
+    return;
+  }
   canvas.dataset.maskPixels = painted.pixels;
   canvas.dataset.overlayClasses = painted.masks ? painted.masks.masks.map((m) => m.classIndex).join(',') : '';
   $('mask-legend').replaceChildren(...(painted.masks ? painted.masks.masks : []).map((m) => {

@@ -179,7 +179,9 @@ class DriftMonitorTest {
 
         // metrics: three alarms counted, the plates in alarm, one score per instrument
         assertThat(PoisonRecordTest.metric("results_drift_alarms_total", "")).isEqualTo(alarmsBefore + 3);
-        assertThat(PoisonRecordTest.metric("results_drift_plates_in_alarm", "")).isEqualTo(3);
+        // (other test classes in this application may have plates in alarm too)
+        assertThat(PoisonRecordTest.metric("results_drift_plates_in_alarm", "")).isGreaterThanOrEqualTo(3)
+                .isEqualTo(Sink.count(dataSource, "SELECT count(*) FROM drift_results WHERE scope = 'plate' AND alarm"));
         // (JsonPath reads JSON numbers as float)
         assertThat(PoisonRecordTest.metric("results_drift_instrument_score", "instrument=\"" + BAD_SCOPE + "\""))
                 .isCloseTo(((Number) result(instruments, BAD_SCOPE).get("score")).doubleValue(), within(1e-5))

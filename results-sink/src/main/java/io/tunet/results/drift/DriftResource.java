@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
@@ -25,6 +26,7 @@ import io.tunet.results.query.Views;
 @Path("/api/drift")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "results")
+@SecurityRequirement(name = "token")
 public class DriftResource {
 
     private static final Logger LOG = Logger.getLogger(DriftResource.class);
