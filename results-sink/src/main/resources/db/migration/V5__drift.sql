@@ -16,7 +16,8 @@ CREATE TABLE drift_results (
     -- fields whose QC was compared; fields whose predicted labels were compared (with or without QC)
     fields              integer          NOT NULL,
     predictions         integer          NOT NULL,
-    -- per profiled statistic {"psi": ..., "limit": ...}; limit = what the alarm needs (threshold or chance level)
+    -- [{"statistic", "psi", "limit"}, ...] in the reference's order; a PSI alarms above its limit (the threshold, or
+    -- the chance level of that many fields when higher)
     qc_psi              jsonb            NOT NULL,
     prediction_psi      double precision NOT NULL,
     prediction_limit    double precision NOT NULL,

@@ -1,5 +1,6 @@
 package io.tunet.results.drift;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ public record FieldObservation(double[] qc, int[] predictedLabels) {
     }
 
     private static List<String> statistics() {
-        List<String> names = new java.util.ArrayList<>(List.of("focus", "laplacianVariance", "foregroundFraction",
+        List<String> names = new ArrayList<>(List.of("focus", "laplacianVariance", "foregroundFraction",
                 "nuclei"));
         for (String stain : STAINS) {
             for (String figure : STAIN_FIGURES) {
