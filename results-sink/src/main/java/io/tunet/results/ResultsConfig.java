@@ -25,6 +25,8 @@ public interface ResultsConfig {
 
     Query query();
 
+    Drift drift();
+
     /** Root of the local blob store that claim-checked sample images live in. */
     @WithDefault(".tunet/blobs")
     Path blobStoreDir();
@@ -104,5 +106,31 @@ public interface ResultsConfig {
         /** Most rows one CSV export returns. */
         @WithDefault("100000")
         int maxCsvRows();
+    }
+
+    interface Drift {
+        /** How often the monitor scores the plates that got predictions since its last pass. */
+        @WithDefault("PT30S")
+        Duration interval();
+
+        /** Fewest fields with QC a plate (instrument, cell line) needs to be scored. */
+        @WithDefault("20")
+        int minFields();
+
+        /** A QC statistic's PSI above this (and above its chance level) raises the alarm. */
+        @WithDefault("0.25")
+        double qcThreshold();
+
+        /** The prediction distribution's PSI above this (and above its chance level) raises the alarm. */
+        @WithDefault("0.25")
+        double predictionThreshold();
+
+        /** The recent predictions an instrument or a cell line is scored over. */
+        @WithDefault("PT24H")
+        Duration window();
+
+        /** Most fields compared per plate, instrument or cell line: the most recently classified ones. */
+        @WithDefault("5000")
+        int maxFields();
     }
 }

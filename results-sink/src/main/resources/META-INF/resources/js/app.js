@@ -63,6 +63,9 @@ function onLiveEvent(event) {
     refreshModels();
   } else if (event.type === 'incident') {
     refreshIncidents();
+    if (event.data && event.data.kind === 'DRIFT') {
+      refreshPlates();
+    }
   } else if (event.type === 'feedback' && event.sampleId === state.sampleId) {
     showSample(state.sampleId);
   }
@@ -76,7 +79,9 @@ function onLiveEvent(event) {
 async function refreshPlates() {
   const plates = await getJson('/api/plates');
   const select = $('plate-select');
-  select.replaceChildren(...plates.map((p) => new Option(`${p.plate} (${p.samples} samples)`, p.plate)));
+  select.replaceChildren(...plates.map((p) => new Option(
+    `${p.plate} (${p.samples} samples)${p.drift && p.drift.alarm ? ' — drift' : ''}`, p.plate)));
+  drawPlateList(plates);
   if (plates.length === 0) {
     drawPlate({ wells: [] });
     return;
@@ -86,8 +91,41 @@ async function refreshPlates() {
   await selectPlate(keep);
 }
 
+/** The plate list: each plate, a "drift" badge on those in alarm (its tooltip names the statistic and its PSI). */
+function drawPlateList(plates) {
+  $('plate-list').replaceChildren(...plates.map((p) => {
+    const item = document.createElement('li');
+    item.dataset.plate = p.plate;
+    item.textContent = `${p.plate} (${p.samples})`;
+    item.classList.toggle('selected', p.plate === state.plate);
+    item.addEventListener('click', () => {
+      $('plate-select').value = p.plate;
+      selectPlate(p.plate);
+    });
+    const drift = p.drift;
+    if (drift && drift.alarm) {
+      const badge = document.createElement('span');
+      badge.className = 'drift-badge';
+      badge.textContent = 'drift';
+      badge.title = `Drift: ${drift.worst} at PSI ${drift.score.toFixed(2)} (${drift.reason}) against model `
+        + `${drift.modelName} version ${drift.modelVersion}'s reference, ${drift.fields} fields`;
+      item.classList.add('drift-alarm');
+      item.appendChild(badge);
+    } else if (drift) {
+      const score = document.createElement('span');
+      score.className = 'drift-ok';
+      score.textContent = 'no drift';
+      score.title = `No drift alarm: largest PSI ${drift.score.toFixed(2)} (${drift.worst}) against model `
+        + `${drift.modelName} version ${drift.modelVersion}'s reference, ${drift.fields} fields`;
+      item.appendChild(score);
+    }
+    return item;
+  }));
+}
+
 async function selectPlate(plate) {
   state.plate = plate;
+  document.querySelectorAll('#plate-list li').forEach((li) => li.classList.toggle('selected', li.dataset.plate === plate));
   await refreshPlate();
 }
 
@@ -280,12 +318,19 @@ async function showSample(sampleId) {
   const switched = state.sampleId !== sampleId;
   state.sampleId = sampleId;
   const detail = await getJson(`/api/samples/${encodeURIComponent(sampleId)}`);
+  // another sample was opened meanwhile (the label-next walk, while a live event redraws the labelled one): it wins
+  if (state.sampleId !== sampleId) {
+    return;
+  }
   const sample = detail.sample;
   const view = $('sample-view');
   view.hidden = false;
   $('sample-title').textContent = `${sample.sampleId} — plate ${sample.plate}, well ${sample.well}, field ${sample.field}`;
   const canvas = $('sample-canvas');
   const painted = await paintSample(canvas, sample, $('overlay-toggle').checked);
+  if (state.sampleId !== sampleId) {
+    return;
+  }
   canvas.dataset.maskPixels = painted.pixels;
   canvas.dataset.overlayClasses = painted.masks ? painted.masks.masks.map((m) => m.classIndex).join(',') : '';
   $('mask-legend').replaceChildren(...(painted.masks ? painted.masks.masks : []).map((m) => {
@@ -521,10 +566,10 @@ async function refreshModels() {
 async function refreshIncidents() {
   const page = await getJson('/api/incidents?size=15');
   const header = document.createElement('tr');
-  header.innerHTML = '<th>when</th><th>kind</th><th>sample</th><th>reason</th><th>detail</th>';
+  header.innerHTML = '<th>when</th><th>kind</th><th>sample / plate</th><th>reason</th><th>detail</th>';
   $('incidents').replaceChildren(header, ...page.items.map((incident) => {
     const row = document.createElement('tr');
-    [new Date(incident.occurredAt).toLocaleString(), incident.kind, incident.sampleId || '—', incident.reason,
+    [new Date(incident.occurredAt).toLocaleString(), incident.kind, incident.sampleId || incident.plate || '—', incident.reason,
       incident.detail].forEach((text) => {
       const cell = document.createElement('td');
       cell.textContent = text;

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +35,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunet.results.drift.DriftMonitor;
 import io.tunet.results.security.SecurityHeaders;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.topics.Topics;
@@ -45,7 +49,8 @@ import io.tunet.testkit.TestBroker;
 /**
  * The dashboard in Debian's headless Chromium: the plate map shows the wells with results and fills in live,
  * a sample shows its masks over the composite, and a curator's labels reach the feedback topic, all under
- * the service's content security policy without a single violation. Skipped (with the reason) where
+ * the service's content security policy without a single violation; a plate in drift alarm carries a badge on the
+ * plate list. Skipped (with the reason) where
  * {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing.
  */
 @QuarkusTest
@@ -62,8 +67,16 @@ class DashboardBrowserTest {
     private static final Map<String, String[]> QC_FLAGS = Map.of("A03", new String[] {"OUT_OF_FOCUS"},
             "B04", new String[] {"SATURATED", "DIM_GREEN"});
 
+    /** Drift: a plate acquired out of focus and a normal one, classified by a version with a reference. */
+    private static final String DRIFT_MODEL = "tunet-drift-ui";
+    private static final String DRIFT_PLATE = "PLATE-DRIFT-UI";
+    private static final String NORMAL_PLATE = "PLATE-NORMAL-UI";
+
     @TestHTTPResource("/")
     URL dashboard;
+
+    @Inject
+    DriftMonitor driftMonitor;
 
     private ChromeDriver browser;
     private Path profile;
@@ -267,6 +280,50 @@ class DashboardBrowserTest {
         assertThat(cspViolations()).isEmpty();
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "dashboard-label-next-empty.png"),
                 StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void shouldMarkTheDriftingPlateOnThePlateListAndNotTheNormalOne() throws Exception {
+        Sink.publish(Topics.MODELS, List.of(DriftFixtures.modelVersion(DRIFT_MODEL, 1)), ModelVersion::getModelName);
+        List<Classification> classifications = new ArrayList<>();
+        Map<String, DriftFixtures.Plate> plates = Map.of(DRIFT_PLATE, DriftFixtures.Plate.OUT_OF_FOCUS,
+                NORMAL_PLATE, DriftFixtures.Plate.NORMAL);
+        plates.forEach((plate, kind) -> {
+            List<DriftFixtures.Field> fields = DriftFixtures.plate(kind);
+            for (int i = 0; i < fields.size(); i++) {
+                String well = "ABCDEFGH".charAt(i / 12) + String.format("%02d", i % 12 + 1);
+                classifications.add(DriftFixtures.classification(plate + "-" + i, plate, well, DRIFT_MODEL, 1,
+                        fields.get(i)));
+            }
+        });
+        Sink.publish(Topics.CLASSIFICATIONS, classifications, Classification::getSampleId);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+        driftMonitor.pass();
+
+        browser.get(dashboard + "#token=" + EmbeddedPostgresTestResource.VIEWER_TOKEN);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> d.findElements(By.cssSelector("#plate-list li[data-plate='" + DRIFT_PLATE + "'] .drift-badge"))
+                .size() == 1);
+        WebElement badge = browser.findElement(By.cssSelector("#plate-list li[data-plate='" + DRIFT_PLATE
+                + "'] .drift-badge"));
+        assertThat(badge.getText()).isEqualTo("drift");
+        assertThat(badge.getAttribute("title")).startsWith("Drift: focus at PSI ").contains("(QC_DRIFT)")
+                .contains("model " + DRIFT_MODEL + " version 1");
+        assertThat(badge.getCssValue("background-color")).isEqualTo("rgba(179, 38, 30, 1)");
+        WebElement normal = browser.findElement(By.cssSelector("#plate-list li[data-plate='" + NORMAL_PLATE + "']"));
+        assertThat(normal.findElements(By.cssSelector(".drift-badge"))).isEmpty();
+        assertThat(normal.findElement(By.cssSelector(".drift-ok")).getText()).isEqualTo("no drift");
+        assertThat(normal.findElement(By.cssSelector(".drift-ok")).getAttribute("title"))
+                .startsWith("No drift alarm: largest PSI ");
+        // the plate selector says it too
+        assertThat(browser.findElement(By.cssSelector("#plate-select option[value='" + DRIFT_PLATE + "']")).getText())
+                .endsWith("— drift");
+        assertThat(cspViolations()).isEmpty();
+
+        Path screenshot = Path.of("target", "dashboard-drift.png");
+        Files.copy(browser.findElement(By.cssSelector(".panel.plates")).getScreenshotAs(OutputType.FILE).toPath(),
+                screenshot, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(screenshot)).isPositive();
     }
 
     /** Clicks a well, again if the map was redrawn under the click. */

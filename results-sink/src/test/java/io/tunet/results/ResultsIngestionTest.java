@@ -121,7 +121,8 @@ class ResultsIngestionTest {
                 v -> Topics.modelKey(v.getModelName(), v.getVersion()));
         Sink.awaitCaughtUp(Duration.ofSeconds(30));
 
-        assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_versions WHERE version = 1 AND status = 'PROMOTED'"))
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM model_versions WHERE model_name = 'tunet' AND version = 1 "
+                + "AND status = 'PROMOTED'"))
                 .isEqualTo(1);
     }
 

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import io.tunet.results.drift.References;
 import io.tunet.results.live.LiveEvent;
 import io.tunet.schemas.ClassMask;
 import io.tunet.schemas.Classification;
@@ -280,13 +282,27 @@ public final class ResultsStore {
     private List<LiveEvent> storeModelVersion(Connection c, ModelVersion r) throws SQLException {
         requireClassVector("thresholds", r.getThresholds().size());
         ModelMetrics m = r.getMetrics();
+        List<LiveEvent> events = new ArrayList<>();
+        String reference = null;
+        if (r.getReference() != null) {
+            Optional<String> problem = References.problem(r.getReference());
+            if (problem.isPresent()) {
+                // the version itself is usable: keep it, without a reference the monitor could misread
+                events.addAll(incident(c, "invalid-reference:" + r.getModelName() + ":" + r.getVersion(),
+                        "INVALID_RECORD", null, null, null, "INVALID_REFERENCE", "model " + r.getModelName()
+                                + " version " + r.getVersion() + " stored without its drift reference: " + problem.get(),
+                        Topics.MODELS.name(), "results-sink", now()));
+            } else {
+                reference = References.toJson(r.getReference());
+            }
+        }
         // Status only moves forward (CANDIDATE → PROMOTED/REJECTED → RETIRED), so replaying an old record of a
         // version cannot take it back to an earlier status.
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO model_versions (model_name, version, status, status_reason, architecture, onnx_uri,
                     onnx_sha256, input_size, thresholds, macro_f1, micro_f1, precision_score, recall, per_class_f1,
-                    dice, validation_size, training_set_size, snapshot_id, parent_version, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    dice, validation_size, training_set_size, snapshot_id, parent_version, created_at, reference)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))
                 ON CONFLICT (model_name, version) DO UPDATE
                     SET status = EXCLUDED.status, status_reason = EXCLUDED.status_reason
                     WHERE array_position(ARRAY['CANDIDATE', 'PROMOTED', 'REJECTED', 'RETIRED'], EXCLUDED.status)
@@ -311,7 +327,19 @@ public final class ResultsStore {
             s.setString(18, r.getSnapshotId());
             setNullable(s, 19, r.getParentVersion(), Types.BIGINT);
             s.setTimestamp(20, new Timestamp(r.getCreatedAt().toEpochMilli()));
+            s.setString(21, reference);
             s.executeUpdate();
+        }
+        if (reference != null) {
+            // a version stored before it had a reference (an older record, or before V5) gets it once
+            try (PreparedStatement s = c.prepareStatement("""
+                    UPDATE model_versions SET reference = CAST(? AS jsonb)
+                    WHERE model_name = ? AND version = ? AND reference IS NULL""")) {
+                s.setString(1, reference);
+                s.setString(2, r.getModelName());
+                s.setLong(3, r.getVersion());
+                s.executeUpdate();
+            }
         }
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO model_status_history (model_name, version, status, reason) VALUES (?, ?, ?, ?)
@@ -322,7 +350,7 @@ public final class ResultsStore {
             s.setString(3, r.getStatus().name());
             s.setString(4, r.getStatusReason());
             if (!inserted(s)) {
-                return List.of();
+                return events;
             }
         }
         Map<String, Object> data = new HashMap<>(Map.of("modelName", r.getModelName(), "version", r.getVersion(),
@@ -330,7 +358,8 @@ public final class ResultsStore {
         if (Double.isFinite(m.getMacroF1())) {
             data.put("macroF1", m.getMacroF1()); // undefined (NaN) when no class was present: JSON has no NaN
         }
-        return List.of(new LiveEvent("model", null, null, null, data));
+        events.add(new LiveEvent("model", null, null, null, data));
+        return events;
     }
 
     private List<LiveEvent> storeIncomplete(Connection c, String topic, IncompleteSample r) throws SQLException {

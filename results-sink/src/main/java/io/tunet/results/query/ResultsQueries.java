@@ -39,6 +39,10 @@ public class ResultsQueries {
             + "p.classified_at, p.inference_latency_ms, p.device, p.qc_flags, p.qc_focus, p.qc_laplacian_variance, "
             + "p.qc_foreground_fraction, p.qc_nuclei, p.qc_saturated_fraction, p.qc_p1, p.qc_p50, p.qc_p99, p.qc_p999";
     private static final List<String> STAINS = List.of("red", "green", "blue", "yellow");
+    /** A plate's row of drift_results (alias d), read by {@link #plateDrift}. */
+    private static final String PLATE_DRIFT_COLUMNS = "d.score AS drift_score, d.worst AS drift_worst, "
+            + "d.alarm AS drift_alarm, d.alarm_reason AS drift_reason, d.model_name AS drift_model_name, "
+            + "d.model_version AS drift_model_version, d.fields AS drift_fields";
     private static final String LATEST_PER_SAMPLE = """
             WITH latest AS (
                 SELECT DISTINCT ON (p.sample_id) p.sample_id, p.well, p.probabilities, p.predicted_labels, p.qc_flags
@@ -227,11 +231,17 @@ public class ResultsQueries {
         List<Views.Plate> plates = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("""
-                     SELECT plate, count(DISTINCT sample_id), count(DISTINCT well), max(classified_at) FROM predictions
-                     GROUP BY plate ORDER BY max(classified_at) DESC, plate LIMIT 500""");
+                     WITH plates AS (
+                         SELECT plate, count(DISTINCT sample_id) AS samples, count(DISTINCT well) AS wells,
+                             max(classified_at) AS last_classified_at
+                         FROM predictions GROUP BY plate ORDER BY max(classified_at) DESC, plate LIMIT 500)
+                     SELECT p.plate, p.samples, p.wells, p.last_classified_at, %s
+                     FROM plates p LEFT JOIN drift_results d ON d.scope = 'plate' AND d.scope_key = p.plate
+                     ORDER BY p.last_classified_at DESC, p.plate""".formatted(PLATE_DRIFT_COLUMNS));
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                plates.add(new Views.Plate(rs.getString(1), rs.getLong(2), rs.getLong(3), instant(rs, 4)));
+                plates.add(new Views.Plate(rs.getString(1), rs.getLong(2), rs.getLong(3), instant(rs, 4),
+                        plateDrift(rs)));
             }
         }
         return plates;
@@ -265,7 +275,26 @@ public class ResultsQueries {
                         rs.getLong(6)));
             }
         }
-        return new Views.PlateSummary(plate, wells);
+        Views.PlateDrift drift = null;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT " + PLATE_DRIFT_COLUMNS
+                     + " FROM drift_results d WHERE d.scope = 'plate' AND d.scope_key = ?")) {
+            s.setString(1, plate);
+            try (ResultSet rs = s.executeQuery()) {
+                drift = rs.next() ? plateDrift(rs) : null;
+            }
+        }
+        return new Views.PlateSummary(plate, wells, drift);
+    }
+
+    /** A plate's drift in brief: null when the plate has no drift result (the LEFT JOIN found none). */
+    private static Views.PlateDrift plateDrift(ResultSet rs) throws SQLException {
+        if (rs.getString("drift_worst") == null) {
+            return null;
+        }
+        return new Views.PlateDrift(rs.getDouble("drift_score"), rs.getString("drift_worst"),
+                rs.getBoolean("drift_alarm"), rs.getString("drift_reason"), rs.getString("drift_model_name"),
+                rs.getLong("drift_model_version"), rs.getInt("drift_fields"));
     }
 
     /** For each class, how many samples' latest prediction carries it (on one plate, or all when null). */

@@ -149,14 +149,16 @@ public class ResultsResource {
 
     @GET
     @Path("/plates")
-    @Operation(summary = "Plates with results, most recently active first")
+    @Operation(summary = "Plates with results, most recently active first, each with its drift (score, worst "
+            + "statistic, alarm; null until scored, see /api/drift)")
     public List<Views.Plate> plates() {
         return database(queries::plates);
     }
 
     @GET
     @Path("/plates/{plate}")
-    @Operation(summary = "Per-well summary: dominant class (highest mean probability) and its mean probability")
+    @Operation(summary = "Per-well summary: dominant class (highest mean probability) and its mean probability; the "
+            + "plate's drift (null until scored)")
     public Views.PlateSummary plate(@PathParam("plate") String plate) {
         String wanted = ResultFilter.requirePlate(plate);
         return database(() -> queries.plate(wanted));
@@ -186,9 +188,10 @@ public class ResultsResource {
 
     @GET
     @Path("/incidents")
-    @Operation(summary = "Incomplete samples, dead letters and records the sink could not use, newest first")
+    @Operation(summary = "Incomplete samples, dead letters, records the sink could not use and plate drift alarms, "
+            + "newest first")
     public Page<Views.Incident> incidents(@QueryParam("kind") @Parameter(description = "INCOMPLETE_SAMPLE, DEAD_LETTER, "
-                                                  + "UNDECODABLE, INVALID_RECORD or THUMBNAIL_UNAVAILABLE") String kind,
+                                                  + "UNDECODABLE, INVALID_RECORD, THUMBNAIL_UNAVAILABLE or DRIFT") String kind,
                                           @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         String wanted = kind == null || kind.isBlank() ? null : kind.strip();
         if (wanted != null && !wanted.matches("[A-Z_]{1,40}")) {

@@ -59,8 +59,44 @@ public final class Views {
     public record Mask(int classIndex, String className, int area, List<Integer> runs) {
     }
 
-    /** A plate with results. */
-    public record Plate(String plate, long samples, long wells, Instant lastClassifiedAt) {
+    /** A plate with results, and its drift (null until the plate was scored; see {@link Drift}). */
+    public record Plate(String plate, long samples, long wells, Instant lastClassifiedAt, PlateDrift drift) {
+    }
+
+    /**
+     * A plate's latest drift result in brief.
+     *
+     * @param score     the largest PSI of the plate against the model version's reference
+     * @param worst     the statistic it came from ({@code focus}, {@code green.p999}, ..., or {@code prediction})
+     * @param alarm     whether a PSI passed its limit
+     * @param reason    QC_DRIFT, PREDICTION_DRIFT or QC_AND_PREDICTION_DRIFT; null without alarm
+     */
+    public record PlateDrift(double score, String worst, boolean alarm, String reason, String modelName,
+                             long modelVersion, int fields) {
+    }
+
+    /**
+     * The latest drift result of a plate, an instrument or a cell line against the reference of the newest model
+     * version that classified there and has one.
+     *
+     * @param fields      fields with QC compared
+     * @param predictions fields whose predicted labels were compared
+     * @param qc          per profiled QC statistic
+     * @param prediction  the prediction distribution (statistic {@code prediction})
+     * @param score       the largest PSI; {@code worst} names it
+     */
+    public record Drift(String scope, String key, String modelName, long modelVersion, int fields, int predictions,
+                        double score, String worst, boolean alarm, String reason, List<DriftStatistic> qc,
+                        DriftStatistic prediction, Instant lastClassifiedAt, Instant computedAt) {
+    }
+
+    /**
+     * One PSI of a drift result.
+     *
+     * @param limit the PSI above which it alarms: the threshold, or where the PSI passed the threshold, the PSI that
+     *              sampling that many fields from the reference reaches by chance, when higher
+     */
+    public record DriftStatistic(String statistic, double psi, double limit, boolean alarm) {
     }
 
     /**
@@ -74,8 +110,8 @@ public final class Views {
                        List<String> qcFlags, long flaggedSamples) {
     }
 
-    /** Per-well summary of a plate. */
-    public record PlateSummary(String plate, List<Well> wells) {
+    /** Per-well summary of a plate, and its drift (null until scored). */
+    public record PlateSummary(String plate, List<Well> wells, PlateDrift drift) {
     }
 
     /** How many samples (latest prediction each) carry a class. */
@@ -98,7 +134,7 @@ public final class Views {
     public record StatusChange(String status, String reason, Instant recordedAt) {
     }
 
-    /** An incomplete sample, a dead letter, or a record the sink could not use. */
+    /** An incomplete sample, a dead letter, a record the sink could not use, or a plate's drift alarm. */
     public record Incident(String kind, String sampleId, String plate, String well, String reason, String detail,
                            String sourceTopic, String service, Instant occurredAt) {
     }
