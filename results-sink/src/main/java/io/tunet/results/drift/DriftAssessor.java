@@ -24,7 +24,8 @@ import io.tunet.schemas.drift.DriftProfiles;
  *   <li>The prediction PSI: {@link DriftProfiles#predictionDistribution} of the fields' predicted labels against the
  *       same of the reference's class frequencies and no-class fraction.</li>
  *   <li>A PSI alarms above its limit: the larger of its threshold and the {@link ChanceLevel} of that many
- *       fields, so that a small normal plate does not alarm by sampling alone.</li>
+ *       fields against a reference of its many fields, so that a small normal plate does not alarm by sampling
+ *       alone, nor by the sampling of a small reference.</li>
  *   <li>The score is the largest PSI; {@code worst} names it (a statistic, or {@value #PREDICTION}).</li>
  * </ul>
  */
@@ -97,7 +98,8 @@ public final class DriftAssessor {
             }
             double[] expected = histogram.getProportions().stream().mapToDouble(Double::doubleValue).toArray();
             double psi = DriftProfiles.psi(expected, DriftProfiles.proportions(histogram, values));
-            qc.put(histogram.getStatistic(), new Psi(psi, limit(psi, qcThreshold, expected, values.length)));
+            qc.put(histogram.getStatistic(), new Psi(psi, limit(psi, qcThreshold, expected, values.length,
+                    reference.getFields())));
         }
         Psi prediction = predictionPsi(reference, observed);
 
@@ -130,11 +132,12 @@ public final class DriftAssessor {
                 reference.getNoClassFraction());
         double psi = DriftProfiles.psi(expected, DriftProfiles.predictionDistribution(counts, noClass));
         int items = (int) (Arrays.stream(counts).sum() + noClass);
-        return new Psi(psi, limit(psi, predictionThreshold, expected, items));
+        // the reference's predictions were made on at least its QC fields: the conservative count of its sample
+        return new Psi(psi, limit(psi, predictionThreshold, expected, items, reference.getFields()));
     }
 
     /** The threshold, or the chance level when higher; the (costly) chance level only where the threshold is passed. */
-    private double limit(double psi, double threshold, double[] expected, int n) {
-        return psi <= threshold ? threshold : Math.max(threshold, chance.of(expected, n));
+    private double limit(double psi, double threshold, double[] expected, int n, int referenceFields) {
+        return psi <= threshold ? threshold : Math.max(threshold, chance.of(expected, n, Math.max(1, referenceFields)));
     }
 }

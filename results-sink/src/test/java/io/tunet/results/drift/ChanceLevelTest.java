@@ -16,7 +16,7 @@ class ChanceLevelTest {
         Arrays.fill(tenEqualBins, 0.1);
         ChanceLevel chance = new ChanceLevel();
         int[] sizes = {20, 32, 100, 300, 1000, 3000};
-        double[] levels = Arrays.stream(sizes).mapToDouble(n -> chance.of(tenEqualBins, n)).toArray();
+        double[] levels = Arrays.stream(sizes).mapToDouble(n -> chance.of(tenEqualBins, n, Integer.MAX_VALUE)).toArray();
         StringBuilder table = new StringBuilder("chance level (PSI, 10 equal bins):");
         for (int i = 0; i < sizes.length; i++) {
             table.append(String.format(Locale.ROOT, " n=%d %.3f;", sizes[i], levels[i]));
@@ -28,6 +28,9 @@ class ChanceLevelTest {
         }
         assertThat(levels[1]).as("32 fields").isGreaterThan(0.25);
         assertThat(levels[levels.length - 1]).as("3000 fields").isLessThan(0.25);
-        assertThat(new ChanceLevel().of(tenEqualBins, 32)).isEqualTo(levels[1]);
+        assertThat(new ChanceLevel().of(tenEqualBins, 32, Integer.MAX_VALUE)).isEqualTo(levels[1]);
+        // a reference of 40 fields is a sample too: a normal plate strays further from it by chance
+        assertThat(chance.of(tenEqualBins, 32, 40)).isGreaterThan(levels[1]);
+        assertThat(chance.of(tenEqualBins, 32, 20_000)).isCloseTo(levels[1], org.assertj.core.data.Offset.offset(0.1));
     }
 }

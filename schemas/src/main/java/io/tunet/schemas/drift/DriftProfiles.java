@@ -3,6 +3,7 @@ package io.tunet.schemas.drift;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import io.tunet.schemas.HpaClasses;
 import io.tunet.schemas.ReferenceHistogram;
@@ -14,14 +15,17 @@ import io.tunet.schemas.ReferenceHistogram;
  *
  * <p>PSI = Σ (observed − expected) · ln(observed / expected) over the bins, each proportion floored at
  * {@value #FLOOR} so that an empty bin gives a large but finite term. The usual reading: under 0.1 no shift, 0.1 to
- * 0.25 a moderate one, above 0.25 a significant one. That reading assumes large samples; a plate of a few dozen
- * fields shows a PSI of about 0.5 over ten bins by chance alone, so plates are scored with {@link #shift}, which
- * removes that chance level.
+ * 0.25 a moderate one, above 0.25 a significant one. That reading assumes large samples; for a plate of a few
+ * dozen fields see {@link #chanceLevel}.
  */
 public final class DriftProfiles {
 
     /** The floor of a bin's proportion in the PSI. */
     public static final double FLOOR = 1e-4;
+    /** Samples drawn for {@link #chanceLevel}. */
+    public static final int CHANCE_DRAWS = 2000;
+    /** The quantile of their PSIs that {@link #chanceLevel} returns: a normal plate passes it once in 200. */
+    public static final double CHANCE_QUANTILE = 0.995;
 
     private DriftProfiles() {
     }
@@ -68,11 +72,6 @@ public final class DriftProfiles {
         return low;
     }
 
-    /** How many of the finite {@code values} fall in each bin of {@code histogram}. */
-    public static double[] counts(ReferenceHistogram histogram, double[] values) {
-        return counts(histogram.getEdges(), values);
-    }
-
     /** The proportion of the finite {@code values} in each bin of {@code histogram} (all zero when none is finite). */
     public static double[] proportions(ReferenceHistogram histogram, double[] values) {
         return proportions(histogram.getEdges(), values);
@@ -112,32 +111,50 @@ public final class DriftProfiles {
     }
 
     /**
-     * The shift of a small sample against a reference, on the PSI's scale but fair to sample size: both sides
-     * smoothed by half a count per bin (an empty bin of 20 fields is not evidence of a 10⁻⁴ share), and less the
-     * PSI that two samples of these sizes drawn from one distribution show on average, (bins − 1)(1/n + 1/m), so
-     * that 20 fields of an unchanged acquisition score about 0 instead of about 0.5 over ten bins. Floored at 0.
+     * The PSI that sampling alone reaches: the {@value #CHANCE_QUANTILE} quantile of {@link #psi} between
+     * {@code expected} and {@value #CHANCE_DRAWS} simulated samples of {@code n} values. A plate is a small sample: 32
+     * fields over ten equal bins reach about 1.8 that way against an exact reference (a bin left empty by chance costs
+     * about 0.7 through the floor), so a PSI means a shift only above this level as well as above the usual
+     * threshold. The reference is a sample too ({@code referenceCount} fields: its cut points fall where its own
+     * fields put them), so each simulated plate is drawn from bins whose true shares are themselves those of a sample
+     * of {@code referenceCount} drawn from {@code expected}. Deterministic: the draws are seeded by the arguments.
      *
-     * @param expected        the reference's proportions per bin
-     * @param referenceCount  how many observations the reference was made of
-     * @param observedCounts  the sample's counts per bin
+     * @param referenceCount fields the reference was made of; {@link Integer#MAX_VALUE} for an exact reference
+     * @throws IllegalArgumentException if {@code n} or {@code referenceCount} is not positive
      */
-    public static double shift(double[] expected, double referenceCount, double[] observedCounts) {
-        if (expected.length != observedCounts.length) {
-            throw new IllegalArgumentException("expected " + expected.length + " bins, observed " + observedCounts.length);
+    public static double chanceLevel(double[] expected, int n, int referenceCount) {
+        if (n <= 0 || referenceCount <= 0) {
+            throw new IllegalArgumentException("need at least one value on each side, got " + n + " and "
+                    + referenceCount);
         }
-        double observedCount = Arrays.stream(observedCounts).sum();
-        if (observedCount <= 0 || referenceCount <= 0) {
-            return 0;
+        SplittableRandom random = new SplittableRandom((31L * Arrays.hashCode(expected) + n) * 31 + referenceCount);
+        boolean exact = referenceCount == Integer.MAX_VALUE;
+        double[] psis = new double[CHANCE_DRAWS];
+        for (int d = 0; d < CHANCE_DRAWS; d++) {
+            double[] truth = exact ? expected : draw(expected, referenceCount, random);
+            psis[d] = psi(expected, draw(truth, n, random));
         }
-        int bins = expected.length;
-        double[] e = new double[bins];
-        double[] o = new double[bins];
-        for (int i = 0; i < bins; i++) {
-            e[i] = (expected[i] * referenceCount + 0.5) / (referenceCount + 0.5 * bins);
-            o[i] = (observedCounts[i] + 0.5) / (observedCount + 0.5 * bins);
+        Arrays.sort(psis);
+        return psis[(int) Math.ceil(CHANCE_QUANTILE * CHANCE_DRAWS) - 1];
+    }
+
+    /** The proportions of {@code n} values drawn from bins with the given shares. */
+    private static double[] draw(double[] shares, int n, SplittableRandom random) {
+        double[] cumulative = new double[shares.length];
+        double total = 0;
+        for (int i = 0; i < shares.length; i++) {
+            total += shares[i];
+            cumulative[i] = total;
         }
-        double noise = (bins - 1) * (1 / referenceCount + 1 / observedCount);
-        return Math.max(0, psi(e, o) - noise);
+        double[] drawn = new double[shares.length];
+        for (int v = 0; v < n; v++) {
+            int bin = Arrays.binarySearch(cumulative, random.nextDouble() * total);
+            drawn[Math.min(bin < 0 ? -bin - 1 : bin, shares.length - 1)]++;
+        }
+        for (int i = 0; i < drawn.length; i++) {
+            drawn[i] /= n;
+        }
+        return drawn;
     }
 
     /**

@@ -53,17 +53,19 @@ class DriftProfilesTest {
     }
 
     @Test
-    void shouldScoreASmallUnchangedSampleNearZeroWhereThePlainPsiSeesAShift() {
+    void shouldPutTheChanceLevelOfASmallSampleAboveWhatAnUnchangedOneScoresAndBelowAShiftedOne() {
         ReferenceHistogram h = DriftProfiles.histogram("focus", UNIFORM, 10);
         double[] expected = h.getProportions().stream().mapToDouble(Double::doubleValue).toArray();
         // 20 fields of the same acquisition: two bins happen to stay empty, as they do by chance
         double[] unchanged = {12, 15, 18, 24, 27, 33, 38, 44, 47, 53, 58, 71, 74, 77, 79, 84, 88, 93, 96, 99};
         double[] shifted = IntStream.range(0, 20).mapToDouble(i -> 2 + i * 1.5).toArray();
+        double level = DriftProfiles.chanceLevel(expected, 20, 100);
 
-        assertThat(DriftProfiles.psi(expected, DriftProfiles.proportions(h, unchanged))).isGreaterThan(1);
-        assertThat(DriftProfiles.shift(expected, 100, DriftProfiles.counts(h, unchanged))).isLessThan(0.1);
-        assertThat(DriftProfiles.shift(expected, 100, DriftProfiles.counts(h, shifted))).isGreaterThan(0.5);
-        assertThat(DriftProfiles.shift(expected, 100, new double[10])).as("no field").isZero();
+        assertThat(DriftProfiles.psi(expected, DriftProfiles.proportions(h, unchanged))).isGreaterThan(1)
+                .isLessThan(level);
+        assertThat(DriftProfiles.psi(expected, DriftProfiles.proportions(h, shifted))).isGreaterThan(level);
+        assertThat(DriftProfiles.chanceLevel(expected, 20, 100)).as("seeded").isEqualTo(level);
+        assertThat(DriftProfiles.chanceLevel(expected, 3000, Integer.MAX_VALUE)).isLessThan(0.25);
     }
 
     @Test

@@ -23,19 +23,22 @@ import org.junit.jupiter.api.Test;
 class ReferenceProfilerTest {
 
     private static final int FIELDS = 40;
-    /** The results sink's default alarm level for a QC statistic's shift. */
-    private static final double ALARM = 1.0;
+    /** The results sink's default PSI threshold of a QC statistic ({@code results.drift.qc-threshold}). */
+    private static final double THRESHOLD = 0.25;
 
     @Test
     void shouldBinEachStatisticOfHpaSynthFieldsAndTellABlurredPlateFromANormalOne() throws Exception {
         HpaSynth normal = HpaSynth.builder().size(256).build();
         HpaSynth blurred = HpaSynth.builder().size(256).optics(Optics.defaults().withBlurSigma(3)).build();
 
-        ReferenceProfile profile = ReferenceProfiler.profile(ReferenceProfiler.measure(fields(normal, 1), 2),
-                new float[][] {new float[HpaClasses.COUNT]}, new float[HpaClasses.COUNT], "normal fields");
+        // a reference of as many fields as training profiles (ReferenceProfiler.MAX_FIELDS), and one of 40 (a small
+        // gate split) from the same fields; plates of 40
+        List<QcReport> referenceFields = ReferenceProfiler.measure(fields(normal, 1, ReferenceProfiler.MAX_FIELDS), 2);
+        ReferenceProfile profile = profile(referenceFields);
+        ReferenceProfile small = profile(referenceFields.subList(0, FIELDS));
 
-        assertThat(profile.getFields()).isEqualTo(FIELDS);
-        assertThat(profile.getSource()).isEqualTo("normal fields: QC of 40 fields, predictions on 1");
+        assertThat(profile.getFields()).isEqualTo(ReferenceProfiler.MAX_FIELDS);
+        assertThat(profile.getSource()).isEqualTo("normal fields: QC of 200 fields, predictions on 1");
         assertThat(profile.getQc()).extracting(ReferenceHistogram::getStatistic).containsExactly("focus",
                 "foregroundFraction", "nuclei", "red.p999", "green.p999", "blue.p999", "yellow.p999");
         for (ReferenceHistogram h : profile.getQc()) {
@@ -43,22 +46,47 @@ class ReferenceProfilerTest {
             assertThat(h.getProportions().stream().mapToDouble(Double::doubleValue).sum()).as(h.getStatistic())
                     .isCloseTo(1, org.assertj.core.data.Offset.offset(1e-9));
         }
-        ReferenceHistogram focus = profile.getQc().get(0);
-        double[] expected = focus.getProportions().stream().mapToDouble(Double::doubleValue).toArray();
-        // seven plates of the same optics: fields within a plate share more than chance says, so some score above
-        // the plain PSI's 0.25 even after the chance level is taken off; none reaches the sink's alarm level 1
+        // the results sink's rule: a PSI alarms above both 0.25 and what a plate that small reaches by chance
+        // against a reference of that many fields
         for (long seed = 2; seed <= 8; seed++) {
-            double[] sameOptics = ReferenceProfiler.measure(fields(normal, seed), 2).stream()
-                    .mapToDouble(QcReport::focus).toArray();
-            double shift = DriftProfiles.shift(expected, profile.getFields(), DriftProfiles.counts(focus, sameOptics));
-            System.out.printf("focus shift (PSI less chance) of normal plate %d: %.3f%n", seed, shift);
-            assertThat(shift).as("normal plate " + seed).isLessThan(ALARM);
+            double[] plate = focus(fields(normal, seed));
+            for (ReferenceProfile reference : List.of(profile, small)) {
+                double psi = psi(reference, plate);
+                System.out.printf("focus PSI of normal plate %d against %d reference fields: %.3f (alarm above %.3f)%n",
+                        seed, reference.getFields(), psi, alarm(reference, plate.length));
+                assertThat(psi).as("normal plate " + seed).isLessThan(alarm(reference, plate.length));
+            }
         }
-        double[] outOfFocus = ReferenceProfiler.measure(fields(blurred, 2), 2).stream()
-                .mapToDouble(QcReport::focus).toArray();
-        double shift = DriftProfiles.shift(expected, profile.getFields(), DriftProfiles.counts(focus, outOfFocus));
-        System.out.printf("focus shift of a plate at blur sigma 3: %.3f%n", shift);
-        assertThat(shift).isGreaterThan(2 * ALARM);
+        double[] outOfFocus = focus(fields(blurred, 2));
+        for (ReferenceProfile reference : List.of(profile, small)) {
+            double psi = psi(reference, outOfFocus);
+            System.out.printf("focus PSI of a plate at blur sigma 3 against %d reference fields: %.3f%n",
+                    reference.getFields(), psi);
+            assertThat(psi).isGreaterThan(2 * alarm(reference, outOfFocus.length));
+        }
+    }
+
+    private static ReferenceProfile profile(List<QcReport> qc) {
+        return ReferenceProfiler.profile(qc, new float[][] {new float[HpaClasses.COUNT]}, new float[HpaClasses.COUNT],
+                "normal fields");
+    }
+
+    private static double[] focus(List<ReferenceProfiler.Field> plate) throws InterruptedException {
+        return ReferenceProfiler.measure(plate, 2).stream().mapToDouble(QcReport::focus).toArray();
+    }
+
+    private static double psi(ReferenceProfile reference, double[] focus) {
+        ReferenceHistogram histogram = reference.getQc().get(0);
+        return DriftProfiles.psi(expected(histogram), DriftProfiles.proportions(histogram, focus));
+    }
+
+    private static double alarm(ReferenceProfile reference, int fields) {
+        return Math.max(THRESHOLD, DriftProfiles.chanceLevel(expected(reference.getQc().get(0)), fields,
+                reference.getFields()));
+    }
+
+    private static double[] expected(ReferenceHistogram histogram) {
+        return histogram.getProportions().stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     @Test
@@ -104,7 +132,11 @@ class ReferenceProfilerTest {
 
     /** HPA-Synth fields as decoded stains: the generator's 8-bit output, as a microscope's PNG would decode. */
     private static List<ReferenceProfiler.Field> fields(HpaSynth synth, long seed) {
-        return LongStream.range(0, FIELDS).<ReferenceProfiler.Field>mapToObj(i -> () -> {
+        return fields(synth, seed, FIELDS);
+    }
+
+    private static List<ReferenceProfiler.Field> fields(HpaSynth synth, long seed, int count) {
+        return LongStream.range(0, count).<ReferenceProfiler.Field>mapToObj(i -> () -> {
             SynthField field = synth.generate(seed, i);
             Map<Channel, GrayImage> stains = new EnumMap<>(Channel.class);
             for (Stain stain : Stain.values()) {
