@@ -57,11 +57,15 @@ class RestartTest {
                 temp.resolve("blobs").toString()};
 
         Process first = startChild(args, Path.of("target", "restart-first-" + run + ".log"));
-        Thread publisher = new Thread(() -> publish(broker, ids), "publisher");
+        // A quarter first, and the rest only once the child assembles: published while the child still started (it
+        // can take longer than the whole stream on a busy machine), every sample was assembled before the kill.
+        publish(broker, ids.subList(0, SAMPLES / 4));
+        awaitSamples(broker, ids, SAMPLES / 4, Duration.ofSeconds(60));
+        Thread publisher = new Thread(() -> publish(broker, ids.subList(SAMPLES / 4, SAMPLES)), "publisher");
         publisher.start();
 
-        // Wait until part of the stream has been assembled, then pull the plug.
-        awaitSamples(broker, ids, SAMPLES / 4, Duration.ofSeconds(60));
+        // Wait until part of the rest has been assembled, then pull the plug.
+        awaitSamples(broker, ids, SAMPLES / 4 + 2, Duration.ofSeconds(60));
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         int beforeKill = distinctSamples(broker, ids, Duration.ofSeconds(1)).size();
         assertThat(beforeKill).as("killed in the middle of the stream").isLessThan(SAMPLES);
