@@ -61,13 +61,22 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
-        NDList x = input.getShape().get(1) % CHANNEL_BLOCK == 0 || input.getShape().get(1) < CHANNEL_BLOCK
+        NDList x = channelsRun(input.getShape().get(1)) == input.getShape().get(1)
                 ? conv.forward(store, inputs, training)
                 : paddedConvolution(store, input, training);
         if (norm != null) {
             x = norm.forward(store, x, training);
         }
         return relu ? new NDList(Activation.relu(x.singletonOrThrow())) : x;
+    }
+
+    /**
+     * How many input channels the convolution of {@code inputChannels} runs with: the count itself up to
+     * {@link #CHANNEL_BLOCK} and at its multiples, otherwise the next multiple ({@link #paddedConvolution}).
+     */
+    static long channelsRun(long inputChannels) {
+        return inputChannels < CHANNEL_BLOCK || inputChannels % CHANNEL_BLOCK == 0 ? inputChannels
+                : (inputChannels / CHANNEL_BLOCK + 1) * CHANNEL_BLOCK;
     }
 
     /**
@@ -80,7 +89,7 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
      */
     private NDList paddedConvolution(ParameterStore store, NDArray input, boolean training) {
         Shape shape = input.getShape();
-        long missing = CHANNEL_BLOCK - shape.get(1) % CHANNEL_BLOCK;
+        long missing = channelsRun(shape.get(1)) - shape.get(1);
         NDArray weight = store.getValue(conv.getParameters().get("weight"), input.getDevice(), training);
         NDArray bias = norm != null ? null
                 : store.getValue(conv.getParameters().get("bias"), input.getDevice(), training);
