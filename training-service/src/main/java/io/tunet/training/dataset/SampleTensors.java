@@ -38,13 +38,19 @@ public final class SampleTensors {
     private SampleTensors() {
     }
 
-    /** Decodes four encoded stains (red, green, blue, yellow) into a training sample of {@code size × size}. */
-    public static TrainingData.Sample fromEncoded(String sampleId, int[] labels, List<byte[]> stains, int size)
-            throws ImageDecodeException {
+    /** Decodes four encoded stains (red, green, blue, yellow), each checked against its channel. */
+    public static GrayImage[] decode(List<byte[]> stains) throws ImageDecodeException {
         GrayImage[] decoded = new GrayImage[4];
         for (int c = 0; c < 4; c++) {
             decoded[c] = ImageCodec.decode(stains.get(c), DecodeLimits.defaults(), Channel.values()[c]);
         }
+        return decoded;
+    }
+
+    /** Decodes four encoded stains (red, green, blue, yellow) into a training sample of {@code size × size}. */
+    public static TrainingData.Sample fromEncoded(String sampleId, int[] labels, List<byte[]> stains, int size)
+            throws ImageDecodeException {
+        GrayImage[] decoded = decode(stains);
         float[] tensor = Preprocessing.toTensor(decoded[0], decoded[1], decoded[2], decoded[3], size);
         int plane = size * size;
         byte[] proteinMask = GroundTruthMasks.proteinMask(Arrays.copyOfRange(tensor, plane, 2 * plane), size, size,

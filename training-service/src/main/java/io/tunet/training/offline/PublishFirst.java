@@ -29,7 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -165,17 +165,16 @@ final class PublishFirst implements Callable<Integer> {
     }
 
     /**
-     * The drift reference: QC of at most {@value ReferenceProfiler#MAX_FIELDS} held-out fields (the first in id order) and the
-     * model's predictions on all of them.
+     * The drift reference: QC of at most {@value ReferenceProfiler#MAX_FIELDS} held-out fields and the model's
+     * predictions on all of them.
      */
     private ReferenceProfile reference(HpaDirectory directory, Evaluation.Scores scores, float[] thresholds)
             throws InterruptedException {
-        List<ReferenceProfiler.Field> fields = directory.entries().stream()
-                .sorted(Comparator.comparing(HpaEntry::id))
-                .limit(ReferenceProfiler.MAX_FIELDS)
-                .<ReferenceProfiler.Field>map(entry -> () -> directory.decodeStains(entry))
-                .toList();
-        return ReferenceProfiler.profile(ReferenceProfiler.measure(fields, Runtime.getRuntime().availableProcessors()),
-                scores.probabilities(), thresholds, "held-out fields of " + heldOut.getFileName());
+        Map<String, ReferenceProfiler.Field> fields = new HashMap<>();
+        for (HpaEntry entry : directory.entries()) {
+            fields.put(entry.id(), () -> directory.decodeStains(entry));
+        }
+        return ReferenceProfiler.profile(fields, scores.probabilities(), thresholds,
+                "held-out fields of " + heldOut.getFileName());
     }
 }

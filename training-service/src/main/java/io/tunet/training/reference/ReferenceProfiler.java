@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -98,6 +99,19 @@ public final class ReferenceProfiler {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The reference of a version from held-out fields: the QC of the first {@value #MAX_FIELDS} of {@code fields} in
+     * id order (so a rerun profiles the same ones), measured on all cores, and its probabilities on all of them.
+     *
+     * @param fields        the held-out fields by sample id
+     * @param probabilities per scored field, the {@value HpaClasses#COUNT} sigmoid outputs
+     */
+    public static ReferenceProfile profile(Map<String, Field> fields, float[][] probabilities, float[] thresholds,
+            String source) throws InterruptedException {
+        List<Field> first = new TreeMap<>(fields).values().stream().limit(MAX_FIELDS).toList();
+        return profile(measure(first, Runtime.getRuntime().availableProcessors()), probabilities, thresholds, source);
     }
 
     /**

@@ -22,15 +22,13 @@ import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.ReferenceProfile;
 import io.tunet.imaging.Channel;
-import io.tunet.imaging.DecodeLimits;
 import io.tunet.imaging.GrayImage;
-import io.tunet.imaging.ImageCodec;
 import io.tunet.imaging.ImageDecodeException;
-import io.tunet.imaging.qc.QcReport;
 import io.tunet.training.reference.ReferenceProfiler;
 import io.tunet.training.dataset.DatasetIndex;
 import io.tunet.training.dataset.DatasetSnapshot;
 import io.tunet.training.dataset.LabelledSample;
+import io.tunet.training.dataset.StoredImage;
 import io.tunet.training.dataset.SampleTensors;
 import io.tunet.training.promotion.GateDecision;
 import io.tunet.training.promotion.PromotionGate;
@@ -52,6 +50,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -485,30 +484,32 @@ public final class TrainingRunner {
     }
 
     /**
-     * The drift reference of the new version: the field QC of at most {@value ReferenceProfiler#MAX_FIELDS} gate fields (their
-     * stains fetched and decoded again, as inference decodes them; the first in id order, so a rerun profiles the
-     * same ones) and its predictions on all gate fields.
+     * The drift reference of the new version: the field QC of at most {@value ReferenceProfiler#MAX_FIELDS} gate
+     * fields (their stains fetched and decoded again, as inference decodes them) and its predictions on all gate
+     * fields.
      */
     private ReferenceProfile reference(DatasetSnapshot snapshot, SampleSet gate, Evaluation.Scores scores,
             float[] thresholds) throws InterruptedException {
         Set<String> ids = new HashSet<>(gate.ids());
-        List<ReferenceProfiler.Field> fields = snapshot.samples().stream()
-                .filter(s -> ids.contains(s.sampleId()))
-                .sorted(Comparator.comparing(LabelledSample::sampleId))
-                .limit(ReferenceProfiler.MAX_FIELDS)
-                .<ReferenceProfiler.Field>map(sample -> () -> decode(sample))
-                .toList();
-        List<QcReport> qc = ReferenceProfiler.measure(fields, Runtime.getRuntime().availableProcessors());
-        return ReferenceProfiler.profile(qc, scores.probabilities(), thresholds,
+        Map<String, ReferenceProfiler.Field> fields = new HashMap<>();
+        for (LabelledSample sample : snapshot.samples()) {
+            if (ids.contains(sample.sampleId())) {
+                fields.put(sample.sampleId(), () -> decode(sample));
+            }
+        }
+        return ReferenceProfiler.profile(fields, scores.probabilities(), thresholds,
                 "gate split of snapshot " + snapshot.id());
     }
 
     private Map<Channel, GrayImage> decode(LabelledSample sample) throws BlobStoreException, ImageDecodeException {
+        List<byte[]> encoded = new ArrayList<>(4);
+        for (StoredImage image : sample.stains()) {
+            encoded.add(blobs.get(image.toBlobRef()));
+        }
+        GrayImage[] decoded = SampleTensors.decode(encoded);
         Map<Channel, GrayImage> stains = new EnumMap<>(Channel.class);
-        for (int c = 0; c < Channel.values().length; c++) {
-            Channel channel = Channel.values()[c];
-            stains.put(channel, ImageCodec.decode(blobs.get(sample.stains().get(c).toBlobRef()),
-                    DecodeLimits.defaults(), channel));
+        for (Channel channel : Channel.values()) {
+            stains.put(channel, decoded[channel.ordinal()]);
         }
         return stains;
     }
