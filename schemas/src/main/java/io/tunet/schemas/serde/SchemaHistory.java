@@ -25,6 +25,7 @@ import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
+import io.tunet.schemas.ShadowClassification;
 
 /**
  * Every writer schema a reader must be able to resolve: the current schemas plus every released older
@@ -44,7 +45,8 @@ public final class SchemaHistory {
     /** The top-level schemas of this build; a record type sent on a topic belongs here. */
     static final List<Schema> CURRENT = List.of(Acquisition.getClassSchema(), Sample.getClassSchema(),
             IncompleteSample.getClassSchema(), DeadLetter.getClassSchema(), Classification.getClassSchema(),
-            SegmentationMask.getClassSchema(), LabelFeedback.getClassSchema(), ModelVersion.getClassSchema());
+            SegmentationMask.getClassSchema(), LabelFeedback.getClassSchema(), ModelVersion.getClassSchema(),
+            ShadowClassification.getClassSchema());
 
     private record Known(Schema schema, String javaForm, CanonicalForm form) {
     }

@@ -19,6 +19,7 @@ import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
+import io.tunet.schemas.ShadowClassification;
 import io.tunet.schemas.serde.AvroSerdes;
 
 /**
@@ -56,6 +57,14 @@ public final class Topics {
     public static final Topic<String, Classification> CLASSIFICATIONS = new Topic<>("classifications",
             Serdes.String(), AvroSerdes.of(Classification.class), DATA_PARTITIONS, MIB, Map.of());
 
+    /**
+     * Shadowed versions' verdicts on a configured fraction of live samples, beside the champion's (issue #19
+     * §3); never served. Time-retained like the other data topics.
+     */
+    public static final Topic<String, ShadowClassification> CLASSIFICATIONS_SHADOW = new Topic<>(
+            "classifications-shadow", Serdes.String(), AvroSerdes.of(ShadowClassification.class), DATA_PARTITIONS,
+            MIB, Map.of());
+
     /** Run-length encoded masks of the predicted classes. */
     public static final Topic<String, SegmentationMask> MASKS = new Topic<>("masks",
             Serdes.String(), AvroSerdes.of(SegmentationMask.class), DATA_PARTITIONS, 4 * MIB, Map.of());
@@ -82,7 +91,7 @@ public final class Topics {
             Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
 
     private static final List<Topic<?, ?>> ALL = List.of(ACQUISITIONS, SAMPLES, SAMPLES_INCOMPLETE,
-            ACQUISITIONS_DLQ, SAMPLES_DLQ, CLASSIFICATIONS, MASKS, FEEDBACK, FEEDBACK_DLQ, RESULTS_DLQ, MODELS);
+            ACQUISITIONS_DLQ, SAMPLES_DLQ, CLASSIFICATIONS, CLASSIFICATIONS_SHADOW, MASKS, FEEDBACK, FEEDBACK_DLQ, RESULTS_DLQ, MODELS);
 
     private Topics() {
     }
