@@ -70,6 +70,11 @@ public final class ResultsConsumer implements Runnable {
     /** The SQLSTATE classes of a value the database refuses: data exception, integrity constraint violation. */
     private static final Set<String> REFUSED_VALUE_CLASSES = Set.of("22", "23");
     private static final String SERVICE = "results-sink";
+    /**
+     * Shadow verdicts stored for the first time (a replayed one adds nothing), so that a rate of 0 while inference
+     * shadows says the records do not arrive; {@code results_records_stored_total} counts every record read.
+     */
+    static final String SHADOW_STORED = "results.shadow.results.stored";
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Producer<String, DeadLetter> deadLetters;
@@ -103,6 +108,7 @@ public final class ResultsConsumer implements Runnable {
         this.maxAttempts = maxAttempts;
         this.metrics = metrics;
         metrics.gauge("results.consumer.paused", this, c -> c.paused ? 1 : 0);
+        metrics.counter(SHADOW_STORED); // present at 0 before the first shadow verdict
     }
 
     /** Whether consumption is paused because the database is unreachable. */
@@ -157,7 +163,7 @@ public final class ResultsConsumer implements Runnable {
             List<LiveEvent> events = storeInOneTransaction(batch);
             commit(batch);
             count(batch);
-            live.accept(events);
+            deliver(events);
         } catch (SQLException | RuntimeException e) {
             if (databaseFault(e)) {
                 pause(batch, e);
@@ -195,7 +201,7 @@ public final class ResultsConsumer implements Runnable {
             Exception failure = null;
             for (int attempt = 1; attempt <= maxAttempts; attempt++) {
                 try {
-                    live.accept(storeInOneTransaction(List.of(record)));
+                    deliver(storeInOneTransaction(List.of(record)));
                     failure = null;
                     break;
                 } catch (SQLException | RuntimeException e) {
@@ -355,6 +361,15 @@ public final class ResultsConsumer implements Runnable {
         for (ConsumerRecord<String, byte[]> record : stored) {
             metrics.counter("results.records.stored", "topic", record.topic()).increment();
         }
+    }
+
+    /** Sends the events of a committed transaction live, counting the shadow verdicts stored for the first time. */
+    private void deliver(List<LiveEvent> events) {
+        long shadows = events.stream().filter(e -> ResultsStore.SHADOW_EVENT.equals(e.type())).count();
+        if (shadows > 0) {
+            metrics.counter(SHADOW_STORED).increment(shadows);
+        }
+        live.accept(events);
     }
 
     private static void rollback(Connection connection, Exception cause) {

@@ -29,6 +29,7 @@ import io.tunet.schemas.LabelFeedback;
 import io.tunet.schemas.ModelMetrics;
 import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
+import io.tunet.schemas.ShadowClassification;
 import io.tunet.schemas.SegmentationMask;
 import io.tunet.schemas.StainQuality;
 import io.tunet.schemas.serde.RecordDecodingException;
@@ -55,7 +56,10 @@ public final class ResultsStore {
     /** The topics this store understands, and so the topics the sink subscribes to. */
     public static final List<Topic<String, ?>> TOPICS = List.of(Topics.CLASSIFICATIONS, Topics.MASKS,
             Topics.MODELS, Topics.SAMPLES_INCOMPLETE, Topics.ACQUISITIONS_DLQ, Topics.SAMPLES_DLQ,
-            Topics.FEEDBACK_DLQ, Topics.RESULTS_DLQ, Topics.SAMPLES, Topics.FEEDBACK);
+            Topics.FEEDBACK_DLQ, Topics.RESULTS_DLQ, Topics.SAMPLES, Topics.FEEDBACK, Topics.CLASSIFICATIONS_SHADOW);
+
+    /** The live event of a shadow verdict stored for the first time; the consumer counts them once committed. */
+    public static final String SHADOW_EVENT = "shadow";
 
     private static final Map<String, Topic<String, ?>> BY_NAME = TOPICS.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));
@@ -105,6 +109,8 @@ public final class ResultsStore {
                 return storeSample(connection, s);
             } else if (value instanceof LabelFeedback f) {
                 return storeFeedback(connection, f);
+            } else if (value instanceof ShadowClassification sh) {
+                return storeShadow(connection, sh);
             }
             throw new IllegalStateException("no store for " + value.getClass().getName());
         } catch (InvalidRecordException e) {
@@ -167,6 +173,44 @@ public final class ResultsStore {
         }
         events.add(new LiveEvent("prediction", r.getSampleId(), r.getPlate(), r.getWell(), data));
         return events;
+    }
+
+    /**
+     * A shadowed version's verdict beside the champion's. Only {@code shadow_results}: no sample row, no prediction,
+     * so that nothing of the shadow is ever served as the sample's result.
+     */
+    private List<LiveEvent> storeShadow(Connection c, ShadowClassification r) throws SQLException {
+        requireClassVector("probabilities", r.getProbabilities().size());
+        requireClassVector("thresholds", r.getThresholds().size());
+        r.getPredictedLabels().forEach(ResultsStore::requireClassIndex);
+        r.getChampionLabels().forEach(ResultsStore::requireClassIndex);
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO shadow_results (sample_id, shadow_version, model_name, champion_version, plate, well, field,
+                    probabilities, predicted_labels, thresholds, champion_labels, shadow_ms, champion_ms, classified_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (sample_id, shadow_version) DO NOTHING
+                RETURNING sample_id""")) {
+            s.setString(1, r.getSampleId());
+            s.setLong(2, r.getShadowVersion());
+            s.setString(3, r.getModelName());
+            s.setLong(4, r.getChampionVersion());
+            s.setString(5, r.getPlate());
+            s.setString(6, r.getWell());
+            s.setInt(7, r.getField());
+            s.setArray(8, c.createArrayOf("float4", r.getProbabilities().toArray(new Float[0])));
+            s.setArray(9, c.createArrayOf("int4", r.getPredictedLabels().toArray(new Integer[0])));
+            s.setArray(10, c.createArrayOf("float4", r.getThresholds().toArray(new Float[0])));
+            s.setArray(11, c.createArrayOf("int4", r.getChampionLabels().toArray(new Integer[0])));
+            s.setDouble(12, r.getShadowMillis());
+            s.setDouble(13, r.getChampionMillis());
+            s.setTimestamp(14, new Timestamp(r.getClassifiedAt().toEpochMilli()));
+            if (!inserted(s)) {
+                return List.of();
+            }
+        }
+        return List.of(new LiveEvent(SHADOW_EVENT, r.getSampleId(), r.getPlate(), r.getWell(),
+                Map.of("modelName", r.getModelName(), "shadowVersion", r.getShadowVersion(),
+                        "championVersion", r.getChampionVersion())));
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -96,7 +97,32 @@ public class ResultsQueries {
                         rs.getString(5), instant(rs, 6)));
             }
         }
-        return Optional.of(new Views.SampleDetail(found.items().get(0), predictions, feedback));
+        return Optional.of(new Views.SampleDetail(found.items().get(0), predictions, feedback, shadows(sampleId)));
+    }
+
+    /** The shadowed versions' verdicts on a sample, newest version first; never part of its served result. */
+    private List<Views.ShadowVerdict> shadows(String sampleId) throws SQLException {
+        List<Views.ShadowVerdict> shadows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = prepare(c, """
+                     SELECT model_name, shadow_version, champion_version, probabilities, predicted_labels, thresholds,
+                         champion_labels, shadow_ms, champion_ms, classified_at
+                     FROM shadow_results WHERE sample_id = ? ORDER BY shadow_version DESC""", List.of(sampleId));
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                List<Integer> shadow = ints(rs, "predicted_labels");
+                List<Integer> champion = ints(rs, "champion_labels");
+                TreeSet<Integer> differing = new TreeSet<>(shadow);
+                differing.addAll(champion);
+                differing.removeIf(i -> shadow.contains(i) == champion.contains(i));
+                shadows.add(new Views.ShadowVerdict(rs.getString("model_name"), rs.getLong("shadow_version"),
+                        rs.getLong("champion_version"), List.of((Float[]) rs.getArray("probabilities").getArray()),
+                        shadow, List.of((Float[]) rs.getArray("thresholds").getArray()), champion,
+                        List.copyOf(differing), rs.getDouble("shadow_ms"), rs.getDouble("champion_ms"),
+                        instant(rs, "classified_at")));
+            }
+        }
+        return shadows;
     }
 
     /** The composite thumbnail (PNG), when the sample's images have arrived. */

@@ -41,8 +41,24 @@ public final class Views {
                                 Instant assembledAt, boolean hasThumbnail, Prediction latest) {
     }
 
-    /** A sample with every model version's prediction and every label a curator gave it. */
-    public record SampleDetail(SampleSummary sample, List<Prediction> predictions, List<Feedback> feedback) {
+    /**
+     * A sample with every model version's prediction, every label a curator gave it, and the verdicts of the versions
+     * shadowed on it (empty when none was): those are never its result.
+     */
+    public record SampleDetail(SampleSummary sample, List<Prediction> predictions, List<Feedback> feedback,
+                               List<ShadowVerdict> shadows) {
+    }
+
+    /**
+     * A shadowed version's verdict on a sample beside the champion's labels on it (issue #19 §3).
+     *
+     * @param disagreement classes exactly one of the two predicts, ascending (empty when they agree)
+     * @param shadowMs     the shadow's time on the sample's batch divided by the batch size; championMs the same
+     */
+    public record ShadowVerdict(String modelName, long shadowVersion, long championVersion, List<Float> probabilities,
+                                List<Integer> predictedLabels, List<Float> thresholds, List<Integer> championLabels,
+                                List<Integer> disagreement, double shadowMs, double championMs,
+                                Instant classifiedAt) {
     }
 
     /** A curator's labels. */
