@@ -1,12 +1,14 @@
 import { takeTokenFromLocation, setToken, getJson, getImage, postJson, liveEvents, HttpError } from './api.js';
 import { classCss, drawMasks } from './masks.js';
+import { drawShadowVerdicts, refreshShadow } from './shadow.js';
 
 const ROWS = 'ABCDEFGH';
 const COLUMNS = 12;
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 
-const state = { role: null, plate: null, classNames: [], sampleId: null, refreshTimer: null, missedEvents: false,
+const state = { role: null, plate: null, classNames: [], sampleId: null, refreshTimer: null, shadowTimer: null,
+  missedEvents: false,
   // the label-next walk: the queue item on show, and what this page labelled (the queue learns of a label only
   // once the sink has read it back from the feedback topic, so it may still list it for a moment)
   queueItem: null, labelledHere: new Set() };
@@ -32,7 +34,7 @@ async function start() {
   $('label-form').addEventListener('submit', submitLabels);
   setUpLabelNext();
   await refreshPlates();
-  await Promise.all([refreshModels(), refreshIncidents()]);
+  await Promise.all([refreshModels(), refreshIncidents(), refreshShadow()]);
   liveEvents(onLiveEvent, (up) => {
     $('live-status').className = `live ${up ? 'on' : 'off'}`;
     if (!up) {
@@ -43,6 +45,7 @@ async function start() {
       refreshPlates();
       refreshModels();
       refreshIncidents();
+      refreshShadow();
     }
   });
 }
@@ -61,12 +64,21 @@ function showLogin(error = '') {
 function onLiveEvent(event) {
   if (event.type === 'model') {
     refreshModels();
+    refreshShadow();
   } else if (event.type === 'incident') {
     refreshIncidents();
     if (event.data && event.data.kind === 'DRIFT') {
       refreshPlates();
     }
   } else if (event.type === 'feedback' && event.sampleId === state.sampleId) {
+    showSample(state.sampleId);
+  }
+  if (event.type === 'shadow' || event.type === 'feedback') {
+    // shadow verdicts come with every shadowed sample, and a label changes the F1: redraw once per burst
+    clearTimeout(state.shadowTimer);
+    state.shadowTimer = setTimeout(refreshShadow, 500);
+  }
+  if (event.type === 'shadow' && event.sampleId === state.sampleId) {
     showSample(state.sampleId);
   }
   if (['prediction', 'masks', 'sample'].includes(event.type)) {
@@ -345,6 +357,7 @@ async function showSample(sampleId) {
   showQueueReason(sampleId);
   drawProbabilities(sample.latest);
   drawQc(sample.latest);
+  drawShadowVerdicts(detail, state.classNames);
   fillLabelForm(detail, switched);
   view.scrollIntoView({ behavior: 'instant', block: 'nearest' });
 }

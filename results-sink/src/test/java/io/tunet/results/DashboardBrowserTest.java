@@ -39,9 +39,11 @@ import io.tunet.results.drift.DriftMonitor;
 import io.tunet.results.security.SecurityHeaders;
 import io.tunet.schemas.Classification;
 import io.tunet.schemas.LabelFeedback;
+import io.tunet.schemas.ModelStatus;
 import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.Sample;
 import io.tunet.schemas.SegmentationMask;
+import io.tunet.schemas.ShadowClassification;
 import io.tunet.schemas.topics.Topics;
 import io.tunet.testkit.KafkaBrokerTestResource;
 import io.tunet.testkit.TestBroker;
@@ -63,6 +65,10 @@ class DashboardBrowserTest {
     private static final String PLATE = "PLATE-UI";
     private static final String QUEUE_PLATE = "PLATE-QUEUE-UI";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Shadow models: a champion and the candidate shadowed beside it on their own plate. */
+    private static final String SHADOW_PLATE = "PLATE-SHADOW-UI";
+    private static final long SHADOW_CHAMPION = 900;
+    private static final long SHADOWED = 901;
     /** Wells whose sample field QC flagged; every other well's passed. */
     private static final Map<String, String[]> QC_FLAGS = Map.of("A03", new String[] {"OUT_OF_FOCUS"},
             "B04", new String[] {"SATURATED", "DIM_GREEN"});
@@ -324,6 +330,97 @@ class DashboardBrowserTest {
         Files.copy(browser.findElement(By.cssSelector(".panel.plates")).getScreenshotAs(OutputType.FILE).toPath(),
                 screenshot, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(screenshot)).isPositive();
+    }
+
+    @Test
+    void shouldShowChampionAndShadowSideBySideAndTheShadowedVersionPerClass() throws Exception {
+        // champion v900 (Nucleoplasm 0.80, Cytosol 0.60) and candidate v901 shadowed beside it (Nucleoplasm and Golgi)
+        Sink.publish(Topics.MODELS, List.of(Fixtures.modelVersion(SHADOW_CHAMPION, ModelStatus.PROMOTED, 0.7),
+                Fixtures.modelVersion(SHADOWED, ModelStatus.CANDIDATE, 0.71)), ModelVersion::getModelName);
+        List<Float> championP = new ArrayList<>(java.util.Collections.nCopies(28, 0.02f));
+        championP.set(0, 0.8f);
+        championP.set(25, 0.6f);
+        championP.set(7, 0.1f);
+        Sink.publish(Topics.SAMPLES, List.of(Fixtures.sample("uis-0", SHADOW_PLATE, "F01")), Sample::getSampleId);
+        Sink.publish(Topics.CLASSIFICATIONS, List.of(
+                Classification.newBuilder(Fixtures.classification("uis-0", SHADOW_PLATE, "F01", SHADOW_CHAMPION, 0,
+                        0.8f, List.of(0, 25))).setProbabilities(championP).build(),
+                Fixtures.classification("uis-1", SHADOW_PLATE, "F02", SHADOW_CHAMPION, 0, 0.8f, List.of(0)),
+                Fixtures.classification("uis-2", SHADOW_PLATE, "F03", SHADOW_CHAMPION, 0, 0.8f, List.of(0))),
+                Classification::getSampleId);
+        // on the two labelled samples (Nucleoplasm both) the shadow finds one: F1 0.667 against the champion's 1
+        Sink.publish(Topics.CLASSIFICATIONS_SHADOW, List.of(
+                ShadowFixtures.shadow("uis-0", SHADOW_PLATE, "F01", SHADOWED, SHADOW_CHAMPION, List.of(0, 7),
+                        List.of(0, 25), 4.4, 3.6),
+                ShadowFixtures.shadow("uis-1", SHADOW_PLATE, "F02", SHADOWED, SHADOW_CHAMPION, List.of(0), List.of(0),
+                        4.0, 3.0),
+                ShadowFixtures.shadow("uis-2", SHADOW_PLATE, "F03", SHADOWED, SHADOW_CHAMPION, List.of(), List.of(0),
+                        6.0, 3.0)), ShadowClassification::getSampleId);
+        Sink.publish(Topics.FEEDBACK, List.of(ShadowFixtures.label("uis-1", List.of(0)),
+                ShadowFixtures.label("uis-2", List.of(0))), LabelFeedback::getSampleId);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        browser.get(dashboard + "#token=" + EmbeddedPostgresTestResource.VIEWER_TOKEN);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> d.findElements(By.cssSelector("#plate-select option[value='" + SHADOW_PLATE + "']")).size() == 1);
+        new Select(browser.findElement(By.id("plate-select"))).selectByValue(SHADOW_PLATE);
+        wait.until(d -> wellsWithResults().contains("F01"));
+        clickWell(wait, "F01");
+
+        // the sample view: champion and shadow side by side, the classes they disagree on marked
+        wait.until(d -> d.findElement(By.id("sample-title")).getText().startsWith("uis-0")
+                && String.valueOf(SHADOWED).equals(d.findElement(By.id("sample-shadow")).getAttribute("data-versions")));
+        WebElement compare = browser.findElement(By.id("sample-shadow"));
+        assertThat(compare.isDisplayed()).isTrue();
+        assertThat(compare.getText()).contains("champion v900 (served) and shadow v901")
+                .contains("Disagree on Golgi apparatus (shadow only), Cytosol (champion only).")
+                .contains("champion 3.6 ms, shadow 4.4 ms");
+        assertThat(shadowCells(0)).containsExactly("Nucleoplasm", "80.0% ✓", "90.0% ✓");
+        assertThat(shadowCells(25)).containsExactly("Cytosol", "60.0% ✓", "5.0%");
+        assertThat(shadowCells(7)).containsExactly("Golgi apparatus", "10.0%", "90.0% ✓");
+        assertThat(compare.findElements(By.cssSelector("tr.disagree"))).extracting(e -> e.getAttribute("data-class"))
+                .containsExactlyInAnyOrder("7", "25");
+        // the served result is still the champion's
+        assertThat(browser.findElement(By.cssSelector("#probabilities caption")).getText()).isEqualTo("tunet v900");
+        Files.copy(browser.findElement(By.id("sample-view")).getScreenshotAs(OutputType.FILE).toPath(),
+                Path.of("target", "dashboard-shadow-sample.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        // the shadow panel: the version's summary, and per class where the shadow is worse
+        By versionRow = By.cssSelector("#shadow-versions tr[data-version='" + SHADOWED + "']");
+        wait.until(d -> d.findElements(versionRow).size() == 1);
+        browser.findElement(versionRow).click();
+        wait.until(d -> String.valueOf(SHADOWED).equals(d.findElement(By.id("shadow-detail")).getAttribute("data-version")));
+        List<String> summary = browser.findElement(versionRow).findElements(By.tagName("td")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(summary).containsExactly("tunet", "v901", "CANDIDATE", "v900", "3", "33.3% (1)", "2", "0.667",
+                "1.000", "4.4 / 5.8", "3.0 / 3.5");
+        assertThat(browser.findElement(By.cssSelector("#shadow-versions tr[data-version='" + SHADOWED + "'] td.worse"))
+                .getText()).isEqualTo("0.667");
+        WebElement nucleoplasm = browser.findElement(By.cssSelector("#shadow-classes tr[data-class='0']"));
+        assertThat(nucleoplasm.getAttribute("class")).contains("worse");
+        assertThat(nucleoplasm.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+                .containsExactly("Nucleoplasm", "2", "3", "66.7%", "2", "1.000", "1.000", "0.667", "1.000");
+        WebElement golgi = browser.findElement(By.cssSelector("#shadow-classes tr[data-class='7']"));
+        assertThat(golgi.getAttribute("class")).doesNotContain("worse");
+        assertThat(golgi.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+                .containsExactly("Golgi apparatus", "1", "0", "66.7%", "0", "0.000", "0.000", "n/a", "n/a");
+        assertThat(browser.findElements(By.cssSelector("#shadow-classes tr.worse"))).hasSize(1);
+        assertThat(browser.findElement(By.id("shadow-detail-title")).getText())
+                .isEqualTo("tunet v901 per class: 3 shadowed samples, 2 with a curator label, 1 class(es) present in "
+                        + "those labels");
+        assertThat(cspViolations()).isEmpty();
+        Path screenshot = Path.of("target", "dashboard-shadow-panel.png");
+        // an element screenshot keeps only what lies in the window: bring the whole panel into it
+        browser.executeScript("document.getElementById('shadow-panel').scrollIntoView({block: 'start'});");
+        Files.copy(browser.findElement(By.id("shadow-panel")).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(screenshot)).isPositive();
+    }
+
+    /** The texts of one class's row in the sample view's champion-vs-shadow table. */
+    private List<String> shadowCells(int classIndex) {
+        return browser.findElements(By.cssSelector("#sample-shadow tr[data-class='" + classIndex + "'] td")).stream()
+                .map(WebElement::getText).toList();
     }
 
     /** Clicks a well, again if the map was redrawn under the click. */
