@@ -111,13 +111,19 @@ class ShadowApiTest {
         List<String> withFresh = Sink.rows(dataSource, "shadow_results", "sample_id, shadow_version");
         assertThat(withFresh).hasSize(before.size() + 1);
 
-        // everything again: no row changes, nothing counts
+        // everything again: every record is read and stored as a no-op (not refused and dead-lettered), no row
+        // changes, no new verdict counts
+        String topic = "topic=\"classifications-shadow\"";
+        double read = PoisonRecordTest.metric("results_records_stored_total", topic);
+        double deadLettered = PoisonRecordTest.metric("results_records_dead_lettered_total", topic);
         List<ShadowClassification> replay = new ArrayList<>(verdicts());
         replay.add(fresh);
         Sink.publish(Topics.CLASSIFICATIONS_SHADOW, replay, ShadowClassification::getSampleId);
         Sink.awaitCaughtUp(Duration.ofSeconds(60));
         assertThat(Sink.rows(dataSource, "shadow_results", "sample_id, shadow_version")).isEqualTo(withFresh);
         assertThat(PoisonRecordTest.metric(STORED, "")).isEqualTo(stored + 1);
+        assertThat(PoisonRecordTest.metric("results_records_stored_total", topic)).isEqualTo(read + replay.size());
+        assertThat(PoisonRecordTest.metric("results_records_dead_lettered_total", topic)).isEqualTo(deadLettered);
     }
 
     @Test
