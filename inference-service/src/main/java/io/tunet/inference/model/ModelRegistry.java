@@ -241,7 +241,8 @@ public final class ModelRegistry implements AutoCloseable {
             ModelVersion version = candidate.orElse(null);
             if (version == null || serving == null || !modelName.equals(version.getModelName())
                     || version.getStatus() != ModelStatus.CANDIDATE || version.getVersion() <= serving.version()) {
-                endShadow("no CANDIDATE newer than the champion " + (serving == null ? "(none)" : serving));
+                endShadow("it is no longer the newest CANDIDATE newer than the champion "
+                        + (serving == null ? "(none)" : serving));
                 return Outcome.IGNORED;
             }
             ServingModel shadowed = shadow.get();
