@@ -56,7 +56,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples in, classifications and masks out, at least once.
+ * Samples in, classifications and masks (and shadow records) out, at least once.
  *
  * <p>Threads: one consumer thread polls {@code samples} and owns the KafkaConsumer; decode threads turn
  * records into tensors; inference threads form batches (full at {@code batchMaxSize}, or {@code batchMaxWait}
@@ -94,6 +94,12 @@ import org.slf4j.LoggerFactory;
  * restarts, the samples the process died with; such a sample is worked on alone (nothing else in flight), and one the
  * process died with as often as the limit allows is dead-lettered ({@code OTHER}, the detail says how often) without
  * being worked on again.
+ *
+ * <p>Shadow models (issue #19 §3): when the registry holds a shadow and {@link PipelineSettings#shadowFraction()} is
+ * above 0, the shadow also runs, after the champion, on the batch's answered samples that {@link ShadowSampling} picks,
+ * with the same tensors; one {@code ShadowClassification} per such sample is sent with its Classification and masks,
+ * and the sample is done only when all three were acknowledged. Nothing of the shadow reaches the served outputs, and
+ * a shadow that throws, or a shadow record that cannot be published, is counted and logged without touching them.
  *
  * <p>Nothing is consumed until the {@link ModelRegistry} has a model.
  */
