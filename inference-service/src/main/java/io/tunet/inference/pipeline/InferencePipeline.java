@@ -650,31 +650,33 @@ public final class InferencePipeline implements AutoCloseable {
         for (int j = 0; j < images.length; j++) {
             images[j] = tensors.get(picked.get(j));
         }
-        TunetPrediction prediction;
-        long start = System.nanoTime();
         try {
-            prediction = shadow.session().predict(images);
+            long start = System.nanoTime();
+            TunetPrediction prediction;
+            try {
+                prediction = shadow.session().predict(images);
+            } finally {
+                metrics.shadowModel(System.nanoTime() - start);
+            }
             if (prediction.batchSize() != images.length) {
                 throw new IllegalStateException("the shadow gave " + prediction.batchSize() + " answers to "
                         + images.length + " samples");
             }
+            double shadowMillis = (System.nanoTime() - start) / 1e6 / images.length;
+            Map<Integer, ShadowClassification> records = new HashMap<>();
+            for (int j = 0; j < images.length; j++) {
+                int i = picked.get(j);
+                records.put(i, ShadowResults.of(runnable.get(i).sample(), shadowModel, prediction.probabilities()[j],
+                        shadowMillis, served.get(i).classification(), championMillis, now));
+            }
+            return records;
         } catch (RuntimeException e) {
             metrics.shadowFailed(picked.size());
             LOG.warn("shadow {} failed on {} sample(s) of a batch of {}: the champion {}'s results are published "
                     + "without shadow records for them: {}", shadowModel, picked.size(), runnable.size(), champion,
                     e.toString());
             return Map.of();
-        } finally {
-            metrics.shadowModel(System.nanoTime() - start);
         }
-        double shadowMillis = (System.nanoTime() - start) / 1e6 / images.length;
-        Map<Integer, ShadowClassification> records = new HashMap<>();
-        for (int j = 0; j < images.length; j++) {
-            int i = picked.get(j);
-            records.put(i, ShadowResults.of(runnable.get(i).sample(), shadowModel, prediction.probabilities()[j],
-                    shadowMillis, served.get(i).classification(), championMillis, now));
-        }
-        return records;
     }
 
     /** One model call, timed and counted: per image its probabilities and mask planes. */
