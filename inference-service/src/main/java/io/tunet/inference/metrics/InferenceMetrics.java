@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code inference_device_fallback}, {@code inference_device_fallbacks_total},
  * {@code inference_models_refused_total{reason=…}}, {@code inference_dead_letters_total{reason=…}} and
  * {@code inference_in_flight}. The device meters describe the model serving now, as read back from ONNX Runtime.
+ * Shadow models (issue #19 §3): {@code inference_shadow_samples_total}, {@code inference_shadow_failures_total},
+ * {@code inference_shadow_model_version}, {@code inference_shadow_model_seconds} and
+ * {@code inference_shadow_models_refused_total{reason=…}}.
  */
 public final class InferenceMetrics {
 
@@ -55,6 +58,11 @@ public final class InferenceMetrics {
     private final Counter deviceFallbacks;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Counter shadowSamples;
+    private final Counter shadowFailures;
+    private final Timer shadowModel;
+    private final AtomicLong shadowVersion = new AtomicLong();
+    private final Map<String, Counter> shadowRefused = new ConcurrentHashMap<>();
 
     /** Registers the meters in {@code registry}. */
     public InferenceMetrics(MeterRegistry registry) {
@@ -99,6 +107,74 @@ public final class InferenceMetrics {
         this.deviceFallbacks = Counter.builder("inference.device.fallbacks")
                 .description("Model versions that started serving on the CPU although a GPU was wanted")
                 .register(registry);
+        this.shadowSamples = Counter.builder("inference.shadow.samples")
+                .description("Samples the shadow model also ran on, their shadow records acknowledged")
+                .register(registry);
+        this.shadowFailures = Counter.builder("inference.shadow.failures")
+                .description("Samples picked for shadowing that got no shadow record: the shadow model threw on "
+                        + "their batch or the record could not be published (their served results are not affected)")
+                .register(registry);
+        this.shadowModel = Timer.builder("inference.shadow.model")
+                .description("One shadow model call on the shadowed samples of a batch, added to the batch's time")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        Gauge.builder("inference.shadow.model.version", shadowVersion, AtomicLong::get)
+                .description("Version of the model shadowed now, 0 when none").register(registry);
+    }
+
+    /** Counts samples whose shadow records the broker acknowledged. */
+    public void shadowed(int count) {
+        shadowSamples.increment(count);
+    }
+
+    /** Shadowed samples so far. */
+    public double shadowedSamples() {
+        return shadowSamples.count();
+    }
+
+    /** Counts samples picked for shadowing that got no shadow record. */
+    public void shadowFailed(int count) {
+        shadowFailures.increment(count);
+    }
+
+    /** Samples picked for shadowing that got no shadow record, so far. */
+    public double shadowFailures() {
+        return shadowFailures.count();
+    }
+
+    /** Records one shadow model call. */
+    public void shadowModel(long nanos) {
+        shadowModel.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer of the shadow model's calls (for reports). */
+    public Timer shadowModelTimer() {
+        return shadowModel;
+    }
+
+    /** The version shadowed now, 0 for none. */
+    public void shadowVersion(long version) {
+        shadowVersion.set(version);
+    }
+
+    /** The version shadowed now, 0 if none. */
+    public long shadowVersion() {
+        return shadowVersion.get();
+    }
+
+    /** Counts a version that was not shadowed because it failed a check or its load, by reason. */
+    public void shadowRefused(String reason) {
+        shadowRefused.computeIfAbsent(reason, r -> Counter.builder("inference.shadow.models.refused")
+                .description("Candidate versions not shadowed because they failed a check or their load (the "
+                        + "champion is not affected)").tag("reason", r).register(registry)).increment();
+    }
+
+    /** Versions refused as shadows so far with this reason. */
+    public double shadowsRefused(String reason) {
+        Counter counter = shadowRefused.get(reason);
+        return counter == null ? 0 : counter.count();
     }
 
     /** Counts samples whose outputs the broker acknowledged. */

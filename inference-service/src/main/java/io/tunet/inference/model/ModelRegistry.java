@@ -13,11 +13,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * A version that fails any check is refused: logged, counted, and the current model stays. Versions move
  * forward, except when the serving version is withdrawn (RETIRED or REJECTED after its promotion,
  * {@link #withdraw}): then the newest earlier PROMOTED version that loads serves instead.
+ *
+ * <p>Beside the champion it may hold a shadow ({@link #shadow(Optional)}, issue #19 §3): a CANDIDATE version newer
+ * than the champion, verified, loaded and warmed up exactly like a champion, which the pipeline also runs on a
+ * fraction of the samples without serving its answers. Nothing about a shadow ever changes the champion: a shadow
+ * that fails a check is logged, counted and not tried again, and a new champion drops a shadow no longer newer than
+ * it (a shadowed version that is PROMOTED is loaded again by {@link #offer}, the champion's own path).
  */
 public final class ModelRegistry implements AutoCloseable {
 
@@ -54,6 +62,9 @@ public final class ModelRegistry implements AutoCloseable {
     private final InferenceMetrics metrics;
     private final Map<String, byte[]> trustedKeys;
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
+    private final AtomicReference<ServingModel> shadow = new AtomicReference<>();
+    /** Versions refused as shadows: their file, signature and checks will not change (under {@link #lock}). */
+    private final Set<Long> refusedShadows = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition modelArrived = lock.newCondition();
 
@@ -208,6 +219,74 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /** The version shadowed now, if any. */
+    public Optional<ServingModel> shadow() {
+        return Optional.ofNullable(shadow.get());
+    }
+
+    /**
+     * Makes {@code candidate} the shadow: a CANDIDATE of this registry's model, newer than the champion and with the
+     * champion's input size (the shadow runs on the tensors decoded for the champion), loaded like a champion.
+     * Anything else, or no candidate, ends the current shadow, which closes once no batch uses it. A candidate that
+     * fails a check is logged and counted ({@code inference_shadow_models_refused_total}), the previous shadow is
+     * ended, and the version is not tried again by this process; the champion is never touched.
+     *
+     * @return SWAPPED when {@code candidate} is the shadow from now on, IGNORED when nothing was loaded (it is the
+     *         shadow already, or it is not to be shadowed), REFUSED when it failed a check
+     */
+    public Outcome shadow(Optional<ModelVersion> candidate) {
+        lock.lock();
+        try {
+            ServingModel serving = current.get();
+            ModelVersion version = candidate.orElse(null);
+            if (version == null || serving == null || !modelName.equals(version.getModelName())
+                    || version.getStatus() != ModelStatus.CANDIDATE || version.getVersion() <= serving.version()) {
+                endShadow("it is no longer the newest CANDIDATE newer than the champion "
+                        + (serving == null ? "(none)" : serving));
+                return Outcome.IGNORED;
+            }
+            ServingModel shadowed = shadow.get();
+            if (shadowed != null && shadowed.version() == version.getVersion()
+                    || refusedShadows.contains(version.getVersion())) {
+                return Outcome.IGNORED;
+            }
+            String label = version.getModelName() + " v" + version.getVersion();
+            try {
+                if (version.getInputSize() != serving.inputSize()) {
+                    throw new ModelRefusedException(Reason.WRONG_SIGNATURE, label + " takes " + version.getInputSize()
+                            + "² inputs and the champion " + serving.inputSize() + "²: a shadow runs on the tensors "
+                            + "decoded for the champion, never decodes a sample again", null);
+                }
+                ServingModel next = fetchAndLoad(version, label);
+                endShadow("replaced by " + next);
+                shadow.set(next);
+                metrics.shadowVersion(next.version());
+                LOG.info("shadowing {} beside the champion {}: its verdicts go to classifications-shadow only", next,
+                        serving);
+                return Outcome.SWAPPED;
+            } catch (ModelRefusedException e) {
+                refusedShadows.add(version.getVersion());
+                endShadow("its successor " + label + " was refused");
+                metrics.shadowRefused(e.reason().name());
+                LOG.error("not shadowing {} (the champion {} serves on, unaffected): {}", label, serving,
+                        e.getMessage());
+                return Outcome.REFUSED;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the shadow, if any; it closes once the last batch running on it gives its reference back. */
+    private void endShadow(String why) {
+        ServingModel ended = shadow.getAndSet(null);
+        if (ended != null) {
+            metrics.shadowVersion(0);
+            LOG.info("no longer shadowing {}: {}", ended, why);
+            ended.release();
+        }
+    }
+
     private ServingModel fetchAndLoad(ModelVersion version, String label) throws ModelRefusedException {
         if (!trustedKeys.isEmpty()) {
             ModelSignatures.Check check = ModelSignatures.verify(version, trustedKeys);
@@ -288,6 +367,10 @@ public final class ModelRegistry implements AutoCloseable {
         if (previous != null) {
             previous.release();
         }
+        ServingModel shadowed = shadow.get();
+        if (shadowed != null && (shadowed.version() <= next.version() || shadowed.inputSize() != next.inputSize())) {
+            endShadow("the champion is " + next + " now");
+        }
     }
 
     private void refuse(ModelRefusedException e) {
@@ -307,9 +390,13 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    /** Gives back the registry's reference to the current model (it closes once no batch uses it). */
+    /** Gives back the registry's references to the current model and the shadow (each closes once no batch uses it). */
     @Override
     public void close() {
+        ServingModel shadowed = shadow.getAndSet(null);
+        if (shadowed != null) {
+            shadowed.release();
+        }
         ServingModel serving = current.getAndSet(null);
         if (serving != null) {
             serving.release();

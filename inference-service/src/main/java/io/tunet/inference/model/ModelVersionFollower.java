@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * (the one before it if that is refused), so a restart loads one model, not the whole history, and never one
  * retired since; afterwards every new record is offered as it arrives, and a serving version that becomes
  * RETIRED or REJECTED is rolled back to the newest earlier PROMOTED one ({@link ModelRegistry#withdraw}).
+ *
+ * <p>With shadowing on, after each poll's records (and after the first read to the end) it also hands the registry
+ * the newest version whose latest status is CANDIDATE ({@link ModelRegistry#shadow}), which shadows it if it is newer
+ * than the champion. Deciding after the whole poll, not per record, means a CANDIDATE that arrives together with its
+ * verdict (training publishes CANDIDATE and then PROMOTED or REJECTED in one transaction) is never loaded as a shadow;
+ * a verdict arriving later ends the shadow (PROMOTED: it then serves through {@link ModelRegistry#offer}).
  */
 public final class ModelVersionFollower implements AutoCloseable {
 
@@ -43,13 +51,28 @@ public final class ModelVersionFollower implements AutoCloseable {
     private final Thread thread;
     /** The versions of the registry's model whose latest status is PROMOTED (only this follower's thread). */
     private final TreeMap<Long, ModelVersion> promoted = new TreeMap<>();
+    /** The versions of the registry's model whose latest status is CANDIDATE (only this follower's thread). */
+    private final TreeMap<Long, ModelVersion> candidates = new TreeMap<>();
+    private final boolean shadowing;
 
     /**
+     * A follower that shadows nothing.
+     *
      * @param registry where promoted versions go
      * @param clientProperties bootstrap servers and any security settings
      */
     public ModelVersionFollower(ModelRegistry registry, Map<String, Object> clientProperties) {
+        this(registry, clientProperties, false);
+    }
+
+    /**
+     * @param registry where promoted versions go
+     * @param clientProperties bootstrap servers and any security settings
+     * @param shadowing whether to hand the newest CANDIDATE to the registry to shadow
+     */
+    public ModelVersionFollower(ModelRegistry registry, Map<String, Object> clientProperties, boolean shadowing) {
         this.registry = registry;
+        this.shadowing = shadowing;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODELS.maxMessageBytes());
         props.putAll(clientProperties);
@@ -80,7 +103,8 @@ public final class ModelVersionFollower implements AutoCloseable {
             catchUp(partitions);
             caughtUp.countDown();
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                for (ConsumerRecord<String, byte[]> record : records) {
                     ModelVersion version = decode(record);
                     if (version != null && track(version)) {
                         registry.offer(version);
@@ -88,6 +112,9 @@ public final class ModelVersionFollower implements AutoCloseable {
                             || version.getStatus() == ModelStatus.REJECTED)) {
                         registry.withdraw(version, List.copyOf(promoted.descendingMap().values()));
                     }
+                }
+                if (!records.isEmpty()) {
+                    shadowNewestCandidate();
                 }
             }
         } catch (WakeupException | InterruptException e) {
@@ -115,8 +142,16 @@ public final class ModelVersionFollower implements AutoCloseable {
         // newest first; a refused one (say, its file was deleted) falls back to the version before it
         for (ModelVersion version : promoted.descendingMap().values()) {
             if (registry.offer(version) != ModelRegistry.Outcome.REFUSED) {
-                return;
+                break;
             }
+        }
+        shadowNewestCandidate();
+    }
+
+    /** Hands the newest CANDIDATE (or none) to the registry, which shadows it if it is newer than the champion. */
+    private void shadowNewestCandidate() {
+        if (shadowing) {
+            registry.shadow(Optional.ofNullable(candidates.lastEntry()).map(Map.Entry::getValue));
         }
     }
 
@@ -127,6 +162,11 @@ public final class ModelVersionFollower implements AutoCloseable {
     private boolean track(ModelVersion version) {
         if (!registry.modelName().equals(version.getModelName())) {
             return false;
+        }
+        if (version.getStatus() == ModelStatus.CANDIDATE) {
+            candidates.put(version.getVersion(), version);
+        } else {
+            candidates.remove(version.getVersion());
         }
         if (version.getStatus() == ModelStatus.PROMOTED) {
             promoted.put(version.getVersion(), version);

@@ -11,6 +11,7 @@ import io.tunet.imaging.qc.QcReport;
 import io.tunet.schemas.DeadLetter;
 import io.tunet.schemas.DeadLetterReason;
 import io.tunet.schemas.Sample;
+import io.tunet.schemas.ShadowClassification;
 import io.tunet.schemas.topics.Topic;
 import io.tunet.schemas.topics.Topics;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples in, classifications and masks out, at least once.
+ * Samples in, classifications and masks (and shadow records) out, at least once.
  *
  * <p>Threads: one consumer thread polls {@code samples} and owns the KafkaConsumer; decode threads turn
  * records into tensors; inference threads form batches (full at {@code batchMaxSize}, or {@code batchMaxWait}
@@ -92,6 +94,12 @@ import org.slf4j.LoggerFactory;
  * restarts, the samples the process died with; such a sample is worked on alone (nothing else in flight), and one the
  * process died with as often as the limit allows is dead-lettered ({@code OTHER}, the detail says how often) without
  * being worked on again.
+ *
+ * <p>Shadow models (issue #19 §3): when the registry holds a shadow and {@link PipelineSettings#shadowFraction()} is
+ * above 0, the shadow also runs, after the champion, on the batch's answered samples that {@link ShadowSampling} picks,
+ * with the same tensors; one {@code ShadowClassification} per such sample is sent with its Classification and masks,
+ * and the sample is done only when all three were acknowledged. Nothing of the shadow reaches the served outputs, and
+ * a shadow that throws, or a shadow record that cannot be published, is counted and logged without touching them.
  *
  * <p>Nothing is consumed until the {@link ModelRegistry} has a model.
  */
@@ -412,6 +420,7 @@ public final class InferencePipeline implements AutoCloseable {
     private void infer() {
         ServingModel held = null;
         OnnxTunet.Session session = null;
+        ShadowHold shadow = new ShadowHold();
         List<Decoded> heldBack = List.of();
         try {
             while (running.get()) {
@@ -430,6 +439,7 @@ public final class InferencePipeline implements AutoCloseable {
                     batch = new ArrayList<>(heldBack);
                     batch.addAll(fresh);
                     model = holdCurrent(held);
+                    shadow.hold(holdShadow(shadow.model));
                     number = publishOrder.issue();
                 }
                 if (model != held) {
@@ -442,7 +452,7 @@ public final class InferencePipeline implements AutoCloseable {
                 }
                 Processed processed = Processed.NOTHING;
                 try {
-                    processed = process(batch, model, session);
+                    processed = process(batch, model, session, shadow);
                 } catch (RuntimeException e) {
                     fail("inference failed on " + model, e);
                 } catch (Error e) {
@@ -464,6 +474,7 @@ public final class InferencePipeline implements AutoCloseable {
                 session.close();
                 held.release();
             }
+            shadow.close();
         }
     }
 
@@ -477,13 +488,64 @@ public final class InferencePipeline implements AutoCloseable {
         }
     }
 
+    /** The shadow model, with a reference held for this thread unless it is {@code held} already; null if none. */
+    private ServingModel holdShadow(ServingModel held) {
+        if (settings.shadowFraction() == 0) {
+            return null;
+        }
+        while (true) {
+            ServingModel shadow = registry.shadow().orElse(null);
+            if (shadow == null || shadow == held || shadow.acquire()) {
+                return shadow;
+            }
+        }
+    }
+
+    /**
+     * One inference thread's hold on the shadow model: a reference, and its own session once it ran a batch. A shadow
+     * is held only from one batch to the next, like the champion, and closes when the registry and every thread let go.
+     */
+    private static final class ShadowHold implements AutoCloseable {
+        private ServingModel model;
+        private OnnxTunet.Session session;
+
+        /** Holds {@code next} (a reference already taken for it, or the model held now, or null) instead. */
+        void hold(ServingModel next) {
+            if (next != model) {
+                close();
+                model = next;
+            }
+        }
+
+        /** This thread's session on the shadow model held now. */
+        OnnxTunet.Session session() {
+            if (session == null) {
+                session = model.newSession();
+            }
+            return session;
+        }
+
+        @Override
+        public void close() {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+            if (model != null) {
+                model.release();
+                model = null;
+            }
+        }
+    }
+
     /**
      * Runs one batch, isolating the samples the model fails on (see the class comment for the rule), and returns
-     * the sends of its outputs and dead letters, and the samples to hold back for the next batch.
+     * the sends of its outputs and dead letters, and the samples to hold back for the next batch. Then the shadow
+     * model, if any, runs on the batch's shadowed samples ({@link #shadowRecords}).
      *
      * @throws IllegalStateException if the model answered none of {@link PipelineSettings#brokenModelBatch()} samples
      */
-    private Processed process(List<Decoded> batch, ServingModel model, OnnxTunet.Session session) {
+    private Processed process(List<Decoded> batch, ServingModel model, OnnxTunet.Session session, ShadowHold shadow) {
         long start = System.nanoTime();
         int size = model.inputSize();
         List<Runnable> sends = new ArrayList<>(batch.size());
@@ -507,7 +569,9 @@ public final class InferencePipeline implements AutoCloseable {
         if (runnable.isEmpty()) {
             return new Processed(sends, List.of());
         }
+        long championStart = System.nanoTime();
         Isolation.Outcome<Answer> outcome = Isolation.run(tensors, images -> predict(session, images));
+        long championNanos = System.nanoTime() - championStart;
         int answered = outcome.answered();
         if (answered == 0 && runnable.size() >= settings.brokenModelBatch()) {
             throw new IllegalStateException(model + " failed on every sample of a batch of " + runnable.size()
@@ -525,6 +589,7 @@ public final class InferencePipeline implements AutoCloseable {
         }
         long inferred = System.nanoTime();
         Instant now = Instant.now();
+        List<SampleResults> served = new ArrayList<>(Collections.nCopies(runnable.size(), null));
         for (int i = 0; i < runnable.size(); i++) {
             Decoded item = runnable.get(i);
             RuntimeException failure = outcome.failures().get(i);
@@ -539,12 +604,79 @@ public final class InferencePipeline implements AutoCloseable {
             }
             Answer answer = outcome.answers().get(i);
             double latencyMillis = (System.nanoTime() - item.pending().polledAt()) / 1e6;
-            SampleResults results = SampleResults.of(item.sample(), model, answer.probabilities(), answer.masks(),
-                    settings.masks(), latencyMillis, now, item.qc(), item.thumbnail());
-            sends.add(() -> publish(item.pending(), results));
+            served.set(i, SampleResults.of(item.sample(), model, answer.probabilities(), answer.masks(),
+                    settings.masks(), latencyMillis, now, item.qc(), item.thumbnail()));
         }
         metrics.stage(Stage.POSTPROCESS, System.nanoTime() - inferred);
+        Map<Integer, ShadowClassification> shadowed = shadowRecords(runnable, tensors, served, model,
+                championNanos / (double) runnable.size() / 1e6, shadow, now);
+        for (int i = 0; i < runnable.size(); i++) {
+            SampleResults results = served.get(i);
+            if (results != null) {
+                Pending pending = runnable.get(i).pending();
+                ShadowClassification shadowRecord = shadowed.get(i);
+                sends.add(() -> publish(pending, results, shadowRecord));
+            }
+        }
         return new Processed(sends, List.of());
+    }
+
+    /**
+     * Runs the shadow model on the batch's samples the champion answered and {@link ShadowSampling} picks, on the
+     * tensors the champion ran on, and returns their shadow records by index in the batch. A shadow failure costs the
+     * shadow records of this batch only: logged, counted, and the champion's results are published as they are.
+     *
+     * @param championMillis the champion's model time on the batch per sample
+     */
+    private Map<Integer, ShadowClassification> shadowRecords(List<Decoded> runnable, List<float[]> tensors,
+            List<SampleResults> served, ServingModel champion, double championMillis, ShadowHold shadow, Instant now) {
+        ServingModel shadowModel = shadow.model;
+        // the registry drops a shadow that is no longer newer than the champion; a batch may start before it does
+        if (shadowModel == null || shadowModel.version() <= champion.version()
+                || shadowModel.inputSize() != champion.inputSize()) {
+            return Map.of();
+        }
+        List<Integer> picked = new ArrayList<>();
+        for (int i = 0; i < runnable.size(); i++) {
+            if (served.get(i) != null && ShadowSampling.picks(runnable.get(i).sample().getSampleId(),
+                    settings.shadowFraction())) {
+                picked.add(i);
+            }
+        }
+        if (picked.isEmpty()) {
+            return Map.of();
+        }
+        float[][] images = new float[picked.size()][];
+        for (int j = 0; j < images.length; j++) {
+            images[j] = tensors.get(picked.get(j));
+        }
+        try {
+            long start = System.nanoTime();
+            TunetPrediction prediction;
+            try {
+                prediction = shadow.session().predict(images);
+            } finally {
+                metrics.shadowModel(System.nanoTime() - start);
+            }
+            if (prediction.batchSize() != images.length) {
+                throw new IllegalStateException("the shadow gave " + prediction.batchSize() + " answers to "
+                        + images.length + " samples");
+            }
+            double shadowMillis = (System.nanoTime() - start) / 1e6 / images.length;
+            Map<Integer, ShadowClassification> records = new HashMap<>();
+            for (int j = 0; j < images.length; j++) {
+                int i = picked.get(j);
+                records.put(i, ShadowResults.of(runnable.get(i).sample(), shadowModel, prediction.probabilities()[j],
+                        shadowMillis, served.get(i).classification(), championMillis, now));
+            }
+            return records;
+        } catch (RuntimeException e) {
+            metrics.shadowFailed(picked.size());
+            LOG.warn("shadow {} failed on {} sample(s) of a batch of {}: the champion {}'s results are published "
+                    + "without shadow records for them: {}", shadowModel, picked.size(), runnable.size(), champion,
+                    e.toString());
+            return Map.of();
+        }
     }
 
     /** One model call, timed and counted: per image its probabilities and mask planes. */
@@ -565,16 +697,26 @@ public final class InferencePipeline implements AutoCloseable {
 
     // ---- publishing ------------------------------------------------------------------------------------
 
-    private void publish(Pending pending, SampleResults results) {
+    /**
+     * Sends a sample's outputs and, if it was shadowed, its shadow record; the sample is done (its offset may be
+     * committed) once all of them were acknowledged, so a replay after a crash redoes the shadow record too. A shadow
+     * record that cannot be published is counted and logged, never a reason to stop the served line.
+     */
+    private void publish(Pending pending, SampleResults results, ShadowClassification shadowRecord) {
         long sent = System.nanoTime();
-        AtomicInteger outstanding = new AtomicInteger(2);
-        Callback acknowledged = (metadata, error) -> {
-            if (error != null) {
-                fail("publishing the outputs of " + pending.partition() + "@" + pending.offset() + " failed", error);
-            } else if (outstanding.decrementAndGet() == 0) {
+        AtomicInteger outstanding = new AtomicInteger(shadowRecord == null ? 2 : 3);
+        Runnable acknowledgedOne = () -> {
+            if (outstanding.decrementAndGet() == 0) {
                 metrics.stage(Stage.PUBLISH, System.nanoTime() - sent);
                 metrics.samplesDone(1);
                 done(pending);
+            }
+        };
+        Callback acknowledged = (metadata, error) -> {
+            if (error != null) {
+                fail("publishing the outputs of " + pending.partition() + "@" + pending.offset() + " failed", error);
+            } else {
+                acknowledgedOne.run();
             }
         };
         String key = results.classification().getSampleId();
@@ -582,6 +724,30 @@ public final class InferencePipeline implements AutoCloseable {
                 .serialize(Topics.CLASSIFICATIONS.name(), results.classification()), acknowledged);
         send(Topics.MASKS, key, Topics.MASKS.valueSerde().serializer()
                 .serialize(Topics.MASKS.name(), results.masks()), acknowledged);
+        if (shadowRecord != null) {
+            Callback shadowAcknowledged = (metadata, error) -> {
+                if (error != null) {
+                    shadowNotPublished(key, error);
+                } else {
+                    metrics.shadowed(1);
+                }
+                acknowledgedOne.run();
+            };
+            try {
+                producer.send(new ProducerRecord<>(Topics.CLASSIFICATIONS_SHADOW.name(), key,
+                        Topics.CLASSIFICATIONS_SHADOW.valueSerde().serializer()
+                                .serialize(Topics.CLASSIFICATIONS_SHADOW.name(), shadowRecord)), shadowAcknowledged);
+            } catch (RuntimeException e) {
+                shadowNotPublished(key, e);
+                acknowledgedOne.run();
+            }
+        }
+    }
+
+    private void shadowNotPublished(String sampleId, Exception error) {
+        metrics.shadowFailed(1);
+        LOG.warn("the shadow record of sample {} was not published to {} (its served results are): {}", sampleId,
+                Topics.CLASSIFICATIONS_SHADOW, error.toString());
     }
 
     private void deadLetter(Pending pending, DeadLetterReason reason, String detail) {

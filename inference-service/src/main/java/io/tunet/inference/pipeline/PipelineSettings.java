@@ -21,10 +21,12 @@ import java.util.Map;
  * @param maxInFlight samples polled but not yet acknowledged, at most
  * @param queueCapacity decoded samples waiting for a batch, at most
  * @param masks the mask cleaning shared with training
+ * @param shadowFraction the fraction of samples a shadow model also runs on, 0 (off) to 1 ({@link ShadowSampling})
  */
 public record PipelineSettings(String bootstrapServers, String groupId, Map<String, String> clientProperties,
         int maxPollRecords, Duration pollTimeout, Duration commitInterval, int batchMaxSize, Duration batchMaxWait,
-        int workers, int decodeThreads, int maxInFlight, int queueCapacity, MaskPostProcessor masks) {
+        int workers, int decodeThreads, int maxInFlight, int queueCapacity, MaskPostProcessor masks,
+        double shadowFraction) {
 
     /** Validates the settings, naming the first bad one. */
     public PipelineSettings {
@@ -49,6 +51,7 @@ public record PipelineSettings(String bootstrapServers, String groupId, Map<Stri
             throw new IllegalArgumentException("max in flight (" + maxInFlight + ") must allow a full batch ("
                     + batchMaxSize + ")");
         }
+        ShadowSampling.checkFraction(shadowFraction);
         clientProperties = Map.copyOf(clientProperties);
     }
 
@@ -69,21 +72,28 @@ public record PipelineSettings(String bootstrapServers, String groupId, Map<Stri
     /** Defaults for a broker, changed with the {@code with…} methods. */
     public static PipelineSettings defaults(String bootstrapServers, String groupId) {
         return new PipelineSettings(bootstrapServers, groupId, Map.of(), 32, Duration.ofMillis(100),
-                Duration.ofMillis(500), 8, Duration.ofMillis(10), 1, 1, 64, 32, MaskPostProcessor.defaults());
+                Duration.ofMillis(500), 8, Duration.ofMillis(10), 1, 1, 64, 32, MaskPostProcessor.defaults(), 0);
     }
 
     /** The same settings with other batch limits. */
     public PipelineSettings withBatching(int maxSize, Duration maxWait) {
         return new PipelineSettings(bootstrapServers, groupId, clientProperties, maxPollRecords, pollTimeout,
                 commitInterval, maxSize, maxWait, workers, decodeThreads, Math.max(maxInFlight, maxSize),
-                queueCapacity, masks);
+                queueCapacity, masks, shadowFraction);
     }
 
     /** The same settings with other thread counts and bounds. */
     public PipelineSettings withThreads(int newWorkers, int newDecodeThreads, int newMaxInFlight, int newQueueCapacity) {
         return new PipelineSettings(bootstrapServers, groupId, clientProperties, maxPollRecords, pollTimeout,
                 commitInterval, batchMaxSize, batchMaxWait, newWorkers, newDecodeThreads, newMaxInFlight,
-                newQueueCapacity, masks);
+                newQueueCapacity, masks, shadowFraction);
+    }
+
+    /** The same settings with another shadow fraction. */
+    public PipelineSettings withShadowFraction(double fraction) {
+        return new PipelineSettings(bootstrapServers, groupId, clientProperties, maxPollRecords, pollTimeout,
+                commitInterval, batchMaxSize, batchMaxWait, workers, decodeThreads, maxInFlight, queueCapacity, masks,
+                fraction);
     }
 
     private static void positive(String name, int value) {

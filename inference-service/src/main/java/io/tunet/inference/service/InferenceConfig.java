@@ -46,6 +46,20 @@ public interface InferenceConfig {
     /** Field QC thresholds; unset values take the calibrated defaults (imaging README, "Field QC"). */
     Qc qc();
 
+    /** Shadow models on live traffic (issue #19 §3). */
+    Shadow shadow();
+
+    /** Shadow models on live traffic. */
+    interface Shadow {
+        /**
+         * The fraction of live samples, 0 to 1, that the newest CANDIDATE version newer than the champion also runs
+         * on, its verdicts going to {@code classifications-shadow} only; 0 loads no shadow model. Which samples is
+         * fixed by their ids ({@code ShadowSampling}). Outside [0, 1] the service does not start.
+         */
+        @WithDefault("0")
+        double fraction();
+    }
+
     /** The thresholds of {@code io.tunet.imaging.qc.QcSettings}, each optional. */
     interface Qc {
         /** A nuclear component smaller than this many pixels at 256² is debris (default 15). */

@@ -21,6 +21,7 @@ import io.tunet.inference.pipeline.CrashSuspects;
 import io.tunet.inference.pipeline.InferencePipeline;
 import io.tunet.inference.pipeline.PipelineSettings;
 import io.tunet.inference.pipeline.SampleDecoder;
+import io.tunet.schemas.topics.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
@@ -48,6 +49,7 @@ public class InferenceService {
     private ModelVersionFollower follower;
     private InferencePipeline pipeline;
     private SampleDecoder decoder;
+    private volatile double shadowFraction;
 
     InferenceService(InferenceConfig config, MeterRegistry meters, ServiceExit exit) {
         this.config = config;
@@ -73,7 +75,14 @@ public class InferenceService {
         if (config.model().path().isPresent()) {
             registry.loadFile(config.model().path().get(), config.model().version());
         }
-        follower = new ModelVersionFollower(registry, client);
+        shadowFraction = settings.shadowFraction();
+        boolean shadowing = shadowFraction > 0;
+        if (shadowing) {
+            LOG.info("shadowing: the newest CANDIDATE version newer than the champion also runs on {}% of the samples "
+                    + "(inference.shadow.fraction), its verdicts to {} only", 100 * settings.shadowFraction(),
+                    Topics.CLASSIFICATIONS_SHADOW);
+        }
+        follower = new ModelVersionFollower(registry, client, shadowing);
         follower.start();
         // a sample's four stains decoded at once on up to as many cores as the process is given
         QcSettings qc = qcSettings(config.qc());
@@ -111,6 +120,11 @@ public class InferenceService {
         return registry;
     }
 
+    /** The fraction of samples a shadow model also runs on (0 before startup). */
+    public double shadowFraction() {
+        return shadowFraction;
+    }
+
     /** The pipeline, once started. */
     public Optional<InferencePipeline> pipeline() {
         return Optional.ofNullable(pipeline);
@@ -139,7 +153,8 @@ public class InferenceService {
         return new PipelineSettings(kafka.bootstrapServers(), kafka.groupId(), kafka.properties(),
                 kafka.maxPollRecords(), kafka.pollTimeout(), kafka.commitInterval(), config.batch().maxSize(),
                 config.batch().maxWait(), config.pipeline().workers(), config.pipeline().decodeThreads(),
-                config.pipeline().maxInFlight(), config.pipeline().queueCapacity(), masks.build());
+                config.pipeline().maxInFlight(), config.pipeline().queueCapacity(), masks.build(),
+                config.shadow().fraction());
     }
 
     /**

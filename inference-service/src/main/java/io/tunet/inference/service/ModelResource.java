@@ -7,10 +7,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /model}: the model serving now and the pipeline's fill level. */
+/** {@code GET /model}: the model serving now, the one shadowed beside it, and the pipeline's fill level. */
 @Path("/model")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
@@ -28,10 +29,22 @@ public class ModelResource {
      * @param thresholds the 28 per-class thresholds
      * @param inFlight samples polled and not yet acknowledged
      * @param queued decoded samples waiting for a batch
+     * @param shadowFraction the fraction of samples a shadow model also runs on ({@code inference.shadow.fraction})
+     * @param shadow the version shadowed now, null when none
      */
     public record ModelView(String name, long version, int inputSize, String device, String requestedDevice,
             boolean deviceFallback, Map<String, Integer> nodesPerProvider, List<Float> thresholds, int inFlight,
-            int queued) {
+            int queued, double shadowFraction, ShadowView shadow) {
+    }
+
+    /**
+     * The version shadowed beside the serving one: its verdicts go to {@code classifications-shadow} only.
+     *
+     * @param version model version (a CANDIDATE newer than the serving one)
+     * @param device the device its ONNX Runtime session runs on
+     * @param thresholds its 28 per-class thresholds
+     */
+    public record ShadowView(long version, String device, List<Float> thresholds) {
     }
 
     private final InferenceService service;
@@ -48,17 +61,22 @@ public class ModelResource {
                     .build();
         }
         ServingModel model = service.registry().current().get();
-        float[] thresholds = model.thresholds();
-        List<Float> list = new java.util.ArrayList<>(thresholds.length);
-        for (float t : thresholds) {
-            list.add(t);
-        }
+        ShadowView shadow = service.registry().shadow()
+                .map(s -> new ShadowView(s.version(), s.device(), list(s.thresholds()))).orElse(null);
         int inFlight = service.pipeline().map(p -> p.inFlight()).orElse(0);
         int queued = service.pipeline().map(p -> p.queued()).orElse(0);
         Placement placement = model.placement();
         return Response.ok(new ModelView(model.name(), model.version(), model.inputSize(), model.device(),
-                placement.requested().toString(), placement.fallback(), placement.nodesPerProvider(), list, inFlight,
-                queued)).build();
+                placement.requested().toString(), placement.fallback(), placement.nodesPerProvider(),
+                list(model.thresholds()), inFlight, queued, service.shadowFraction(), shadow)).build();
+    }
+
+    private static List<Float> list(float[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (float v : values) {
+            list.add(v);
+        }
+        return list;
     }
 
     /**

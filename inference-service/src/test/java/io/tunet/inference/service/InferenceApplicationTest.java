@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +47,9 @@ class InferenceApplicationTest {
                 .body("deviceFallback", equalTo(false))
                 .body("nodesPerProvider.keySet()", contains("CPUExecutionProvider"))
                 .body("nodesPerProvider.CPUExecutionProvider", greaterThan(0))
-                .body("thresholds.size()", equalTo(28));
+                .body("thresholds.size()", equalTo(28))
+                .body("shadowFraction", equalTo(0.0f))
+                .body("shadow", nullValue());
 
         String prefix = "app-" + UUID.randomUUID() + "-";
         Map<String, Sample> samples = new LinkedHashMap<>();
@@ -70,7 +73,11 @@ class InferenceApplicationTest {
                         + "requested=\"cpu()\"} 1.0"))
                 .body(containsString("inference_device_nodes{provider=\"CPUExecutionProvider\"}"))
                 .body(containsString("inference_device_fallback 0.0"))
-                .body(containsString("inference_device_fallbacks_total 0.0"));
+                .body(containsString("inference_device_fallbacks_total 0.0"))
+                .body(containsString("inference_shadow_model_version 0.0"))
+                .body(containsString("inference_shadow_samples_total 0.0"))
+                .body(containsString("inference_shadow_failures_total 0.0"))
+                .body(containsString("inference_shadow_model_seconds_count 0"));
         given().get("/q/health/live").then().statusCode(200);
     }
 }
