@@ -67,7 +67,10 @@ import org.jboss.logging.Logger;
  * of the sample id, train (warm from the champion or from scratch), fit thresholds, score the champion (or
  * the class-frequency baseline) on the same validation samples, decide with the {@link PromotionGate},
  * store the ONNX file and the checkpoint in the blob store, write the report, and publish CANDIDATE plus the
- * verdict in one transaction.
+ * verdict in one transaction. With the live gate on ({@link LiveGate}), a challenger that passes against a champion
+ * is published as CANDIDATE only (the live judge gives its verdict later) and older waiting candidates are
+ * rejected as superseded in the same transaction. The next run warm-starts from the champion (the newest PROMOTED
+ * version), never from a waiting candidate.
  *
  * <p>Warm start needs nothing local: every published version carries its checkpoint in the shared blob store
  * ({@code ModelVersion.checkpoint}, a {@link CheckpointArchive}), so any instance, also a fresh one with an empty
@@ -252,7 +255,8 @@ public final class TrainingRunner {
             Files.deleteIfExists(trained.onnxModel());
             deleteRecursively(trained.checkpoint().getParent());
             LOG.infof("run %s: v%d %s: %s", runId, version, verdict.getStatus(), verdict.getStatusReason());
-            return new RunOutcome(runId, trigger, verdict, report, (System.nanoTime() - started) / 1e9);
+            return new RunOutcome(runId, trigger, verdict, records.stream().filter(r -> r.getVersion() != version)
+                    .toList(), report, (System.nanoTime() - started) / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException("run " + runId + " failed: " + e.getMessage(), e);
         } catch (BlobStoreException e) {

@@ -99,7 +99,10 @@ public final class TrainingMetrics {
                 .register(registry).record(duration);
     }
 
-    /** A version was published with this status (promoted, rejected). */
+    /**
+     * A version was published with this status: promoted or rejected (by a run, or by the live gate: its verdict,
+     * a candidate superseded or out of time), or candidate (a run's challenger waiting for the live gate).
+     */
     public void version(String status) {
         Counter.builder("training.model.versions").description("Model versions published by status")
                 .tag("status", status).register(registry).increment();

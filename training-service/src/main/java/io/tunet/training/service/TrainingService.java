@@ -316,6 +316,7 @@ public class TrainingService {
             RunOutcome result = runner.run(runId, trigger, settings, progress, cancel::get);
             outcome = result.candidate().getStatus().name().toLowerCase(java.util.Locale.ROOT);
             metrics.version(outcome);
+            result.superseded().forEach(v -> metrics.version(v.getStatus().name().toLowerCase(java.util.Locale.ROOT)));
             summary = RunSummary.of(result, clock.instant());
             rememberTrigger(labels);
         } catch (NotEnoughDataException e) {
