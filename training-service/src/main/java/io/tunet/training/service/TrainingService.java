@@ -284,10 +284,12 @@ public class TrainingService {
             }
             return new ShadowSettings(shadow.samples(), shadow.margin(), shadow.minPositives(), shadow.maxWait());
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("training.gate.shadow.*: " + e.getMessage(), Set.of(
-                    "training.gate.shadow.samples", "training.gate.shadow.margin",
-                    "training.gate.shadow.min-positives", "training.gate.shadow.max-wait",
-                    "training.gate.shadow.judge-every"));
+            String message = e.getMessage(); // "margin must be in [0, 1] ...": it starts with the setting
+            String setting = message.substring(0, message.indexOf(' '));
+            String property = "training.gate.shadow." + setting;
+            throw new ConfigurationException(property + message.substring(setting.length())
+                    + " (environment: TRAINING_GATE_SHADOW_"
+                    + setting.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + ")", Set.of(property));
         }
     }
 
