@@ -151,8 +151,8 @@ public final class LiveGate {
                 .build();
     }
 
-    /** "7d", "36h", "90m" or, for anything finer, the ISO form. */
-    static String format(Duration duration) {
+    /** A duration as an operator writes it: "7d", "36h", "90m" or, for anything finer, the ISO form. */
+    public static String format(Duration duration) {
         if (duration.toSeconds() % 86_400 == 0 && duration.getNano() == 0) {
             return duration.toDays() + "d";
         }

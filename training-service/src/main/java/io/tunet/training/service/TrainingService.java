@@ -175,7 +175,8 @@ public class TrainingService {
             LOG.infof("live gate on: a challenger that passes the offline gate waits as CANDIDATE for %d "
                     + "curator-labelled shadowed samples (margin %.3f, %d positives per judged class, at most %s)",
                     settings.gate().shadow().samples(), settings.gate().shadow().margin(),
-                    settings.gate().shadow().minPositives(), settings.gate().shadow().maxWait());
+                    settings.gate().shadow().minPositives(),
+                    io.tunet.training.promotion.LiveGate.format(settings.gate().shadow().maxWait()));
         }
         intakeThread = new Thread(intake, "training-intake");
         intakeThread.setUncaughtExceptionHandler(exitUnlessStopping(cancel::get, Quarkus::asyncExit));
