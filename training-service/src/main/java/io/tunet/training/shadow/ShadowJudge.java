@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * {@link LiveGate#judge} gives one, or its rejection once its wait has run out ({@link LiveGate#timedOut}).
  *
  * <p>Only samples served by the current champion count ({@code championVersion}): the candidate is compared with the
- * model it would replace. A sample shadowed twice counts once, with its latest record. Records of other model
+ * model it would replace. A candidate older than the champion is rejected as superseded by it. A sample shadowed twice counts once, with its latest record. Records of other model
  * names and of versions not waiting are not kept, so memory holds the waiting candidates' samples only.
  *
  * <p>Thread-safe: the loop feeds and judges on its thread; {@link #waiting()} may be read from any.
@@ -104,6 +104,12 @@ public final class ShadowJudge {
             Optional<ModelVersion> champion = view.champion();
             List<ModelVersion> due = new ArrayList<>();
             for (ModelVersion candidate : view.waitingCandidates()) {
+                if (champion.isPresent() && candidate.getVersion() < champion.get().getVersion()) {
+                    // a newer version serves already (promoted by hand, or while the live gate was off)
+                    due.add(LiveGate.verdict(candidate, false, "superseded by champion v"
+                            + champion.get().getVersion(), now));
+                    continue;
+                }
                 Map<String, Shadowed> samples = shadowed.getOrDefault(candidate.getVersion(), Map.of());
                 List<LiveGate.Observation> labelled = new ArrayList<>();
                 if (champion.isPresent()) {

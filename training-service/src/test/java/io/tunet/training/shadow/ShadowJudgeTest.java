@@ -166,6 +166,20 @@ class ShadowJudgeTest {
     }
 
     @Test
+    void shouldRejectACandidateOlderThanTheChampionAsSuperseded() throws Exception {
+        // v3 promoted by hand while v2 waits: v2 would replace nothing
+        registry.publish(publisher, view -> List.of(version(3, ModelStatus.CANDIDATE, null),
+                version(3, ModelStatus.PROMOTED, "by hand")));
+        startJudge(registry);
+
+        ModelVersion verdict = awaitVerdict(2);
+
+        assertThat(verdict.getStatus()).isEqualTo(ModelStatus.REJECTED);
+        assertThat(verdict.getStatusReason()).startsWith("superseded by champion v3; passed the offline gate");
+        assertThat(registry.champion()).hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(3));
+    }
+
+    @Test
     void shouldReachTheSameVerdictAfterARestartFromTheTopic() throws Exception {
         // shadow records first, half of the labels: the first instance waits
         for (int n = 0; n < 10; n++) {
