@@ -17,6 +17,7 @@ import io.tunet.training.dataset.DatasetIndex;
 import io.tunet.training.feedback.FeedbackIntake;
 import io.tunet.training.feedback.IntakeLoop;
 import io.tunet.training.promotion.GateSettings;
+import io.tunet.training.promotion.LiveGate;
 import io.tunet.training.promotion.ShadowSettings;
 import io.tunet.training.shadow.ShadowJudge;
 import io.tunet.training.shadow.ShadowLoop;
@@ -176,7 +177,7 @@ public class TrainingService {
                     + "curator-labelled shadowed samples (margin %.3f, %d positives per judged class, at most %s)",
                     settings.gate().shadow().samples(), settings.gate().shadow().margin(),
                     settings.gate().shadow().minPositives(),
-                    io.tunet.training.promotion.LiveGate.format(settings.gate().shadow().maxWait()));
+                    LiveGate.format(settings.gate().shadow().maxWait()));
         }
         intakeThread = new Thread(intake, "training-intake");
         intakeThread.setUncaughtExceptionHandler(exitUnlessStopping(cancel::get, Quarkus::asyncExit));
