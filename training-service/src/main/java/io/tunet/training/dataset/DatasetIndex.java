@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -401,6 +402,24 @@ public final class DatasetIndex implements AutoCloseable {
      */
     public synchronized long labelChanges() {
         return labelChanges;
+    }
+
+    /**
+     * The curator's classes for a sample, ascending: its latest label, also one still waiting for the sample's
+     * images or kept for a sample whose images were dropped; empty when no curator labelled it. The live gate
+     * judges shadowed samples by it, whether the label came before or after the shadow's verdict.
+     */
+    public synchronized Optional<int[]> curatorLabels(String sampleId) {
+        IndexLine latest = labels.get(sampleId);
+        for (List<IndexLine> others : List.of(pending.getOrDefault(sampleId, List.of()),
+                withoutImages.getOrDefault(sampleId, List.of()))) {
+            for (IndexLine line : others) {
+                if (latest == null || line.labelledAt() > latest.labelledAt()) {
+                    latest = line;
+                }
+            }
+        }
+        return latest == null ? Optional.empty() : Optional.of(latest.labels().clone());
     }
 
     /** Feedback still waiting for its sample, oldest first. */

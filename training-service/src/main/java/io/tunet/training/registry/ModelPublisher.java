@@ -13,10 +13,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Publishes a run's model versions (CANDIDATE, then PROMOTED or REJECTED) to {@code models} in one Kafka
- * transaction: readers with {@code read_committed} see all of a run's records or none, so a run that dies
- * while publishing leaves nothing behind. A new publisher with the same transactional id fences an older
- * instance of the service.
+ * Publishes model versions (a run's CANDIDATE, then PROMOTED or REJECTED; the live gate's verdicts) to
+ * {@code models} in one Kafka transaction per call: readers with {@code read_committed} see all of a run's records
+ * or none, so a run that dies while publishing leaves nothing behind. A new publisher with the same transactional
+ * id fences an older instance of the service.
  */
 public final class ModelPublisher implements AutoCloseable {
 

@@ -136,6 +136,40 @@ public final class ModelRegistryView {
         return result;
     }
 
+    /**
+     * The versions whose latest status is CANDIDATE, oldest first: with a live gate
+     * ({@code training.gate.shadow.samples} above 0) the challengers that passed the offline gate and wait for
+     * their live verdict.
+     */
+    public synchronized List<ModelVersion> waitingCandidates() {
+        return versions.values().stream().filter(v -> v.getStatus() == ModelStatus.CANDIDATE).toList();
+    }
+
+    /** Whether {@code version}'s latest status is CANDIDATE. */
+    public synchronized boolean isWaiting(long version) {
+        ModelVersion latest = versions.get(version);
+        return latest != null && latest.getStatus() == ModelStatus.CANDIDATE;
+    }
+
+    /**
+     * Publishes what {@code decide} returns, in order and in one transaction, and takes it into account, while no
+     * other publication through this view runs: the decision reads the view as it stands when it is published (a
+     * run superseding a waiting candidate and the live gate judging it cannot both win). Nothing is published
+     * when the list is empty.
+     *
+     * @return what was published
+     * @throws org.apache.kafka.common.KafkaException if the transaction fails (nothing is published or observed)
+     */
+    public synchronized List<ModelVersion> publish(ModelPublisher publisher,
+            java.util.function.Function<ModelRegistryView, List<ModelVersion>> decide) {
+        List<ModelVersion> records = List.copyOf(decide.apply(this));
+        if (!records.isEmpty()) {
+            publisher.publish(records);
+            records.forEach(this::observe);
+        }
+        return records;
+    }
+
     /** The model name this view follows. */
     public String modelName() {
         return modelName;

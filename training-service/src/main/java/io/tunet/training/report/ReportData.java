@@ -26,11 +26,22 @@ import java.util.List;
  * @param baseline the class-frequency baseline's scores (on the gate split, thresholds fitted on validation; offline:
  *     on validation, cross-fitted like the model's), or null (when there is a champion)
  * @param decision the promotion gate's verdict, or null (offline training has no gate)
+ * @param published the report's line on what was published when that is not the gate's verdict (a CANDIDATE
+ *     waiting for the live gate), Markdown, else null
  */
 public record ReportData(String modelName, long version, String runId, String trigger, String snapshotId,
         NetworkSpec network, TrainingResult trained, String start, List<int[]> trainingLabels, int validationSize,
         Gate gate, Long championVersion, MultiLabelMetrics champion, MultiLabelMetrics baseline,
-        GateDecision decision) {
+        GateDecision decision, String published) {
+
+    /** A report whose published status is the gate's verdict. */
+    public ReportData(String modelName, long version, String runId, String trigger, String snapshotId,
+            NetworkSpec network, TrainingResult trained, String start, List<int[]> trainingLabels, int validationSize,
+            Gate gate, Long championVersion, MultiLabelMetrics champion, MultiLabelMetrics baseline,
+            GateDecision decision) {
+        this(modelName, version, runId, trigger, snapshotId, network, trained, start, trainingLabels, validationSize,
+                gate, championVersion, champion, baseline, decision, null);
+    }
 
     /**
      * The promotion gate's view of the model.

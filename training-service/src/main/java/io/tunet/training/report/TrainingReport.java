@@ -247,7 +247,9 @@ public final class TrainingReport {
                         : "- no champion; class-frequency baseline on the same samples, thresholds cross-fitted "
                                 + "likewise: ").append(data.baseline().summary()).append('\n');
             }
-            if (data.decision() != null) {
+            if (data.published() != null) {
+                md.append("- ").append(data.published()).append('\n');
+            } else if (data.decision() != null) {
                 md.append("- **").append(data.decision().promoted() ? "PROMOTED" : "REJECTED").append("**: ")
                         .append(data.decision().summary()).append('\n');
             }

@@ -31,6 +31,7 @@ import io.tunet.training.dataset.LabelledSample;
 import io.tunet.training.dataset.StoredImage;
 import io.tunet.training.dataset.SampleTensors;
 import io.tunet.training.promotion.GateDecision;
+import io.tunet.training.promotion.LiveGate;
 import io.tunet.training.promotion.PromotionGate;
 import io.tunet.training.registry.CheckpointArchive;
 import io.tunet.training.registry.ModelPublisher;
@@ -66,7 +67,10 @@ import org.jboss.logging.Logger;
  * of the sample id, train (warm from the champion or from scratch), fit thresholds, score the champion (or
  * the class-frequency baseline) on the same validation samples, decide with the {@link PromotionGate},
  * store the ONNX file and the checkpoint in the blob store, write the report, and publish CANDIDATE plus the
- * verdict in one transaction.
+ * verdict in one transaction. With the live gate on ({@link LiveGate}), a challenger that passes against a champion
+ * is published as CANDIDATE only (the live judge gives its verdict later) and older waiting candidates are
+ * rejected as superseded in the same transaction. The next run warm-starts from the champion (the newest PROMOTED
+ * version), never from a waiting candidate.
  *
  * <p>Warm start needs nothing local: every published version carries its checkpoint in the shared blob store
  * ({@code ModelVersion.checkpoint}, a {@link CheckpointArchive}), so any instance, also a fresh one with an empty
@@ -227,26 +231,32 @@ public final class TrainingRunner {
                     snapshot, data, champion.map(ModelVersion::getVersion).orElse(null), ModelStatus.CANDIDATE, null));
             // the reference is not signed (ModelVersion.reference): it describes the data, not what the model computes
             candidate.setReference(reference);
-            ModelVersion verdict = ModelVersion.newBuilder(candidate)
-                    .setStatus(decision.promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED)
-                    .setStatusReason(decision.summary())
-                    .setCreatedAt(clock.instant())
-                    .build();
+            LiveGate live = new LiveGate(settings.gate().shadow());
+            // what the run would publish now; superseded candidates are settled again under the registry's lock
+            List<ModelVersion> planned = live.afterOfflineGate(candidate, decision, champion.isPresent(), List.of(),
+                    clock.instant());
+            ModelVersion outcome = planned.get(planned.size() - 1);
             Path report = TrainingReport.write(workspace, new ReportData(settings.modelName(), version, runId, trigger,
                     snapshot.id(), spec, trained, start.description(),
                     data.train().labelLists(), data.validation().size(), new ReportData.Gate(splits.gate().size(),
                     challengerMetrics), champion.map(ModelVersion::getVersion).orElse(null), championMetrics,
-                    baseline, decision));
+                    baseline, decision, outcome.getStatus() == ModelStatus.CANDIDATE
+                            ? "**CANDIDATE** (waiting for the live gate): " + outcome.getStatusReason() : null));
             checkCancelled(cancelled);
-            publisher.publish(List.of(candidate, verdict));
+            List<ModelVersion> records = registry.publish(publisher, view -> live.afterOfflineGate(candidate, decision,
+                    champion.isPresent(), view.waitingCandidates(), outcome.getCreatedAt()));
             published = true;
-            registry.observe(verdict);
+            ModelVersion verdict = records.stream().filter(r -> r.getVersion() == version).reduce((a, b) -> b)
+                    .orElseThrow();
+            records.stream().filter(r -> r.getVersion() != version).forEach(r -> LOG.infof("run %s: v%d %s: %s",
+                    runId, r.getVersion(), r.getStatus(), r.getStatusReason()));
             Files.delete(workspace.resolve(RUNNING_MARKER));
             // both are in the blob store now, where retention keeps or removes them; the folder keeps the report
             Files.deleteIfExists(trained.onnxModel());
             deleteRecursively(trained.checkpoint().getParent());
-            LOG.infof("run %s: v%d %s: %s", runId, version, verdict.getStatus(), decision.summary());
-            return new RunOutcome(runId, trigger, verdict, report, (System.nanoTime() - started) / 1e9);
+            LOG.infof("run %s: v%d %s: %s", runId, version, verdict.getStatus(), verdict.getStatusReason());
+            return new RunOutcome(runId, trigger, verdict, records.stream().filter(r -> r.getVersion() != version)
+                    .toList(), report, (System.nanoTime() - started) / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException("run " + runId + " failed: " + e.getMessage(), e);
         } catch (BlobStoreException e) {

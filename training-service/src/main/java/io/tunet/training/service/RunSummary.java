@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * @param runId the run
  * @param trigger what started it
- * @param outcome promoted, rejected, failed, cancelled or skipped
+ * @param outcome promoted, rejected, candidate (waiting for the live gate), failed, cancelled or skipped
  * @param version the version published, or null when nothing was
  * @param statusReason the gate's reasons, or why the run failed
  * @param macroF1 the challenger's validation macro-F1 over the classes present there, or null (also when it

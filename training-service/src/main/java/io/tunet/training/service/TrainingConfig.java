@@ -217,5 +217,33 @@ public interface TrainingConfig {
         /** Largest tolerated drop of one class's F1 against the champion. */
         @WithDefault("0.05")
         double maxClassF1Drop();
+
+        /** The live gate: shadowing on live traffic before promotion (README, "Live gate (shadow models)"). */
+        Shadow shadow();
+
+        interface Shadow {
+            /**
+             * Curator-labelled shadowed samples a candidate needs for its live verdict; 0 turns the live gate off
+             * (the offline verdict is published at once).
+             */
+            @WithDefault("0")
+            int samples();
+
+            /** How far a judged class's live F1 may fall below the champion's on the same samples. */
+            @WithDefault("0.05")
+            double margin();
+
+            /** Curator-labelled positives a class needs among the shadowed samples to be judged. */
+            @WithDefault("3")
+            int minPositives();
+
+            /** A candidate without a live verdict this long after its publication is rejected. */
+            @WithDefault("7d")
+            Duration maxWait();
+
+            /** How often waiting candidates are judged against the curator labels. */
+            @WithDefault("10s")
+            Duration judgeEvery();
+        }
     }
 }

@@ -99,7 +99,10 @@ public final class TrainingMetrics {
                 .register(registry).record(duration);
     }
 
-    /** A version was published with this status (promoted, rejected). */
+    /**
+     * A version was published with this status: promoted or rejected (by a run, or by the live gate: its verdict,
+     * a candidate superseded or out of time), or candidate (a run's challenger waiting for the live gate).
+     */
     public void version(String status) {
         Counter.builder("training.model.versions").description("Model versions published by status")
                 .tag("status", status).register(registry).increment();
@@ -128,6 +131,29 @@ public final class TrainingMetrics {
         Counter.builder("training.intake.records.failed")
                 .description("Records the intake gave up on after their attempts, by source topic")
                 .tag("topic", topic).register(registry).increment();
+    }
+
+    /**
+     * Follows the live gate: {@code training_live_gate_waiting_candidates} (versions waiting as CANDIDATE) and
+     * {@code training_live_gate_labelled_samples} (curator-labelled shadowed samples of the newest of them, served
+     * by the current champion; 0 when none waits), as of the judge's last judgement.
+     */
+    public void liveGate(io.tunet.training.shadow.ShadowJudge judge) {
+        Gauge.builder("training.live.gate.waiting.candidates", judge, j -> j.waiting().size())
+                .description("Model versions waiting as CANDIDATE for the live gate's verdict").register(registry);
+        Gauge.builder("training.live.gate.labelled.samples", judge,
+                j -> j.waiting().isEmpty() ? 0 : j.waiting().get(j.waiting().size() - 1).labelled())
+                .description("Curator-labelled shadowed samples of the newest waiting candidate (served by the "
+                        + "current champion)").register(registry);
+        Gauge.builder("training.live.gate.shadowed.samples", judge,
+                j -> j.waiting().isEmpty() ? 0 : j.waiting().get(j.waiting().size() - 1).shadowed())
+                .description("Shadowed samples of the newest waiting candidate, labelled or not").register(registry);
+    }
+
+    /** A record of classifications-shadow could not be decoded (left out of the live gate). */
+    public void undecodableShadowRecord() {
+        Counter.builder("training.live.gate.records.undecodable")
+                .description("Records of classifications-shadow that did not decode").register(registry).increment();
     }
 
     /** A sample record could not be decoded (inference dead-letters it on samples-dlq). */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.scheduler.Scheduled;
 import io.tunet.blob.BlobStoreException;
 import io.tunet.blob.LocalDirectoryBlobStore;
@@ -16,6 +17,10 @@ import io.tunet.training.dataset.DatasetIndex;
 import io.tunet.training.feedback.FeedbackIntake;
 import io.tunet.training.feedback.IntakeLoop;
 import io.tunet.training.promotion.GateSettings;
+import io.tunet.training.promotion.LiveGate;
+import io.tunet.training.promotion.ShadowSettings;
+import io.tunet.training.shadow.ShadowJudge;
+import io.tunet.training.shadow.ShadowLoop;
 import io.tunet.training.registry.ModelPublisher;
 import io.tunet.training.registry.ModelSigner;
 import io.tunet.training.registry.ModelRegistryView;
@@ -83,6 +88,8 @@ public class TrainingService {
     private Retention retention;
     private Admin admin;
     private Thread intakeThread;
+    private ShadowLoop shadowLoop;
+    private Thread shadowThread;
     private ExecutorService runs;
     private volatile long labelsAtLastRun;
     private volatile Instant lastRunAt;
@@ -157,6 +164,21 @@ public class TrainingService {
                         metrics.intakeGaveUp(topic);
                     }
                 });
+        if (settings.gate().shadow().enabled()) {
+            ShadowJudge judge = new ShadowJudge(registry, publisher, index::curatorLabels, settings.gate().shadow(),
+                    clock, verdict -> metrics.version(verdict.getStatus().name().toLowerCase(java.util.Locale.ROOT)));
+            metrics.liveGate(judge);
+            shadowLoop = new ShadowLoop(judge, client, config.gate().shadow().judgeEvery(), clock,
+                    metrics::undecodableShadowRecord);
+            shadowThread = new Thread(shadowLoop, "training-live-gate");
+            shadowThread.setUncaughtExceptionHandler(exitUnlessStopping(cancel::get, Quarkus::asyncExit));
+            shadowThread.start();
+            LOG.infof("live gate on: a challenger that passes the offline gate waits as CANDIDATE for %d "
+                    + "curator-labelled shadowed samples (margin %.3f, %d positives per judged class, at most %s)",
+                    settings.gate().shadow().samples(), settings.gate().shadow().margin(),
+                    settings.gate().shadow().minPositives(),
+                    LiveGate.format(settings.gate().shadow().maxWait()));
+        }
         intakeThread = new Thread(intake, "training-intake");
         intakeThread.setUncaughtExceptionHandler(exitUnlessStopping(cancel::get, Quarkus::asyncExit));
         intakeThread.start();
@@ -169,6 +191,10 @@ public class TrainingService {
         if (intake != null) {
             intake.close();
             intakeThread.join(10_000);
+        }
+        if (shadowLoop != null) {
+            shadowLoop.close();
+            shadowThread.join(10_000);
         }
         if (runs != null) {
             runs.shutdown();
@@ -243,8 +269,30 @@ public class TrainingService {
                 m.learningRate().orElse(Float.NaN), m.patience(), m.augment(), m.seed(),
                 TrainingDevice.parse(m.device())), m.validationFraction(), m.gateFraction(),
                 !m.warmStart() ? WarmStart.OFF : m.warmStartRequired() ? WarmStart.REQUIRED : WarmStart.PREFERRED,
-                new GateSettings(config.gate().minMacroF1Gain(), config.gate().maxClassF1Drop()),
-                m.minTrainingSamples());
+                new GateSettings(config.gate().minMacroF1Gain(), config.gate().maxClassF1Drop(),
+                        shadowSettings(config.gate().shadow())), m.minTrainingSamples());
+    }
+
+    /**
+     * The live gate's rules.
+     *
+     * @throws ConfigurationException naming the property, for a value out of range: the service does not start
+     */
+    static ShadowSettings shadowSettings(TrainingConfig.Gate.Shadow shadow) {
+        try {
+            if (shadow.judgeEvery().isZero() || shadow.judgeEvery().isNegative()) {
+                throw new IllegalArgumentException("judge-every must be a positive duration, got "
+                        + shadow.judgeEvery());
+            }
+            return new ShadowSettings(shadow.samples(), shadow.margin(), shadow.minPositives(), shadow.maxWait());
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage(); // "margin must be in [0, 1] ...": it starts with the setting
+            String setting = message.substring(0, message.indexOf(' '));
+            String property = "training.gate.shadow." + setting;
+            throw new ConfigurationException(property + message.substring(setting.length())
+                    + " (environment: TRAINING_GATE_SHADOW_"
+                    + setting.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + ")", Set.of(property));
+        }
     }
 
     /**
@@ -272,6 +320,7 @@ public class TrainingService {
             RunOutcome result = runner.run(runId, trigger, settings, progress, cancel::get);
             outcome = result.candidate().getStatus().name().toLowerCase(java.util.Locale.ROOT);
             metrics.version(outcome);
+            result.superseded().forEach(v -> metrics.version(v.getStatus().name().toLowerCase(java.util.Locale.ROOT)));
             summary = RunSummary.of(result, clock.instant());
             rememberTrigger(labels);
         } catch (NotEnoughDataException e) {

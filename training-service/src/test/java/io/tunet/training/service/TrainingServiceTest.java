@@ -106,14 +106,17 @@ class TrainingServiceTest {
         given().get("/training-runs/current").then().statusCode(200).body(containsString("\"runId\""));
         awaitNoRun();
         assertThat(given().get("/training-runs").then().extract().jsonPath().getList("outcome"))
-                .hasSize(2).first().isIn("promoted", "rejected");
+                .hasSize(2).first().isIn("promoted", "rejected", "candidate");
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("training_runs_total{outcome=\"promoted\"")
                 .contains("training_dead_letters_total{reason=\"UNKNOWN_SAMPLE\"")
                 .contains("training_dead_letters_total{reason=\"INVALID_FIELD\"")
                 .contains("training_feedback_accepted_total{outcome=\"waiting\"")
-                .contains("training_run_duration_seconds_count");
+                .contains("training_run_duration_seconds_count")
+                // the live gate's judge runs (the profile turns it on); nothing shadows the second run's challenger
+                .containsPattern("training_live_gate_waiting_candidates [01]\\.0")
+                .containsPattern("training_live_gate_labelled_samples 0\\.0");
         // retention ran and kept every labelled sample (the ghost's label is no sample)
         assertThat(metrics).containsPattern("training_retention_samples\\{state=\"labelled\"[^}]*\\} 33\\.0")
                 .containsPattern("training_retention_samples\\{state=\"unlabelled\"[^}]*\\} 0\\.0")
