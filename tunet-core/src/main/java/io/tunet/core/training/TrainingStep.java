@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.loss.TunetLoss;
@@ -35,11 +36,21 @@ public final class TrainingStep {
 
     /**
      * A trainer for {@code model} (whose block is not yet initialised) with Adam following {@code
-     * learningRate}; the block is initialised for batches of {@code batchSize}. The caller closes it.
+     * learningRate}; the block is initialised for batches of {@code batchSize}. The caller closes it, and closes
+     * the model after it: Adam's moment vectors belong to the model and are freed with it.
      */
     public static Trainer newTrainer(Model model, NetworkSpec spec, Loss loss, Tracker learningRate, int batchSize) {
+        return newTrainer(model, spec, loss, adam(model, learningRate), batchSize);
+    }
+
+    /** Adam following {@code learningRate}, its moment vectors owned by {@code model}. */
+    static Optimizer adam(Model model, Tracker learningRate) {
+        return new ModelOwnedAdam(Adam.builder().optLearningRateTracker(learningRate), model.getNDManager());
+    }
+
+    static Trainer newTrainer(Model model, NetworkSpec spec, Loss loss, Optimizer optimizer, int batchSize) {
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-                .optOptimizer(Adam.builder().optLearningRateTracker(learningRate).build())
+                .optOptimizer(optimizer)
                 .optInitializer(Networks.weightInitializer(), Parameter.Type.WEIGHT)
                 // the model's own device: DJL's default is every GPU the engine sees
                 .optDevices(new Device[] {model.getNDManager().getDevice()});
