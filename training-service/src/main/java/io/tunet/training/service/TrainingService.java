@@ -92,6 +92,12 @@ public class TrainingService {
     private Thread shadowThread;
     private ExecutorService runs;
     private volatile long labelsAtLastRun;
+    /**
+     * Set as the last step of start-up. The scheduler may call {@link #checkTriggers} before start-up has finished:
+     * with the index open but no run executor yet, a check found labels waiting, marked a run as current and then
+     * failed to submit it, and no run started again until a restart.
+     */
+    private volatile boolean started;
     private volatile Instant lastRunAt;
 
     public TrainingService(TrainingConfig config, MeterRegistry registry) {
@@ -184,6 +190,7 @@ public class TrainingService {
         intakeThread.start();
         LOG.infof("training %s (%s) from %s; %d label changes in the index", settings.modelName(), settings.network(),
                 dataDirectory, index.labelChanges());
+        started = true;
     }
 
     void stop(@Observes ShutdownEvent event) throws IOException, InterruptedException {
@@ -358,7 +365,7 @@ public class TrainingService {
     /** Checks the label and schedule triggers. */
     @Scheduled(every = "${training.trigger.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkTriggers() {
-        if (index == null || current.get() != null) {
+        if (!started || current.get() != null) {
             return;
         }
         long fresh = index.labelChanges() - labelsAtLastRun;
