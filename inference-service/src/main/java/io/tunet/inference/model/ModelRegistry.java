@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,16 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, byte[]> trustedKeys;
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
     private final AtomicReference<ServingModel> shadow = new AtomicReference<>();
-    /** Versions refused as shadows: their file, signature and checks will not change (under {@link #lock}). */
+    /**
+     * Versions refused as shadows for good: their file, signature and checks will not change (under {@link #lock}).
+     */
     private final Set<Long> refusedShadows = new HashSet<>();
+    /**
+     * Versions refused as shadows because their file could not be read (the blob store away for a moment), with the
+     * {@link System#nanoTime()} from which they are tried again (under {@link #lock}).
+     */
+    private final Map<Long, Long> shadowRetries = new HashMap<>();
+    private Duration shadowRetryDelay = Duration.ofMinutes(1);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition modelArrived = lock.newCondition();
 
@@ -228,8 +237,10 @@ public final class ModelRegistry implements AutoCloseable {
      * Makes {@code candidate} the shadow: a CANDIDATE of this registry's model, newer than the champion and with the
      * champion's input size (the shadow runs on the tensors decoded for the champion), loaded like a champion.
      * Anything else, or no candidate, ends the current shadow, which closes once no batch uses it. A candidate that
-     * fails a check is logged and counted ({@code inference_shadow_models_refused_total}), the previous shadow is
-     * ended, and the version is not tried again by this process; the champion is never touched.
+     * fails a check, or whose load fails in any other way, is logged and counted ({@code
+     * inference_shadow_models_refused_total}), the previous shadow is ended, and the version is not tried again by
+     * this process, except one whose file could not be read ({@code BLOB_UNAVAILABLE}), tried again after a minute
+     * ({@link #shadowRetryDue}); the champion is never touched.
      *
      * @return SWAPPED when {@code candidate} is the shadow from now on, IGNORED when nothing was loaded (it is the
      *         shadow already, or it is not to be shadowed), REFUSED when it failed a check
@@ -243,11 +254,16 @@ public final class ModelRegistry implements AutoCloseable {
                     || version.getStatus() != ModelStatus.CANDIDATE || version.getVersion() <= serving.version()) {
                 endShadow("it is no longer the newest CANDIDATE newer than the champion "
                         + (serving == null ? "(none)" : serving));
+                shadowRetries.clear();
                 return Outcome.IGNORED;
             }
+            // only the newest candidate is ever tried again
+            shadowRetries.keySet().removeIf(v -> v != version.getVersion());
             ServingModel shadowed = shadow.get();
+            Long retryAt = shadowRetries.get(version.getVersion());
             if (shadowed != null && shadowed.version() == version.getVersion()
-                    || refusedShadows.contains(version.getVersion())) {
+                    || refusedShadows.contains(version.getVersion())
+                    || retryAt != null && System.nanoTime() - retryAt < 0) {
                 return Outcome.IGNORED;
             }
             String label = version.getModelName() + " v" + version.getVersion();
@@ -260,18 +276,54 @@ public final class ModelRegistry implements AutoCloseable {
                 ServingModel next = fetchAndLoad(version, label);
                 endShadow("replaced by " + next);
                 shadow.set(next);
+                shadowRetries.remove(version.getVersion());
                 metrics.shadowVersion(next.version());
                 LOG.info("shadowing {} beside the champion {}: its verdicts go to classifications-shadow only", next,
                         serving);
                 return Outcome.SWAPPED;
             } catch (ModelRefusedException e) {
-                refusedShadows.add(version.getVersion());
-                endShadow("its successor " + label + " was refused");
-                metrics.shadowRefused(e.reason().name());
-                LOG.error("not shadowing {} (the champion {} serves on, unaffected): {}", label, serving,
-                        e.getMessage());
-                return Outcome.REFUSED;
+                return refuseShadow(version, label, serving, e.reason(), e.getMessage());
+            } catch (RuntimeException e) {
+                // an unexpected failure of the loader must not reach the follower: it would stop following models
+                return refuseShadow(version, label, serving, Reason.INVALID_MODEL, e.toString());
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Outcome refuseShadow(ModelVersion version, String label, ServingModel serving, Reason reason,
+            String why) {
+        String retry = "";
+        if (reason == Reason.BLOB_UNAVAILABLE) {
+            shadowRetries.put(version.getVersion(), System.nanoTime() + shadowRetryDelay.toNanos());
+            retry = "; tried again in " + shadowRetryDelay.toSeconds() + " s";
+        } else {
+            shadowRetries.remove(version.getVersion());
+            refusedShadows.add(version.getVersion());
+        }
+        endShadow("its successor " + label + " was refused");
+        metrics.shadowRefused(reason.name());
+        LOG.error("not shadowing {} (the champion {} serves on, unaffected): {}{}", label, serving, why, retry);
+        return Outcome.REFUSED;
+    }
+
+    /** Whether a shadow refused for an unreadable file is due to be tried again (the follower then asks again). */
+    public boolean shadowRetryDue() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            return shadowRetries.values().stream().anyMatch(at -> now - at >= 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How long a shadow refused for an unreadable file waits before it is tried again (one minute; tests). */
+    void retryShadowsAfter(Duration delay) {
+        lock.lock();
+        try {
+            shadowRetryDelay = delay;
         } finally {
             lock.unlock();
         }

@@ -113,7 +113,7 @@ public final class ModelVersionFollower implements AutoCloseable {
                         registry.withdraw(version, List.copyOf(promoted.descendingMap().values()));
                     }
                 }
-                if (!records.isEmpty()) {
+                if (!records.isEmpty() || registry.shadowRetryDue()) {
                     shadowNewestCandidate();
                 }
             }

@@ -13,6 +13,7 @@ import io.tunet.schemas.ModelVersion;
 import io.tunet.schemas.provenance.ModelSignatures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -145,6 +146,34 @@ class ShadowRegistryTest {
         assertThat(checking.shadow(Optional.of(signed))).isEqualTo(Outcome.SWAPPED);
         assertThat(checking.shadow().orElseThrow().version()).isEqualTo(3);
         checking.close();
+    }
+
+    @Test
+    void shouldTryACandidateWhoseFileWasUnreadableAgainOnceItsRetryIsDue() throws Exception {
+        registry.offer(TestModels.promoted("tunet", 1, v1, blobs, TestModels.SIZE));
+        // versions naming v2's bytes, which are not in the store yet (the blob store away, a copy on its way)
+        BlobRef ref = new LocalDirectoryBlobStore(dir.resolve("elsewhere")).put(v2);
+
+        assertThat(registry.shadow(Optional.of(unreadable(2, ref)))).isEqualTo(Outcome.REFUSED);
+        assertThat(metrics.shadowsRefused("BLOB_UNAVAILABLE")).isEqualTo(1);
+        assertThat(registry.shadowRetryDue()).as("a minute to wait").isFalse();
+        assertThat(registry.shadow(Optional.of(unreadable(2, ref)))).as("not before its retry")
+                .isEqualTo(Outcome.IGNORED);
+
+        registry.retryShadowsAfter(Duration.ZERO);
+        assertThat(registry.shadow(Optional.of(unreadable(3, ref)))).isEqualTo(Outcome.REFUSED);
+        assertThat(registry.shadowRetryDue()).as("due at once").isTrue();
+        blobs.put(v2);
+        assertThat(registry.shadow(Optional.of(unreadable(3, ref)))).isEqualTo(Outcome.SWAPPED);
+        assertThat(registry.shadow()).map(ServingModel::version).contains(3L);
+        assertThat(registry.shadowRetryDue()).as("v3 is shadowed; only the newest candidate is ever retried").isFalse();
+        registry.close();
+    }
+
+    private static ModelVersion unreadable(long version, BlobRef ref) {
+        ModelVersion candidate = TestModels.version("tunet", version, ref, TestModels.SIZE, TestModels.thresholds(0.5f));
+        candidate.setStatus(ModelStatus.CANDIDATE);
+        return candidate;
     }
 
     private ModelVersion candidate(long version, byte[] onnx) throws Exception {
