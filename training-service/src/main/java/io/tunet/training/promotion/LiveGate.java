@@ -52,13 +52,13 @@ public final class LiveGate {
      *
      * @param candidate the challenger's CANDIDATE record (signed, no reason)
      * @param offline the offline gate's decision
-     * @param againstChampion whether the offline gate compared it with a champion (false: the baseline)
+     * @param shadowable whether inference can shadow it ({@link #shadowable}); when not, the offline verdict stands
      * @param waiting the versions still CANDIDATE before this one
      */
-    public List<ModelVersion> afterOfflineGate(ModelVersion candidate, GateDecision offline, boolean againstChampion,
+    public List<ModelVersion> afterOfflineGate(ModelVersion candidate, GateDecision offline, boolean shadowable,
             List<ModelVersion> waiting, Instant now) {
         List<ModelVersion> records = new ArrayList<>();
-        if (settings.enabled() && againstChampion && offline.promoted()) {
+        if (settings.enabled() && shadowable && offline.promoted()) {
             records.add(ModelVersion.newBuilder(candidate)
                     .setStatusReason("passed the offline gate: " + offline.summary() + SHADOWED + settings.samples()
                             + " curator-labelled shadowed samples")
@@ -79,6 +79,16 @@ public final class LiveGate {
             }
         }
         return records;
+    }
+
+    /**
+     * Whether inference can shadow {@code candidate} beside {@code champion}: there is a champion (the first model
+     * is decided offline: nothing to compare with live), and it takes the same input size (a shadow runs on the
+     * tensors decoded for the champion; inference refuses any other, so such a candidate would wait for evidence that
+     * never comes).
+     */
+    public static boolean shadowable(Optional<ModelVersion> champion, ModelVersion candidate) {
+        return champion.map(c -> c.getInputSize() == candidate.getInputSize()).orElse(false);
     }
 
     /**

@@ -233,7 +233,8 @@ public final class TrainingRunner {
             candidate.setReference(reference);
             LiveGate live = new LiveGate(settings.gate().shadow());
             // what the run would publish now; superseded candidates are settled again under the registry's lock
-            List<ModelVersion> planned = live.afterOfflineGate(candidate, decision, champion.isPresent(), List.of(),
+            boolean shadowable = LiveGate.shadowable(champion, candidate);
+            List<ModelVersion> planned = live.afterOfflineGate(candidate, decision, shadowable, List.of(),
                     clock.instant());
             ModelVersion outcome = planned.get(planned.size() - 1);
             Path report = TrainingReport.write(workspace, new ReportData(settings.modelName(), version, runId, trigger,
@@ -244,7 +245,7 @@ public final class TrainingRunner {
                             ? "**CANDIDATE** (waiting for the live gate): " + outcome.getStatusReason() : null));
             checkCancelled(cancelled);
             List<ModelVersion> records = registry.publish(publisher, view -> live.afterOfflineGate(candidate, decision,
-                    champion.isPresent(), view.waitingCandidates(), outcome.getCreatedAt()));
+                    shadowable, view.waitingCandidates(), outcome.getCreatedAt()));
             published = true;
             ModelVersion verdict = records.stream().filter(r -> r.getVersion() == version).reduce((a, b) -> b)
                     .orElseThrow();

@@ -99,6 +99,20 @@ class LiveGateTest {
     }
 
     @Test
+    void shouldShadowOnlyBesideAChampionOfTheSameInputSize() {
+        ModelVersion champion = version(3, ModelStatus.PROMOTED, "promoted", NOW);
+        ModelVersion sameSize = version(4, ModelStatus.CANDIDATE, null, NOW);
+        ModelVersion larger = ModelVersion.newBuilder(sameSize).setInputSize(64).build();
+
+        assertThat(LiveGate.shadowable(Optional.of(champion), sameSize)).isTrue();
+        // inference refuses to shadow it (it runs on the tensors decoded for the champion): it would wait in vain
+        assertThat(LiveGate.shadowable(Optional.of(champion), larger)).isFalse();
+        assertThat(LiveGate.shadowable(Optional.empty(), sameSize)).as("the first model").isFalse();
+        assertThat(live.afterOfflineGate(larger, PASSED, LiveGate.shadowable(Optional.of(champion), larger), List.of(),
+                NOW)).extracting(ModelVersion::getStatus).containsExactly(ModelStatus.CANDIDATE, ModelStatus.PROMOTED);
+    }
+
+    @Test
     void shouldSupersedeAnOlderWaitingCandidateInTheSameRecords() {
         ModelVersion waiting = version(3, ModelStatus.CANDIDATE, "passed the offline gate: gain 0.01; shadowed on "
                 + "live traffic until 10 curator-labelled shadowed samples", NOW.minusSeconds(60));
