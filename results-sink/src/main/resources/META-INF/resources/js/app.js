@@ -74,9 +74,14 @@ function onLiveEvent(event) {
     showSample(state.sampleId);
   }
   if (event.type === 'shadow' || event.type === 'feedback') {
-    // shadow verdicts come with every shadowed sample, and a label changes the F1: redraw once per burst
-    clearTimeout(state.shadowTimer);
-    state.shadowTimer = setTimeout(refreshShadow, 500);
+    // shadow verdicts come with every shadowed sample, and a label changes the F1: at most one redraw a second,
+    // also under a steady stream (a timer reset by every event would never fire)
+    if (!state.shadowTimer) {
+      state.shadowTimer = setTimeout(() => {
+        state.shadowTimer = null;
+        refreshShadow();
+      }, 1000);
+    }
   }
   if (event.type === 'shadow' && event.sampleId === state.sampleId) {
     showSample(state.sampleId);

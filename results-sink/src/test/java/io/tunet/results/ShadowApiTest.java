@@ -314,6 +314,24 @@ class ShadowApiTest {
         assertThat(items.stream().map(i -> i.get("sampleId"))).doesNotContain("shadow-3");
     }
 
+    @Test
+    void shouldNotRankADisputeTheRegistryHasSettled() throws Exception {
+        // version 803 disagreed with the champion on shadow-7, then training rejected it
+        long settled = 803;
+        String plate = PLATE + "-SETTLED";
+        Sink.publish(Topics.MODELS, List.of(Fixtures.modelVersion(settled, ModelStatus.REJECTED, 0.6)),
+                ModelVersion::getModelName);
+        Sink.publish(Topics.CLASSIFICATIONS, List.of(Fixtures.classification("shadow-7", plate, "D07", CHAMPION,
+                CYTOSOL, 0.8f, List.of(CYTOSOL))), Classification::getSampleId);
+        Sink.publish(Topics.CLASSIFICATIONS_SHADOW, List.of(ShadowFixtures.shadow("shadow-7", plate, "D07", settled,
+                CHAMPION, List.of(GOLGI), List.of(CYTOSOL), 10, 10)), ShadowClassification::getSampleId);
+        Sink.awaitCaughtUp(Duration.ofSeconds(60));
+
+        Map<String, Object> item = item(get("/api/queue?plate=" + plate + "&limit=50").getList("$"), "shadow-7");
+        assertThat(((Number) item.get("disagreementBonus")).doubleValue()).isZero();
+        assertThat(item.get("disagreement")).isNull();
+    }
+
     private static Map<String, Object> item(List<Map<String, Object>> items, String sampleId) {
         return items.stream().filter(i -> sampleId.equals(i.get("sampleId"))).findFirst()
                 .orElseThrow(() -> new AssertionError(sampleId + " not in the queue: " + items));

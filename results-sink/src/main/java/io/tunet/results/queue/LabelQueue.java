@@ -61,6 +61,9 @@ public class LabelQueue {
                     d.predicted_labels AS shadow_labels, d.champion_labels
                 FROM shadow_results d
                 WHERE NOT (d.predicted_labels @> d.champion_labels AND d.predicted_labels <@ d.champion_labels)
+                    -- a dispute the registry has settled (the shadow promoted, rejected or retired) teaches nothing
+                    AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.model_name = d.model_name
+                        AND m.version = d.shadow_version AND m.status <> 'CANDIDATE')
                 ORDER BY d.sample_id, d.shadow_version DESC)
             , scored AS (
                 SELECT l.sample_id, l.model_name, l.model_version, l.queue_uncertainty AS uncertainty,
