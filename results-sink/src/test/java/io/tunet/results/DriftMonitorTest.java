@@ -176,9 +176,18 @@ class DriftMonitorTest {
                 .then().statusCode(200).extract().jsonPath();
         assertThat(result(cellLines, "A-431").get("alarm")).isEqualTo(true);
         assertThat(result(cellLines, "U-2 OS").get("alarm")).isEqualTo(false);
+        // each alarm of an instrument or a cell line is an incident too, once, naming it and the window
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM incidents WHERE kind = 'DRIFT' AND plate IS NULL "
+                + "AND detail LIKE ?", "instrument " + BAD_SCOPE + " over the last 24h against the reference of %"))
+                .isEqualTo(1);
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM incidents WHERE kind = 'DRIFT' AND plate IS NULL "
+                + "AND detail LIKE 'cell line A-431 over the last 24h against %'")).isEqualTo(1);
+        assertThat(Sink.count(dataSource, "SELECT count(*) FROM incidents WHERE kind = 'DRIFT' AND plate IS NULL "
+                + "AND (detail LIKE ? OR detail LIKE 'cell line U-2 OS %')", "instrument " + GOOD_SCOPE + " %")).isZero();
 
-        // metrics: three alarms counted, the plates in alarm, one score per instrument
-        assertThat(PoisonRecordTest.metric("results_drift_alarms_total", "")).isEqualTo(alarmsBefore + 3);
+        // metrics: five alarms counted (three plates, an instrument, a cell line), the plates in alarm, one score
+        // per instrument
+        assertThat(PoisonRecordTest.metric("results_drift_alarms_total", "")).isEqualTo(alarmsBefore + 5);
         // (other test classes in this application may have plates in alarm too)
         assertThat(PoisonRecordTest.metric("results_drift_plates_in_alarm", "")).isGreaterThanOrEqualTo(3)
                 .isEqualTo(Sink.count(dataSource, "SELECT count(*) FROM drift_results WHERE scope = 'plate' AND alarm"));
@@ -205,7 +214,7 @@ class DriftMonitorTest {
         assertThat(Sink.rows(dataSource, "drift_results", "scope, scope_key")).isEqualTo(results);
         assertThat(Sink.rows(dataSource, "incidents WHERE kind = 'DRIFT'", "incident_key")).isEqualTo(incidents);
         assertThat(driftIncidents()).isEqualTo(3);
-        assertThat(PoisonRecordTest.metric("results_drift_alarms_total", "")).isEqualTo(alarmsBefore + 3);
+        assertThat(PoisonRecordTest.metric("results_drift_alarms_total", "")).isEqualTo(alarmsBefore + 5);
     }
 
     @Test

@@ -39,8 +39,8 @@ import io.tunet.results.live.LiveEvents;
  * Scores drift every {@code results.drift.interval}: each plate with predictions stored since the last pass, and the
  * instruments and cell lines of those plates over {@code results.drift.window}, against the reference of the newest
  * model version that classified there and has one ({@link DriftAssessor} decides). Keeps the latest result per
- * scope and key in {@code drift_results}; a plate's alarm becomes a {@code DRIFT} incident, once per plate and model
- * version. Metrics: {@code results_drift_alarms_total}, {@code results_drift_plates_in_alarm},
+ * scope and key in {@code drift_results}; an alarm becomes a {@code DRIFT} incident, once per plate, instrument or
+ * cell line and model version (the incident names an instrument or cell line in its detail; its plate is empty). Metrics: {@code results_drift_alarms_total}, {@code results_drift_plates_in_alarm},
  * {@code results_drift_instrument_score{instrument}}.
  *
  * <p>A pass that fails (the database is away) is logged and counted ({@code results_drift_passes_failed_total});
@@ -92,7 +92,8 @@ public class DriftMonitor {
                     + ") must be at least results.drift.min-fields (" + drift.minFields() + ")");
         }
         assessor = new DriftAssessor(drift.minFields(), drift.qcThreshold(), drift.predictionThreshold());
-        alarms = Counter.builder("results.drift.alarms").description("plate drift alarms raised (DRIFT incidents)")
+        alarms = Counter.builder("results.drift.alarms")
+                .description("drift alarms raised (DRIFT incidents of plates, instruments and cell lines)")
                 .register(metrics);
         failedPasses = Counter.builder("results.drift.passes.failed").description("drift passes that failed")
                 .register(metrics);
@@ -165,7 +166,7 @@ public class DriftMonitor {
     }
 
     /**
-     * Scores one scope and key; a plate's new alarm becomes an incident, whose live event joins {@code events} (only
+     * Scores one scope and key; a new alarm becomes an incident, whose live event joins {@code events} (only
      * incidents go there: the pass counts them as alarms once committed).
      *
      * @return whether the scope was scored (a version with a reference, enough fields)
@@ -189,8 +190,8 @@ public class DriftMonitor {
             }
         }
         DriftStore.save(c, scope, key, version.get(), a, fields.lastClassifiedAt());
-        if (scope == DriftScope.PLATE && a.alarm()) {
-            DriftStore.raise(c, key, version.get(), a).ifPresent(events::add);
+        if (a.alarm()) {
+            DriftStore.raise(c, scope, key, version.get(), a, config.drift().window()).ifPresent(events::add);
         }
         return true;
     }

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,18 +228,21 @@ final class DriftStore {
     }
 
     /**
-     * Raises a plate's drift alarm as an incident, once per plate and model version.
+     * Raises a drift alarm as an incident, once per plate (or instrument, or cell line) and model version; an
+     * instrument's or cell line's incident has no plate and names its subject and {@code window} in the detail.
      *
      * @return the live event of the new incident, or empty when it was raised before
      */
-    static Optional<LiveEvent> raise(Connection c, String plate, Version version, Assessment a) throws SQLException {
-        String detail = describe(plate, version, a);
+    static Optional<LiveEvent> raise(Connection c, DriftScope scope, String key, Version version, Assessment a,
+            Duration window) throws SQLException {
+        String detail = describe(scope, key, version, a, window);
+        String plate = scope == DriftScope.PLATE ? key : null;
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO incidents (incident_key, kind, plate, reason, detail, source_topic, service, occurred_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'results-sink', now())
                 ON CONFLICT (incident_key) DO NOTHING
                 RETURNING incident_key""")) {
-            s.setString(1, "drift:plate:" + plate + ":" + version.modelName() + ":" + version.version());
+            s.setString(1, "drift:" + scope.key() + ":" + key + ":" + version.modelName() + ":" + version.version());
             s.setString(2, INCIDENT_KIND);
             s.setString(3, plate);
             s.setString(4, a.reason());
@@ -255,12 +259,15 @@ final class DriftStore {
     }
 
     /** The incident's detail: what drifted, by how much, against what. */
-    static String describe(String plate, Version version, Assessment a) {
+    static String describe(DriftScope scope, String key, Version version, Assessment a, Duration window) {
         String qc = a.qc().entrySet().stream()
                 .map(e -> e.getKey() + " " + format(e.getValue().psi()) + (e.getValue().alarm() ? " (alarm above "
                         + format(e.getValue().limit()) + ")" : ""))
                 .collect(Collectors.joining(", "));
-        return "plate " + plate + " against the reference of model " + version.modelName() + " version "
+        String subject = scope == DriftScope.PLATE ? "plate " + key
+                : scope.key().replace('_', ' ') + " " + key + " over the last "
+                        + window.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return subject + " against the reference of model " + version.modelName() + " version "
                 + version.version() + ", " + a.fields() + " fields with QC: worst " + a.worst() + " at PSI "
                 + format(a.score()) + "; QC PSI " + (qc.isEmpty() ? "none profiled" : qc) + "; prediction PSI "
                 + format(a.prediction().psi()) + (a.prediction().alarm() ? " (alarm above "
