@@ -97,6 +97,8 @@ public final class SoakBenchmark {
     static final String POSTGRES_WAL = "PostgreSQL WAL";
     static final String TRAINING_DATA = "training data (no run folders)";
     static final String TRAINING_RUNS = "training run folders";
+    /** In a sample's training map: 1 when a training run was in progress while the sample was taken, else 0. */
+    static final String TRAINING_RUN_IN_PROGRESS = "training_run_in_progress";
     private static final List<String> TRAINING_METRICS = List.of(
             "training_retention_samples{state=\"labelled\"}", "training_retention_samples{state=\"unlabelled\"}",
             "training_retention_owned_blob_bytes", "training_retention_samples_dropped_total",
@@ -301,12 +303,25 @@ public final class SoakBenchmark {
         return Math.floor((index + 1) * share) > Math.floor(index * share);
     }
 
+    /** Whether training has a run in progress ({@code GET /training-runs/current}: 200, or 204 when none). */
+    private static boolean trainingRunInProgress(Stack stack) throws InterruptedException {
+        URI current = URI.create("http://127.0.0.1:" + stack.service(Stack.TRAINING).httpPort() + "/training-runs/current");
+        try {
+            return HTTP.send(HttpRequest.newBuilder(current).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static long stainBytes(FieldImages field) {
         return field.stains().values().stream().mapToLong(image -> image.bytes().length).sum();
     }
 
     private static Sample sample(Stack stack, ResultsDatabase database, double minutes, boolean running, int published,
             int labels, Instant from, Instant to) throws SQLException, InterruptedException {
+        // a run takes a gigabyte or more and gives it back: whether one ran while PSS was read (asked before and after)
+        boolean trainingBefore = trainingRunInProgress(stack);
         Map<String, Long> memory = new LinkedHashMap<>();
         stack.processes().forEach((name, tree) -> memory.put(name, tree.stream().mapToLong(SoakBenchmark::pssBytes).sum()));
         memory.put(SIMULATOR, pssBytes(ProcessHandle.current()));
@@ -345,6 +360,7 @@ public final class SoakBenchmark {
                 training.put("jvm_direct_buffer_bytes", sum(metrics, "jvm_buffer_memory_used_bytes", "id=\"direct\""));
             }
         }
+        training.put(TRAINING_RUN_IN_PROGRESS, trainingBefore || trainingRunInProgress(stack) ? 1.0 : 0.0);
         double[] latencies = database.timingsStoredBetween(from, to).stream().mapToDouble(Timing::storedMillis).toArray();
         return new Sample(minutes, running, BenchStats.loadAverage(), published, database.storedSamples(), labels,
                 BenchStats.percentile(latencies, 50), BenchStats.percentile(latencies, 99), memory, disk, training,

@@ -12,8 +12,9 @@ import io.tunet.stack.bench.SoakBenchmark.Sample;
 import io.tunet.stack.support.Stack;
 
 /**
- * The soak's verdict from its samples: a line fitted to every memory (PSS) and disk series after the warm-up, each slope
- * against a stated bound, plus "nothing lost" and "the collector ran".
+ * The soak's verdict from its samples: a line fitted to every memory (PSS) and disk series after the warm-up (training's
+ * PSS over the samples taken between its runs), each slope against a stated bound, plus "nothing lost" and "the
+ * collector ran".
  *
  * @param checks  every check, in the order reported
  * @param timeFits per series (PSS by process, disk by directory): bytes against minutes over the fit window
@@ -30,6 +31,10 @@ record Verdict(List<Check> checks, Map<String, Line> timeFits, double warmupMinu
     }
 
     record Check(String what, String measured, String bound, boolean passed) {
+    }
+
+    private static boolean trainingRunInProgress(Sample sample) {
+        return sample.training().getOrDefault(SoakBenchmark.TRAINING_RUN_IN_PROGRESS, 0.0) > 0;
     }
 
     boolean passed() {
@@ -51,13 +56,31 @@ record Verdict(List<Check> checks, Map<String, Line> timeFits, double warmupMinu
         double[] minutes = window.stream().mapToDouble(Sample::minutes).toArray();
 
         for (String process : SoakBenchmark.line()) {
-            double[] memory = values(window, s -> s.memory().getOrDefault(process, 0L));
-            Line fit = BenchStats.fit(minutes, memory);
+            List<Sample> fitted = window;
+            String note = "";
+            if (process.equals(Stack.TRAINING)) {
+                // a run takes a gigabyte or more and gives it back when it ends: a line through those peaks rises or
+                // falls with where in the window the runs happen to fall, so training is judged on its floor, the
+                // samples taken between runs (what it keeps from one run to the next), and its peaks are reported
+                List<Sample> between = window.stream().filter(s -> !trainingRunInProgress(s)).toList();
+                if (between.size() >= 3) {
+                    fitted = between;
+                    double peak = window.stream().filter(Verdict::trainingRunInProgress)
+                            .mapToDouble(s -> s.memory().getOrDefault(process, 0L)).max().orElse(Double.NaN);
+                    note = String.format(Locale.ROOT, " between runs (%d of %d samples; during runs up to %.0f MB)",
+                            between.size(), window.size(), peak / 1e6);
+                } else {
+                    note = " (all samples: fewer than 3 between runs)";
+                }
+            }
+            double[] at = fitted.stream().mapToDouble(Sample::minutes).toArray();
+            double[] memory = values(fitted, s -> s.memory().getOrDefault(process, 0L));
+            Line fit = BenchStats.fit(at, memory);
             timeFits.put(process, fit);
             double level = mean(memory);
             double percentPerHour = 100 * fit.slope() * 60 / level;
-            checks.add(new Check("PSS " + process, String.format(Locale.ROOT, "%.0f MB, %+.1f MB/h (%+.1f%%/h)",
-                    level / 1e6, fit.slope() * 60 / 1e6, percentPerHour),
+            checks.add(new Check("PSS " + process, String.format(Locale.ROOT, "%.0f MB, %+.1f MB/h (%+.1f%%/h)%s",
+                    level / 1e6, fit.slope() * 60 / 1e6, percentPerHour, note),
                     String.format(Locale.ROOT, "< %.0f%% of its level per hour", SoakBenchmark.MEMORY_BOUND_PERCENT_PER_HOUR),
                     percentPerHour < SoakBenchmark.MEMORY_BOUND_PERCENT_PER_HOUR));
         }

@@ -59,6 +59,41 @@ class VerdictTest {
     }
 
     @Test
+    void shouldJudgeTrainingOnItsFloorBetweenRunsNotOnWhereItsPeaksFall() {
+        // runs (1.5 GB above a flat 1.4 GB floor) fall late in the window: a line through every sample climbs
+        Verdict flatFloor = Verdict.of(withTrainingRuns(run(0, 0), 0), SETTING, 30 * RATE_PER_MINUTE, List.of(),
+                List.of());
+        assertThat(failed(flatFloor)).isEmpty();
+        assertThat(check(flatFloor, "PSS " + Stack.TRAINING).measured()).contains("between runs (14 of 21 samples;")
+                .contains("during runs up to 2900 MB");
+
+        // the floor itself rising 1 MB a minute (4%/h of 1.4 GB is 0.93 MB/min): fails
+        Verdict risingFloor = Verdict.of(withTrainingRuns(run(0, 0), 1_500_000), SETTING, 30 * RATE_PER_MINUTE,
+                List.of(), List.of());
+        assertThat(failed(risingFloor)).containsExactly("PSS " + Stack.TRAINING);
+    }
+
+    /** {@code samples} with training at a 1.4 GB floor (rising by {@code floorPerMinute}) and runs in minutes 17-19, 24-27. */
+    private static List<Sample> withTrainingRuns(List<Sample> samples, long floorPerMinute) {
+        List<Sample> changed = new ArrayList<>();
+        for (Sample s : samples) {
+            int minute = (int) s.minutes();
+            boolean running = minute >= 17 && minute <= 19 || minute >= 24 && minute <= 27;
+            Map<String, Long> memory = new LinkedHashMap<>(s.memory());
+            memory.put(Stack.TRAINING, 1_400_000_000L + minute * floorPerMinute + (running ? 1_500_000_000L : 0));
+            Map<String, Double> training = new LinkedHashMap<>(s.training());
+            training.put(SoakBenchmark.TRAINING_RUN_IN_PROGRESS, running ? 1.0 : 0.0);
+            changed.add(new Sample(s.minutes(), s.running(), s.load(), s.published(), s.stored(), s.labels(),
+                    s.p50Millis(), s.p99Millis(), memory, s.disk(), training, s.collections(), s.trainingRuns()));
+        }
+        return changed;
+    }
+
+    private static Verdict.Check check(Verdict verdict, String what) {
+        return verdict.checks().stream().filter(c -> c.what().equals(what)).findFirst().orElseThrow();
+    }
+
+    @Test
     void shouldLabelTheGivenShareEvenlySpread() {
         long labelled = IntStream.range(0, 1000).filter(i -> SoakBenchmark.isLabelled(i, 0.05)).count();
 
