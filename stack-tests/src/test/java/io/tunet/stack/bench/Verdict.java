@@ -62,7 +62,16 @@ record Verdict(List<Check> checks, Map<String, Line> timeFits, double warmupMinu
                 // a run takes a gigabyte or more and gives it back when it ends: a line through those peaks rises or
                 // falls with where in the window the runs happen to fall, so training is judged on its floor, the
                 // samples taken between runs (what it keeps from one run to the next), and its peaks are reported
-                List<Sample> between = window.stream().filter(s -> !trainingRunInProgress(s)).toList();
+                // (and not the first sample after a run: the JVM gives the run's native memory back to the system
+                // at its next trim, up to a minute later)
+                List<Sample> between = new ArrayList<>();
+                for (int i = 0; i < samples.size(); i++) {
+                    Sample s = samples.get(i);
+                    if (window.contains(s) && !trainingRunInProgress(s)
+                            && (i == 0 || !trainingRunInProgress(samples.get(i - 1)))) {
+                        between.add(s);
+                    }
+                }
                 if (between.size() >= 3) {
                     fitted = between;
                     double peak = window.stream().filter(Verdict::trainingRunInProgress)
