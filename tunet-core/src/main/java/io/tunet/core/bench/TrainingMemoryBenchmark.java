@@ -56,6 +56,11 @@ public final class TrainingMemoryBenchmark implements Callable<Integer> {
     @Option(names = "--validation", defaultValue = "60", description = "Validation fields (default: ${DEFAULT-VALUE}).")
     int validation;
 
+    @Option(names = "--grow", defaultValue = "0",
+            description = "Training fields added before each run after the first, as the service's labelled set grows "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int grow;
+
     @Option(names = "--settle-ms", defaultValue = "4000",
             description = "Wait after the GC before reading PSS (default: ${DEFAULT-VALUE}).")
     long settleMillis;
@@ -74,20 +79,23 @@ public final class TrainingMemoryBenchmark implements Callable<Integer> {
         }
         SampleSet pool = TrainingData.loadAll(HpaDirectory.open(data),
                 SampleCache.open(cache, size, ThresholdMethod.OTSU));
-        if (pool.size() < train + validation) {
-            throw new IllegalArgumentException(data + " holds " + pool.size() + " fields; --train " + train
-                    + " and --validation " + validation + " need " + (train + validation));
+        int needed = validation + train + (runs - 1) * grow;
+        if (pool.size() < needed) {
+            throw new IllegalArgumentException(data + " holds " + pool.size() + " fields; --validation " + validation
+                    + ", --train " + train + " and --grow " + grow + " over " + runs + " runs need " + needed);
         }
-        TrainingData fields = new TrainingData(pool.subset(IntStream.range(0, train).toArray()),
-                pool.subset(IntStream.range(train, train + validation).toArray()), size);
+        SampleSet validationSet = pool.subset(IntStream.range(0, validation).toArray());
         NetworkSpec spec = NetworkSpec.tunet(TunetConfig.preset(preset).withInputSize(size));
         Path scratch = Files.createTempDirectory("training-memory");
 
-        StringBuilder table = new StringBuilder("| after run | PSS MB | heap used MB | run s |\n|---:|---:|---:|---:|\n");
+        StringBuilder table = new StringBuilder("| after run | training fields | PSS MB | heap used MB | run s |\n|---:|---:|---:|---:|---:|\n");
         List<Double> pss = new ArrayList<>();
         for (int run = 0; run <= runs; run++) {
             long start = System.nanoTime();
             if (run > 0) {
+                int trainSize = train + (run - 1) * grow;
+                TrainingData fields = new TrainingData(
+                        pool.subset(IntStream.range(validation, validation + trainSize).toArray()), validationSet, size);
                 // the defaults the training service runs with, range test included, for one epoch
                 TunetTraining.train(spec, fields, TrainingOptions.builder().setOutputDirectory(scratch)
                         .optEpochs(1).optSeed(run).optProgress(false).build());
@@ -97,18 +105,21 @@ public final class TrainingMemoryBenchmark implements Callable<Integer> {
             Thread.sleep(settleMillis);
             double megabytes = pssKilobytes() / 1024.0;
             pss.add(megabytes);
-            String row = String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f |%n", run, megabytes,
+            String row = String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |%n", run,
+                    run == 0 ? 0 : train + (run - 1) * grow, megabytes,
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6, seconds);
             System.out.print(row);
             table.append(row);
         }
         double slope = slope(pss.subList(2, pss.size()));
         String report = "# Training memory per run\n\n"
-                + String.format(Locale.ROOT, "%s, %d cores, %s; TUNet %s at %d², %d training and %d validation "
-                        + "fields of %s, one epoch per run; PSS read %d ms after a full GC.%n%n",
+                + String.format(Locale.ROOT, "%s, %d cores, %s; TUNet %s at %d², %d training fields (%+d per run) and "
+                        + "%d validation fields of %s, one epoch per run; PSS read %d ms after a full GC; environment "
+                        + "GLIBC_TUNABLES=%s LRU_CACHE_CAPACITY=%s ONEDNN_PRIMITIVE_CACHE_CAPACITY=%s.%n%n",
                 LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
                 Runtime.getRuntime().availableProcessors(), ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                preset, size, train, validation, data, settleMillis)
+                preset, size, train, grow, validation, data, settleMillis, System.getenv("GLIBC_TUNABLES"),
+                System.getenv("LRU_CACHE_CAPACITY"), System.getenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY"))
                 + table
                 + String.format(Locale.ROOT, "%nPSS growth per run (least squares over runs 2-%d, the first run being warm-up): %+.1f MB%n", runs,
                         slope);

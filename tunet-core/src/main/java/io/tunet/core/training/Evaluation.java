@@ -6,6 +6,7 @@ import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.onnx.TunetPrediction;
 import io.tunet.core.thresholds.ThresholdFitter;
 import io.tunet.schemas.HpaClasses;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -77,7 +78,8 @@ public final class Evaluation {
         int diceCount = 0;
         for (int start = 0; start < samples.size(); start += batchSize) {
             List<TrainingData.Sample> chunk = samples.load(start, Math.min(samples.size(), start + batchSize));
-            float[][] images = chunk.stream().map(TrainingData.Sample::image).toArray(float[][]::new);
+            float[][] images = padded(chunk, batchSize).stream().map(TrainingData.Sample::image)
+                    .toArray(float[][]::new);
             TunetPrediction prediction = model.predict(images);
             for (int i = 0; i < chunk.size(); i++) {
                 TrainingData.Sample sample = chunk.get(i);
@@ -95,6 +97,23 @@ public final class Evaluation {
             }
         }
         return new Scores(probabilities, truth, diceCount == 0 ? Double.NaN : diceSum / diceCount, diceCount);
+    }
+
+    /**
+     * {@code chunk} topped up to {@code batchSize} with its last sample, so that a model runs every batch of a
+     * scoring at one shape: libtorch keeps a compiled primitive per input shape for the life of the process, and a
+     * last batch whose size follows the data set would add new ones at every run (see {@link
+     * TrainingStep#wholeBatches}). The caller reads the first {@code chunk.size()} rows only.
+     */
+    static <T> List<T> padded(List<T> chunk, int batchSize) {
+        if (chunk.isEmpty() || chunk.size() >= batchSize) {
+            return chunk;
+        }
+        List<T> padded = new ArrayList<>(chunk);
+        while (padded.size() < batchSize) {
+            padded.add(chunk.get(chunk.size() - 1));
+        }
+        return padded;
     }
 
     /**

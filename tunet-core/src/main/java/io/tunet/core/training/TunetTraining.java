@@ -128,7 +128,7 @@ public final class TunetTraining {
             boolean stepLimitReached = false;
             for (int epoch = 1; epoch <= options.epochs() && !stepLimitReached; epoch++) {
                 long epochStart = System.nanoTime();
-                int[] order = epochOrder.next(rng);
+                int[] order = TrainingStep.wholeBatches(epochOrder.next(rng), batchSize);
                 double lossSum = 0;
                 int seen = 0;
                 List<float[]> trainProbabilities = new ArrayList<>();
@@ -259,8 +259,10 @@ public final class TunetTraining {
         for (int start = 0; start < samples.size(); start += batchSize) {
             List<TrainingData.Sample> chunk = samples.load(start, Math.min(samples.size(), start + batchSize));
             Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), null, null);
+            // run at the whole batch's shape (see TrainingStep.wholeBatches), scored on the chunk's rows only
+            Batch padded = Batch.of(Evaluation.padded(chunk, batchSize), data.size(), spec.hasMasks(), null, null);
             try (NDManager manager = trainer.getManager().newSubManager()) {
-                NDList predictions = trainer.evaluate(batch.inputs(manager));
+                NDList predictions = rows(trainer.evaluate(padded.inputs(manager)), chunk.size());
                 lossSum += trainer.getLoss().evaluate(batch.labels(manager), predictions).getFloat() * chunk.size();
                 float[] p = Activation.sigmoid(predictions.get(0)).toFloatArray();
                 for (int i = 0; i < chunk.size(); i++) {
@@ -270,6 +272,15 @@ public final class TunetTraining {
             }
         }
         return new Validation(lossSum / samples.size(), Evaluation.macroF1AtHalf(probabilities, truth));
+    }
+
+    /** The first {@code count} rows of every array in {@code list}. */
+    private static NDList rows(NDList list, int count) {
+        NDList rows = new NDList(list.size());
+        for (NDArray array : list) {
+            rows.add(array.getShape().get(0) == count ? array : array.get("0:" + count));
+        }
+        return rows;
     }
 
     private static double onnxDifference(Path onnx, SampleSet samples, int batchSize,
