@@ -33,6 +33,28 @@ import java.util.List;
 public record SampleResults(Classification classification, SegmentationMask masks) {
 
     /**
+     * A version's decision on one sample: its 28 probabilities and thresholds as the records carry them, and the
+     * classes whose probability reaches the class's threshold (ascending). The champion's {@link Classification} and
+     * a shadow's record decide by this one rule.
+     */
+    record Labels(List<Float> probabilities, List<Float> thresholds, List<Integer> predicted) {
+
+        static Labels decide(float[] probabilities, float[] thresholds) {
+            List<Float> probabilityList = new ArrayList<>(HpaClasses.COUNT);
+            List<Float> thresholdList = new ArrayList<>(HpaClasses.COUNT);
+            List<Integer> predicted = new ArrayList<>();
+            for (int c = 0; c < HpaClasses.COUNT; c++) {
+                probabilityList.add(probabilities[c]);
+                thresholdList.add(thresholds[c]);
+                if (probabilities[c] >= thresholds[c]) {
+                    predicted.add(c);
+                }
+            }
+            return new Labels(probabilityList, thresholdList, predicted);
+        }
+    }
+
+    /**
      * Builds the outputs of one sample from the model's answer.
      *
      * @param sample the input
@@ -65,20 +87,12 @@ public record SampleResults(Classification classification, SegmentationMask mask
                     + HpaClasses.COUNT + " planes of " + size + "x" + size + ", got " + probabilities.length + " and "
                     + maskPlanes.length + " values");
         }
-        float[] thresholds = model.thresholds();
-        List<Float> probabilityList = new ArrayList<>(HpaClasses.COUNT);
-        List<Float> thresholdList = new ArrayList<>(HpaClasses.COUNT);
-        List<Integer> labels = new ArrayList<>();
+        Labels decided = Labels.decide(probabilities, model.thresholds());
         List<ClassMask> masks = new ArrayList<>();
-        for (int c = 0; c < HpaClasses.COUNT; c++) {
-            probabilityList.add(probabilities[c]);
-            thresholdList.add(thresholds[c]);
-            if (probabilities[c] >= thresholds[c]) {
-                labels.add(c);
-                byte[] mask = cleaner.clean(Arrays.copyOfRange(maskPlanes, c * plane, (c + 1) * plane), size, size);
-                masks.add(ClassMask.newBuilder().setClassIndex(c).setArea(area(mask))
-                        .setRuns(boxed(RunLength.encode(mask))).build());
-            }
+        for (int c : decided.predicted()) {
+            byte[] mask = cleaner.clean(Arrays.copyOfRange(maskPlanes, c * plane, (c + 1) * plane), size, size);
+            masks.add(ClassMask.newBuilder().setClassIndex(c).setArea(area(mask))
+                    .setRuns(boxed(RunLength.encode(mask))).build());
         }
         Classification classification = Classification.newBuilder()
                 .setSampleId(sample.getSampleId())
@@ -87,9 +101,9 @@ public record SampleResults(Classification classification, SegmentationMask mask
                 .setField(sample.getField())
                 .setModelName(model.name())
                 .setModelVersion(model.version())
-                .setProbabilities(probabilityList)
-                .setPredictedLabels(labels)
-                .setThresholds(thresholdList)
+                .setProbabilities(decided.probabilities())
+                .setPredictedLabels(decided.predicted())
+                .setThresholds(decided.thresholds())
                 .setInferenceLatencyMillis(latencyMillis)
                 .setDevice(model.device())
                 .setSampleAssembledAt(sample.getAssembledAt())

@@ -33,17 +33,7 @@ final class ShadowResults {
             throw new IllegalArgumentException("expected " + HpaClasses.COUNT + " probabilities, got "
                     + probabilities.length);
         }
-        float[] thresholds = shadow.thresholds();
-        List<Float> probabilityList = new ArrayList<>(HpaClasses.COUNT);
-        List<Float> thresholdList = new ArrayList<>(HpaClasses.COUNT);
-        List<Integer> labels = new ArrayList<>();
-        for (int c = 0; c < HpaClasses.COUNT; c++) {
-            probabilityList.add(probabilities[c]);
-            thresholdList.add(thresholds[c]);
-            if (probabilities[c] >= thresholds[c]) {
-                labels.add(c);
-            }
-        }
+        SampleResults.Labels decided = SampleResults.Labels.decide(probabilities, shadow.thresholds());
         return ShadowClassification.newBuilder()
                 .setSampleId(sample.getSampleId())
                 .setPlate(sample.getPlate())
@@ -51,9 +41,9 @@ final class ShadowResults {
                 .setField(sample.getField())
                 .setModelName(shadow.name())
                 .setShadowVersion(shadow.version())
-                .setProbabilities(probabilityList)
-                .setPredictedLabels(labels)
-                .setThresholds(thresholdList)
+                .setProbabilities(decided.probabilities())
+                .setPredictedLabels(decided.predicted())
+                .setThresholds(decided.thresholds())
                 .setShadowMillis(shadowMillis)
                 .setChampionVersion(champion.getModelVersion())
                 .setChampionLabels(new ArrayList<>(champion.getPredictedLabels()))
