@@ -1,10 +1,12 @@
 package io.tunet.stack.bench;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 import io.tunet.stack.bench.BenchStats.Line;
@@ -64,13 +66,15 @@ record Verdict(List<Check> checks, Map<String, Line> timeFits, double warmupMinu
                 // samples taken between runs (what it keeps from one run to the next), and its peaks are reported
                 // (and not the first sample after a run: the JVM gives the run's native memory back to the system
                 // at its next trim, up to a minute later)
+                Set<Sample> inWindow = new HashSet<>(window);
                 List<Sample> between = new ArrayList<>();
-                for (int i = 0; i < samples.size(); i++) {
-                    Sample s = samples.get(i);
-                    if (window.contains(s) && !trainingRunInProgress(s)
-                            && (i == 0 || !trainingRunInProgress(samples.get(i - 1)))) {
+                Sample previous = null;
+                for (Sample s : samples) {
+                    if (inWindow.contains(s) && !trainingRunInProgress(s)
+                            && (previous == null || !trainingRunInProgress(previous))) {
                         between.add(s);
                     }
+                    previous = s;
                 }
                 if (between.size() >= 3) {
                     fitted = between;
