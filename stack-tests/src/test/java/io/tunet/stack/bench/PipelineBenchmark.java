@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 import io.tunet.simulator.publish.FieldImages;
 import io.tunet.stack.support.Microscope;
@@ -42,6 +43,18 @@ public final class PipelineBenchmark {
     private static final int BATCH = 8;
 
     private PipelineBenchmark() {
+    }
+
+    /**
+     * The service settings this run was given through the environment (a trade-off under study, such as
+     * {@code KAFKA_STREAMS_COMMIT_INTERVAL_MS}; the services inherit this process's environment), or "none".
+     */
+    private static String serviceSettings() {
+        String settings = System.getenv().entrySet().stream()
+                .filter(e -> e.getKey().matches("(KAFKA_STREAMS|INGEST|INFERENCE|RESULTS|TRAINING)_.*")
+                        && !e.getKey().matches(".*(TOKEN|PASSWORD|SECRET|KEY).*"))
+                .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(", "));
+        return settings.isEmpty() ? "none" : settings;
     }
 
     public static void main(String[] args) throws Exception {

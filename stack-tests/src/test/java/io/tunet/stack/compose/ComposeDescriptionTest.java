@@ -214,7 +214,8 @@ class ComposeDescriptionTest {
         assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_NUM_STREAM_THREADS"))
                 .as("a kafka-streams.* name application.properties holds").isTrue();
         assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_REPLICATION_FACTOR")).isTrue();
-        assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_COMMIT_INTERVAL_MS"))
+        assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_COMMIT_INTERVAL_MS")).isTrue();
+        assertThat(configurations.get("ingest-service").reads("KAFKA_STREAMS_POLL_MS"))
                 .as("a kafka-streams.* name it does not hold is ignored at run time").isFalse();
     }
 
