@@ -28,8 +28,8 @@ import io.tunet.simulator.publish.FieldImages;
  * and preprocessed by inference's own {@link SampleDecoder}, field QC included as the service measures it (stains
  * from memory, so no blob reads or checksums)
  * and predicted by ONNX Runtime in this process, with no Kafka, no mask cleaning and no publishing. Threads as
- * the service's defaults: one decode thread (with the decoder's stain parallelism) feeding a bounded queue, one
- * thread running batches of up to {@code batch}. The line's saturation throughput is reported as a share of this.
+ * the service's: {@code decodeThreads} decode threads (the service's {@code inference.pipeline.decode-threads}, each
+ * with the decoder's stain parallelism) feeding a bounded queue, one thread running batches of up to {@code batch}. The line's saturation throughput is reported as a share of this.
  */
 final class InferenceAlone {
 
@@ -50,8 +50,8 @@ final class InferenceAlone {
      * Decodes and predicts {@code fields} round and round: {@code warmup} seconds not counted, then
      * {@code seconds} counted.
      */
-    static Result run(Path model, List<FieldImages> fields, int size, int batch, double warmup, double seconds,
-            Path blobs) throws Exception {
+    static Result run(Path model, List<FieldImages> fields, int size, int batch, int decodeThreadCount, double warmup,
+            double seconds, Path blobs) throws Exception {
         List<Sample> samples = new ArrayList<>(fields.size());
         for (FieldImages field : fields) {
             samples.add(sample(field));
@@ -62,19 +62,24 @@ final class InferenceAlone {
         int parallelism = Math.min(Channel.values().length, Runtime.getRuntime().availableProcessors());
         try (SampleDecoder decoder = new SampleDecoder(new LocalDirectoryBlobStore(blobs), DecodeLimits.defaults(),
                 parallelism); OnnxTunet onnx = OnnxTunet.load(model); OnnxTunet.Session session = onnx.newSession()) {
-            Thread decodeThread = new Thread(() -> {
-                try {
-                    for (int i = 0; running.get(); i++) {
-                        decoded.put(decoder.decode(samples.get(i % samples.size()), size).tensor());
+            List<Thread> decodeThreads = new ArrayList<>();
+            for (int t = 0; t < decodeThreadCount; t++) {
+                int first = t;
+                Thread decodeThread = new Thread(() -> {
+                    try {
+                        for (int i = first; running.get(); i += decodeThreadCount) {
+                            decoded.put(decoder.decode(samples.get(i % samples.size()), size).tensor());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        failure.set(e);
+                        running.set(false);
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Exception e) {
-                    failure.set(e);
-                    running.set(false);
-                }
-            }, "alone-decode");
-            decodeThread.start();
+                }, "alone-decode-" + t);
+                decodeThread.start();
+                decodeThreads.add(decodeThread);
+            }
             try {
                 long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
                 long start = 0;
@@ -112,8 +117,10 @@ final class InferenceAlone {
                 return new Result(counted / measured, counted, measured, (cpuEnd - cpuStart) / 1e6 / counted);
             } finally {
                 running.set(false);
-                decodeThread.interrupt();
-                decodeThread.join();
+                for (Thread decodeThread : decodeThreads) {
+                    decodeThread.interrupt();
+                    decodeThread.join();
+                }
             }
         }
     }

@@ -78,12 +78,14 @@ public final class PipelineBenchmark {
 
         System.out.println("inference alone: the same model and fields in this process, no Kafka...");
         double loadBeforeAlone = BenchStats.loadAverage();
+        // the service's decode threads, as this run gives them (the services inherit this process's environment)
+        int decodeThreads = Integer.parseInt(System.getenv().getOrDefault("INFERENCE_PIPELINE_DECODE_THREADS", "1"));
         InferenceAlone.Result alone = InferenceAlone.run(model, supply.fields("ALONE", fullSize ? 8 : 32), size, BATCH,
-                5, seconds, Files.createDirectories(home.resolve("alone-blobs")));
+                decodeThreads, 5, seconds, Files.createDirectories(home.resolve("alone-blobs")));
         String aloneLine = String.format("Inference alone, same run (decode + preprocess + ONNX Runtime predict in one"
-                + " process, same model and fields, no Kafka, batches of up to %d, one decode and one inference thread"
-                + " as the service): **%.2f fields/s** over %.0f s, %.0f ms of CPU per field (load average %.1f"
-                + " before, %.1f after).%n", BATCH, alone.samplesPerSecond(), alone.seconds(),
+                + " process, same model and fields, no Kafka, batches of up to %d, %d decode threads and one inference"
+                + " thread as the service): **%.2f fields/s** over %.0f s, %.0f ms of CPU per field (load average %.1f"
+                + " before, %.1f after).%n", BATCH, decodeThreads, alone.samplesPerSecond(), alone.seconds(),
                 alone.cpuMillisPerSample(), loadBeforeAlone, BenchStats.loadAverage());
         System.out.print(aloneLine);
 
@@ -91,6 +93,7 @@ public final class PipelineBenchmark {
         report.append("# Pipeline benchmark\n\n").append(Instant.now()).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average before start ")
                 .append(String.format("%.1f", loadBeforeAlone)).append(". Arguments: ").append(options)
+                .append(". Settings the services take from this process's environment: ").append(serviceSettings())
                 .append(". Fields: ").append(supply.description())
                 .append("; model TUNet cpu preset at S = ").append(size).append(", ").append(seconds)
                 .append(" s per rate. Latency = from the last stain published to the row stored in PostgreSQL; the stage"
