@@ -7,7 +7,6 @@ import io.tunet.schemas.Sample;
 import io.tunet.schemas.ShadowClassification;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 
 /** The shadow record of one sample: the shadow version's verdict beside the champion's (issue #19 §3). */
 final class ShadowResults {

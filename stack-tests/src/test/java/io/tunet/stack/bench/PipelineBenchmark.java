@@ -52,7 +52,7 @@ public final class PipelineBenchmark {
     private static String serviceSettings() {
         String settings = System.getenv().entrySet().stream()
                 .filter(e -> e.getKey().matches("(KAFKA_STREAMS|INGEST|INFERENCE|RESULTS|TRAINING)_.*")
-                        && !e.getKey().matches(".*(TOKEN|PASSWORD|SECRET|KEY).*"))
+                        && !e.getKey().matches(".*(TOKEN|PASSWORD|SECRET|KEY|JAAS).*"))
                 .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(", "));
         return settings.isEmpty() ? "none" : settings;
     }
@@ -80,6 +80,10 @@ public final class PipelineBenchmark {
         double loadBeforeAlone = BenchStats.loadAverage();
         // the service's decode threads, as this run gives them (the services inherit this process's environment)
         int decodeThreads = Integer.parseInt(System.getenv().getOrDefault("INFERENCE_PIPELINE_DECODE_THREADS", "1"));
+        if (decodeThreads < 1) {
+            throw new IllegalArgumentException("INFERENCE_PIPELINE_DECODE_THREADS must be at least 1, got "
+                    + decodeThreads);
+        }
         InferenceAlone.Result alone = InferenceAlone.run(model, supply.fields("ALONE", fullSize ? 8 : 32), size, BATCH,
                 decodeThreads, 5, seconds, Files.createDirectories(home.resolve("alone-blobs")));
         String aloneLine = String.format("Inference alone, same run (decode + preprocess + ONNX Runtime predict in one"

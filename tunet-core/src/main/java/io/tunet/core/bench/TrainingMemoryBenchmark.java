@@ -25,8 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * What one JVM keeps after each training run: {@code TunetTraining.train} called again and again on the same
- * fields, as the training service retrains, with the process's proportional set size (PSS, from {@code
+ * What one JVM keeps after each training run: {@code TunetTraining.train} called again and again, as the training
+ * service retrains, on the same fields or ({@code --grow}) on a training set that grows before every run as the
+ * service's labelled set does (validation: the first {@code --validation} fields; training: the ones after), with the process's proportional set size (PSS, from {@code
  * /proc/self/smaps_rollup}) and the JVM's heap read after every run and a full GC. The slope of PSS over the runs
  * after the first (which warms libtorch's and the allocator's pools) is what a long-running service gains per
  * retraining run; it should be near zero.

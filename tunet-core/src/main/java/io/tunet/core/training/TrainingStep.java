@@ -110,8 +110,8 @@ public final class TrainingStep {
      * shorter than one batch), so that every step of a run has the same batch shape. libtorch's oneDNN keeps a
      * compiled primitive per input shape for the life of the process; with a partial last batch whose size follows
      * the labelled set, every retraining of a growing set added new ones: +27.8 MB per run in one JVM, against
-     * +6 MB with whole batches ({@code TrainingMemoryBenchmark --grow}, README "Soak"). At most {@code batchSize - 1}
-     * samples are visited twice in an epoch.
+     * +8.9 MB with whole batches ({@code TrainingMemoryBenchmark --grow}, README "Soak"). An epoch gains at most
+     * {@code batchSize - 1} extra visits; they count in the epoch's training loss and F1 like any other.
      */
     public static int[] wholeBatches(int[] order, int batchSize) {
         if (order.length == 0 || order.length % batchSize == 0) {

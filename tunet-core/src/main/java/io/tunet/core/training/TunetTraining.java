@@ -260,7 +260,8 @@ public final class TunetTraining {
             List<TrainingData.Sample> chunk = samples.load(start, Math.min(samples.size(), start + batchSize));
             Batch batch = Batch.of(chunk, data.size(), spec.hasMasks(), null, null);
             // run at the whole batch's shape (see TrainingStep.wholeBatches), scored on the chunk's rows only
-            Batch padded = Batch.of(Evaluation.padded(chunk, batchSize), data.size(), spec.hasMasks(), null, null);
+            Batch padded = chunk.size() == batchSize ? batch
+                    : Batch.of(Evaluation.padded(chunk, batchSize), data.size(), spec.hasMasks(), null, null);
             try (NDManager manager = trainer.getManager().newSubManager()) {
                 NDList predictions = rows(trainer.evaluate(padded.inputs(manager)), chunk.size());
                 lossSum += trainer.getLoss().evaluate(batch.labels(manager), predictions).getFloat() * chunk.size();
@@ -285,7 +286,8 @@ public final class TunetTraining {
 
     private static double onnxDifference(Path onnx, SampleSet samples, int batchSize,
             Evaluation.BatchModel pytorch) {
-        float[][] images = samples.load(0, Math.min(samples.size(), batchSize)).stream()
+        // a whole batch, also from a validation split smaller than one (see TrainingStep.wholeBatches)
+        float[][] images = Evaluation.padded(samples.load(0, Math.min(samples.size(), batchSize)), batchSize).stream()
                 .map(TrainingData.Sample::image).toArray(float[][]::new);
         TunetPrediction expected = pytorch.predict(images);
         try (OnnxTunet model = OnnxTunet.load(onnx); OnnxTunet.Session session = model.newSession()) {

@@ -32,9 +32,14 @@ class WholeBatchesTest {
                     null));
         }
         List<Integer> batchSizes = new ArrayList<>();
+        List<Float> lastBatch = new ArrayList<>();
         // a model whose probabilities are the image's first value, so that a row read from the wrong place shows
         Evaluation.Scores scores = Evaluation.score(SampleSet.of(samples), 1, 4, images -> {
             batchSizes.add(images.length);
+            lastBatch.clear();
+            for (float[] image : images) {
+                lastBatch.add(image[0]);
+            }
             float[][] probabilities = new float[images.length][HpaClasses.COUNT];
             for (int i = 0; i < images.length; i++) {
                 probabilities[i][0] = images[i][0];
@@ -42,6 +47,7 @@ class WholeBatchesTest {
             return new TunetPrediction(probabilities, null, 1);
         });
         assertEquals(List.of(4, 4, 4), batchSizes, "the last 3 samples padded to a batch of 4");
+        assertEquals(List.of(0.08f, 0.09f, 0.10f, 0.10f), lastBatch, "padded with the last sample");
         assertEquals(11, scores.probabilities().length);
         for (int i = 0; i < 11; i++) {
             assertEquals(i / 100f, scores.probabilities()[i][0], "sample " + i);
