@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +68,11 @@ public final class ModelRegistry implements AutoCloseable {
      */
     private final Set<Long> refusedShadows = new HashSet<>();
     /**
-     * Versions refused as shadows because their file could not be read (the blob store away for a moment), with the
-     * {@link System#nanoTime()} from which they are tried again (under {@link #lock}).
+     * The newest candidate, when it was refused as a shadow because its file could not be read (the blob store away
+     * for a moment), with the {@link System#nanoTime()} from which it is tried again; only the newest candidate is
+     * ever tried again, so there is at most one (null: none; under {@link #lock}).
      */
-    private final Map<Long, Long> shadowRetries = new HashMap<>();
+    private ShadowRetry shadowRetry;
     private Duration shadowRetryDelay = Duration.ofMinutes(1);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition modelArrived = lock.newCondition();
@@ -254,16 +254,16 @@ public final class ModelRegistry implements AutoCloseable {
                     || version.getStatus() != ModelStatus.CANDIDATE || version.getVersion() <= serving.version()) {
                 endShadow("it is no longer the newest CANDIDATE newer than the champion "
                         + (serving == null ? "(none)" : serving));
-                shadowRetries.clear();
+                shadowRetry = null;
                 return Outcome.IGNORED;
             }
-            // only the newest candidate is ever tried again
-            shadowRetries.keySet().removeIf(v -> v != version.getVersion());
+            if (shadowRetry != null && shadowRetry.version() != version.getVersion()) {
+                shadowRetry = null;
+            }
             ServingModel shadowed = shadow.get();
-            Long retryAt = shadowRetries.get(version.getVersion());
             if (shadowed != null && shadowed.version() == version.getVersion()
                     || refusedShadows.contains(version.getVersion())
-                    || retryAt != null && System.nanoTime() - retryAt < 0) {
+                    || shadowRetry != null && !shadowRetry.due()) {
                 return Outcome.IGNORED;
             }
             String label = version.getModelName() + " v" + version.getVersion();
@@ -276,7 +276,7 @@ public final class ModelRegistry implements AutoCloseable {
                 ServingModel next = fetchAndLoad(version, label);
                 endShadow("replaced by " + next);
                 shadow.set(next);
-                shadowRetries.remove(version.getVersion());
+                shadowRetry = null;
                 metrics.shadowVersion(next.version());
                 LOG.info("shadowing {} beside the champion {}: its verdicts go to classifications-shadow only", next,
                         serving);
@@ -296,10 +296,10 @@ public final class ModelRegistry implements AutoCloseable {
             String why) {
         String retry = "";
         if (reason == Reason.BLOB_UNAVAILABLE) {
-            shadowRetries.put(version.getVersion(), System.nanoTime() + shadowRetryDelay.toNanos());
+            shadowRetry = new ShadowRetry(version.getVersion(), System.nanoTime() + shadowRetryDelay.toNanos());
             retry = "; tried again in " + shadowRetryDelay.toSeconds() + " s";
         } else {
-            shadowRetries.remove(version.getVersion());
+            shadowRetry = null;
             refusedShadows.add(version.getVersion());
         }
         endShadow("its successor " + label + " was refused");
@@ -312,8 +312,7 @@ public final class ModelRegistry implements AutoCloseable {
     public boolean shadowRetryDue() {
         lock.lock();
         try {
-            long now = System.nanoTime();
-            return shadowRetries.values().stream().anyMatch(at -> now - at >= 0);
+            return shadowRetry != null && shadowRetry.due();
         } finally {
             lock.unlock();
         }
@@ -326,6 +325,14 @@ public final class ModelRegistry implements AutoCloseable {
             shadowRetryDelay = delay;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A candidate refused for an unreadable file, tried again from {@code atNanos} ({@link System#nanoTime()}). */
+    private record ShadowRetry(long version, long atNanos) {
+
+        boolean due() {
+            return System.nanoTime() - atNanos >= 0;
         }
     }
 
