@@ -40,7 +40,8 @@ import io.tunet.results.live.LiveEvents;
  * instruments and cell lines of those plates over {@code results.drift.window}, against the reference of the newest
  * model version that classified there and has one ({@link DriftAssessor} decides). Keeps the latest result per
  * scope and key in {@code drift_results}; an alarm becomes a {@code DRIFT} incident, once per plate, instrument or
- * cell line and model version (the incident names an instrument or cell line in its detail; its plate is empty). Metrics: {@code results_drift_alarms_total}, {@code results_drift_plates_in_alarm},
+ * cell line and model version (the incident names an instrument or cell line in its detail; its plate is empty).
+ * Metrics: {@code results_drift_alarms_total}, {@code results_drift_plates_in_alarm},
  * {@code results_drift_instrument_score{instrument}}.
  *
  * <p>A pass that fails (the database is away) is logged and counted ({@code results_drift_passes_failed_total});

@@ -266,7 +266,7 @@ final class DriftStore {
                 .collect(Collectors.joining(", "));
         String subject = scope == DriftScope.PLATE ? "plate " + key
                 : scope.key().replace('_', ' ') + " " + key + " over the last "
-                        + window.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+                        + window.toString().substring(2).toLowerCase(Locale.ROOT);
         return subject + " against the reference of model " + version.modelName() + " version "
                 + version.version() + ", " + a.fields() + " fields with QC: worst " + a.worst() + " at PSI "
                 + format(a.score()) + "; QC PSI " + (qc.isEmpty() ? "none profiled" : qc) + "; prediction PSI "

@@ -29,7 +29,8 @@ import io.tunet.simulator.publish.FieldImages;
  * from memory, so no blob reads or checksums)
  * and predicted by ONNX Runtime in this process, with no Kafka, no mask cleaning and no publishing. Threads as
  * the service's: {@code decodeThreads} decode threads (the service's {@code inference.pipeline.decode-threads}, each
- * with the decoder's stain parallelism) feeding a bounded queue, one thread running batches of up to {@code batch}. The line's saturation throughput is reported as a share of this.
+ * with the decoder's stain parallelism) feeding a bounded queue, one thread running batches of up to {@code batch}.
+ * The line's saturation throughput is reported as a share of this.
  */
 final class InferenceAlone {
 

@@ -305,7 +305,8 @@ public final class SoakBenchmark {
 
     /** Whether training has a run in progress ({@code GET /training-runs/current}: 200, or 204 when none). */
     private static boolean trainingRunInProgress(Stack stack) throws InterruptedException {
-        URI current = URI.create("http://127.0.0.1:" + stack.service(Stack.TRAINING).httpPort() + "/training-runs/current");
+        URI current = URI.create("http://127.0.0.1:" + stack.service(Stack.TRAINING).httpPort()
+                + "/training-runs/current");
         try {
             return HTTP.send(HttpRequest.newBuilder(current).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
 /**
  * What one JVM keeps after each training run: {@code TunetTraining.train} called again and again, as the training
  * service retrains, on the same fields or ({@code --grow}) on a training set that grows before every run as the
- * service's labelled set does (validation: the first {@code --validation} fields; training: the ones after), with the process's proportional set size (PSS, from {@code
- * /proc/self/smaps_rollup}) and the JVM's heap read after every run and a full GC. The slope of PSS over the runs
+ * service's labelled set does (validation: the first {@code --validation} fields; training: the ones after), with
+ * the process's proportional set size (PSS, from {@code /proc/self/smaps_rollup}) and the JVM's heap read after
+ * every run and a full GC. The slope of PSS over the runs
  * after the first (which warms libtorch's and the allocator's pools) is what a long-running service gains per
  * retraining run; it should be near zero.
  */
@@ -89,12 +90,13 @@ public final class TrainingMemoryBenchmark implements Callable<Integer> {
         NetworkSpec spec = NetworkSpec.tunet(TunetConfig.preset(preset).withInputSize(size));
         Path scratch = Files.createTempDirectory("training-memory");
 
-        StringBuilder table = new StringBuilder("| after run | training fields | PSS MB | heap used MB | run s |\n|---:|---:|---:|---:|---:|\n");
+        StringBuilder table = new StringBuilder(
+                "| after run | training fields | PSS MB | heap used MB | run s |\n|---:|---:|---:|---:|---:|\n");
         List<Double> pss = new ArrayList<>();
         for (int run = 0; run <= runs; run++) {
             long start = System.nanoTime();
+            int trainSize = run == 0 ? 0 : train + (run - 1) * grow;
             if (run > 0) {
-                int trainSize = train + (run - 1) * grow;
                 TrainingData fields = new TrainingData(
                         pool.subset(IntStream.range(validation, validation + trainSize).toArray()), validationSet, size);
                 // the defaults the training service runs with, range test included, for one epoch
@@ -106,8 +108,7 @@ public final class TrainingMemoryBenchmark implements Callable<Integer> {
             Thread.sleep(settleMillis);
             double megabytes = pssKilobytes() / 1024.0;
             pss.add(megabytes);
-            String row = String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |%n", run,
-                    run == 0 ? 0 : train + (run - 1) * grow, megabytes,
+            String row = String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |%n", run, trainSize, megabytes,
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6, seconds);
             System.out.print(row);
             table.append(row);
