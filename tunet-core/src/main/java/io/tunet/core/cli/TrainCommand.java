@@ -76,6 +76,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Peak learning rate; without it the range test chooses one.")
     Float learningRate;
 
+    @Option(names = "--restart-epochs", defaultValue = "2", description = "Length in epochs of the first cosine "
+            + "cycle of the learning rate; each next cycle doubles (default: ${DEFAULT-VALUE}; as many as --epochs: one "
+            + "cycle, annealed to its floor at the end of the run).")
+    int restartEpochs;
+
     @Option(names = "--patience", defaultValue = "3", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
     int patience;
 
@@ -144,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         NetworkSpec network = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
         TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
                 .optMaxSteps(steps)
-                .optBatchSize(batch).optPatience(patience).optSeed(seed).optValidationFraction(fraction)
+                .optBatchSize(batch).optRestartEpochs(restartEpochs).optPatience(patience).optSeed(seed).optValidationFraction(fraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
                 .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma).optSampling(sampling)
                 .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights)

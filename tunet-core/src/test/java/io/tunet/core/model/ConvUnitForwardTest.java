@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A {@link ConvUnit} computes what a direct loop computes, for input channel counts on both sides of libtorch's
@@ -91,6 +93,32 @@ class ConvUnitForwardTest {
                 }
             }
             assertEquals(0, worst, 1e-4, "largest difference from the direct loop");
+        }
+    }
+
+    /**
+     * A forward pass leaves nothing behind in the model's manager: every array it makes, the zero-padded weight of
+     * the padded path included, belongs to the input's manager and goes when the step closes it. The padded weight
+     * was once made on the weight's manager, so every training step of TUNet (28 mask channels) left it there:
+     * about 15 MB of native memory per step at the cpu preset, 3 GB an epoch of 953 fields.
+     */
+    @ParameterizedTest(name = "in {0}")
+    @ValueSource(ints = {16, 28})
+    void shouldLeaveNothingInTheModelsManager(int in) {
+        ConvUnit unit = ConvUnit.builder().setFilters(16).optKernel(3, 3).optStride(1).optBatchNorm(false)
+                .optRelu(false).build();
+        try (Model model = Model.newInstance("conv", Networks.TRAINING_ENGINE)) {
+            model.setBlock(unit);
+            BaseNDManager manager = (BaseNDManager) model.getNDManager();
+            unit.initialize(manager, DataType.FLOAT32, new Shape(2, in, 12, 12));
+            int before = manager.getManagedArrays().size();
+            for (int step = 0; step < 5; step++) {
+                try (NDManager stepManager = manager.newSubManager()) {
+                    NDArray x = stepManager.randomNormal(new Shape(2, in, 12, 12));
+                    unit.forward(new ParameterStore(stepManager, false), new NDList(x), true);
+                }
+            }
+            assertEquals(before, manager.getManagedArrays().size(), "arrays left in the model's manager");
         }
     }
 
