@@ -15,7 +15,10 @@ public final class CosineWarmRestarts implements Tracker {
     private final int multiplier;
 
     /**
-     * A schedule in optimizer updates.
+     * A schedule in optimizer updates, counted from 1 as DJL's optimizers count them ({@code Optimizer.updateCount}:
+     * the first update of a parameter is number 1): update {@code firstCycle} is the last of the first cycle, at the
+     * cycle's lowest rate, and update {@code firstCycle + 1} restarts at {@code max}. Read from 0, a run whose one
+     * cycle spans it made its very last update at {@code max}, right after annealing (#17).
      *
      * @param max rate at the start of every cycle
      * @param min rate at the end of every cycle
@@ -38,13 +41,14 @@ public final class CosineWarmRestarts implements Tracker {
 
     @Override
     public float getNewValue(int numUpdate) {
+        long update = Math.max(numUpdate, 1) - 1L;
         long start = 0;
         long length = firstCycle;
-        while (numUpdate >= start + length) {
+        while (update >= start + length) {
             start += length;
             length *= multiplier;
         }
-        double t = (numUpdate - start) / (double) length;
+        double t = (update - start) / (double) length;
         return (float) (min + 0.5 * (max - min) * (1 + Math.cos(Math.PI * t)));
     }
 }

@@ -151,7 +151,7 @@ public final class TunetTraining {
                             throw new NonFiniteLossException(String.format(Locale.ROOT,
                                     "training stopped: %s at epoch %d, step %d, learning rate %.3e (DESIGN §7: "
                                             + "libtorch convolution-backward NaN, or a rate too high)",
-                                    e.getMessage(), epoch, inEpoch, schedule.getNewValue(step)));
+                                    e.getMessage(), epoch, inEpoch, schedule.getNewValue(step + 1)));
                         }
                         step++;
                         seen += batch.count();
