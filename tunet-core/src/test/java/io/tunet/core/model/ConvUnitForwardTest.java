@@ -99,8 +99,9 @@ class ConvUnitForwardTest {
     /**
      * A forward pass leaves nothing behind in the model's manager: every array it makes, the zero-padded weight of
      * the padded path included, belongs to the input's manager and goes when the step closes it. The padded weight
-     * was once made on the weight's manager, so every training step of TUNet (28 mask channels) left it there:
-     * about 15 MB of native memory per step at the cpu preset, 3 GB an epoch of 953 fields.
+     * was once made on the weight's manager, so every training step of TUNet (28 mask channels) left it there: 14-19 MB
+     * more native memory per step at the cpu preset, about 3 GB an epoch of 953 fields. 16 channels, which need no
+     * padding, are the control.
      */
     @ParameterizedTest(name = "in {0}")
     @ValueSource(ints = {16, 28})

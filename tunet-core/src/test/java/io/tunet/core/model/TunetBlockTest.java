@@ -49,7 +49,7 @@ class TunetBlockTest {
 
     /**
      * A training-mode forward pass of each network leaves no array in the model's manager: what a step makes goes
-     * when the step's manager closes. One that did (the padded convolution's weight) cost TUNet about 15 MB of native
+     * when the step's manager closes. One that did (the padded convolution's weight) cost TUNet 14-19 MB of native
      * memory per training step, and a 12-epoch run of the first model's recipe was killed by the kernel at 24 GB.
      */
     @ParameterizedTest(name = "{0}")
