@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -50,7 +49,9 @@ class TrainingServiceTest {
     @Test
     void shouldRetrainFromFeedbackPromoteAVersionAndDeadLetterBadFeedback() throws Exception {
         TestBroker broker = TestBroker.shared();
-        String prefix = "app-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        // A fixed prefix: the ids' hashes decide which fields train, validate and score the gate, and a random one
+        // now and then left the gate one present class, where nothing beats the baseline (REJECTED, seen in CI).
+        String prefix = "app-split-1-";
         try (KafkaProducer<String, Sample> samples = broker.producer(Topics.SAMPLES);
                 KafkaProducer<String, LabelFeedback> feedback = broker.producer(Topics.FEEDBACK)) {
             for (int n = 0; n < FIELDS; n++) {
