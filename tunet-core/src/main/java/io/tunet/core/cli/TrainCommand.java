@@ -77,8 +77,8 @@ final class TrainCommand implements Callable<Integer> {
     Float learningRate;
 
     @Option(names = "--restart-epochs", defaultValue = "2", description = "Length in epochs of the first cosine "
-            + "cycle of the learning rate; each next cycle doubles (default: ${DEFAULT-VALUE}; as many as --epochs: one "
-            + "cycle, annealed to its floor at the end of the run).")
+            + "cycle of the learning rate; each next cycle doubles (default: ${DEFAULT-VALUE}; as many as --epochs: "
+            + "one cycle, annealed to its floor at the end of the run).")
     int restartEpochs;
 
     @Option(names = "--patience", defaultValue = "3", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
@@ -148,8 +148,8 @@ final class TrainCommand implements Callable<Integer> {
                 baseWidth == null ? base.baseWidth() : baseWidth, depth == null ? base.depth() : depth, base.dropout());
         NetworkSpec network = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
         TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
-                .optMaxSteps(steps)
-                .optBatchSize(batch).optRestartEpochs(restartEpochs).optPatience(patience).optSeed(seed).optValidationFraction(fraction)
+                .optMaxSteps(steps).optBatchSize(batch).optRestartEpochs(restartEpochs).optPatience(patience)
+                .optSeed(seed).optValidationFraction(fraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
                 .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma).optSampling(sampling)
                 .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights)

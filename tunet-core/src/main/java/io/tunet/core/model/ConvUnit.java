@@ -98,8 +98,8 @@ public final class ConvUnit extends AbstractBlock implements OnnxExportable {
         Shape w = weight.getShape();
         NDArray paddedWeight = weight.concat(input.getManager().zeros(
                 new Shape(w.get(0), missing, w.get(2), w.get(3)), weight.getDataType(), weight.getDevice()), 1);
-        // A step's arrays belong to its input's manager: on the weight's (the model's) the padded weight outlived
-        // the step, and each TUNet training step held 14-19 MB more native memory (TunetBlockTest, ConvUnitForwardTest).
+        // A step's arrays belong to its input's manager: on the weight's (the model's) the padded weight outlived the
+        // step, and each TUNet training step held 14-19 MB more native memory (TunetBlockTest, ConvUnitForwardTest).
         paddedWeight.attach(input.getManager());
         return Conv2d.conv2d(paddedInput, paddedWeight, bias, new Shape(stride, stride),
                 new Shape(kernelHeight / 2, kernelWidth / 2), new Shape(1, 1), 1);
