@@ -2,6 +2,7 @@ package io.tunet.training.bench;
 
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
+import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
@@ -36,7 +37,9 @@ import java.util.stream.IntStream;
  * test set. A {@code main}, not a test. Writes {@code target/benchmarks/hpa-synth-v1.md}.
  *
  * <p>Arguments ({@code key=value}): {@code train=8000 validation=1000 test=2000 epochs=10 size=128 batch=8
- * patience=3 out=target/benchmarks arch=tunet,resnet34,inceptionv3,inceptionresnetv2}. The defaults are the full
+ * patience=3 out=target/benchmarks arch=tunet,resnet34,inceptionv3,inceptionresnetv2}, and the recipe: {@code lr=}
+ * (peak learning rate; the range test chooses it when absent), {@code gamma=2} (the focal loss's γ; 0 is plain
+ * binary cross-entropy) and {@code restart=2} (epochs of the first cosine cycle). The defaults are the full
  * benchmark; smaller values give a reduced run, which the report says; {@code arch} picks the rows (e.g.
  * {@code arch=inceptionv3,inceptionresnetv2} adds rows beside an earlier run of the others on the same data).
  */
@@ -91,6 +94,9 @@ public final class HpaSynthV1Benchmark {
                 .optPatience(settings.patience())
                 .optBatchSize(settings.batch())
                 .optSeed(42)
+                .optLearningRate(settings.learningRate())
+                .optFocalGamma(settings.focalGamma())
+                .optRestartEpochs(settings.restartEpochs())
                 .optProgress(true)
                 .build());
         Evaluation.Report test;
@@ -147,9 +153,13 @@ public final class HpaSynthV1Benchmark {
                         + "(seed %d), S = %d, real label frequencies%n", settings.train(), TRAIN_SEED,
                 settings.validation(), VALIDATION_SEED, settings.test(), TEST_SEED, settings.size()));
         md.append(String.format(Locale.ROOT, "- budget: at most %d epochs, early stopping on validation loss "
-                        + "(patience %d), batch %d, Adam with the range-tested rate, seed 42; thresholds fitted "
-                        + "on validation (max-F1), scores on test%n", settings.epochs(), settings.patience(),
-                settings.batch()));
+                        + "(patience %d), batch %d, seed 42; thresholds fitted on validation, scores on test%n",
+                settings.epochs(), settings.patience(), settings.batch()));
+        md.append(String.format(Locale.ROOT, "- recipe: Adam, peak rate %s, first cosine cycle %d epochs; "
+                        + "classification loss %s%n", Float.isNaN(settings.learningRate()) ? "chosen by the range test"
+                        : String.format(Locale.ROOT, "%.2g", settings.learningRate()), settings.restartEpochs(),
+                settings.focalGamma() == 0 ? "binary cross-entropy (focal γ = 0)"
+                        : String.format(Locale.ROOT, "focal, γ = %.2g", settings.focalGamma())));
         md.append(String.format(Locale.ROOT, "- machine: %d cores (%s, %s), shared with other builds; "
                         + "generation took %.0f s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), cpuName(), generationSeconds));
@@ -200,7 +210,8 @@ public final class HpaSynthV1Benchmark {
     }
 
     private record Settings(int train, int validation, int test, int epochs, int size, int batch, int patience,
-            Path out, List<NetworkSpec.Architecture> architectures) {
+            float learningRate, float focalGamma, int restartEpochs, Path out,
+            List<NetworkSpec.Architecture> architectures) {
 
         static Settings parse(String[] args) {
             java.util.Map<String, String> values = new java.util.HashMap<>();
@@ -214,9 +225,10 @@ public final class HpaSynthV1Benchmark {
             Settings settings = new Settings(integer(values, "train", 8000), integer(values, "validation", 1000),
                     integer(values, "test", 2000), integer(values, "epochs", 10), integer(values, "size", 128),
                     integer(values, "batch", 8), integer(values, "patience", 3),
-                    Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
+                    decimal(values, "lr", Float.NaN), decimal(values, "gamma", FocalLoss.DEFAULT_GAMMA),
+                    integer(values, "restart", TrainingOptions.DEFAULT_RESTART_EPOCHS), Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
             values.keySet().removeAll(java.util.Set.of("train", "validation", "test", "epochs", "size", "batch",
-                    "patience", "out", "arch"));
+                    "patience", "lr", "gamma", "restart", "out", "arch"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown arguments " + values.keySet());
             }
@@ -235,6 +247,18 @@ public final class HpaSynthV1Benchmark {
                 throw new IllegalArgumentException("arch names no architecture: '" + value + "'");
             }
             return architectures;
+        }
+
+        private static float decimal(java.util.Map<String, String> values, String key, float fallback) {
+            String value = values.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Float.parseFloat(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a number, was '" + value + "'", e);
+            }
         }
 
         private static int integer(java.util.Map<String, String> values, String key, int fallback) {

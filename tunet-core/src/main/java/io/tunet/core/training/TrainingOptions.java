@@ -45,6 +45,9 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         String modelVersion, Path initialWeights, String modelName, TrainingListener listener,
         BooleanSupplier cancellation, int maxSteps, Device device, EpochOrder.Sampling sampling) {
 
+    /** Epochs of the first cosine cycle unless {@link Builder#optRestartEpochs} says otherwise. */
+    public static final int DEFAULT_RESTART_EPOCHS = 2;
+
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
         /** Maximise each class's F1, predicting no class more than 1.5 times as often as it occurs (the default). */
@@ -145,7 +148,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         private int batchSize = 8;
         private float learningRate = Float.NaN;
         private float minLearningRateFactor = 0.01f;
-        private int restartEpochs = 2;
+        private int restartEpochs = DEFAULT_RESTART_EPOCHS;
         private int patience = 3;
         private long seed = 42;
         private double validationFraction = 0.1;
