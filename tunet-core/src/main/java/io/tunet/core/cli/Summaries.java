@@ -49,7 +49,8 @@ final class Summaries {
                 : "Scored at the model's thresholds.\n\n");
         out.append(m.summary()).append(String.format(Locale.ROOT, "; mask Dice %s%n%n",
                 Double.isNaN(report.meanDice()) ? "n/a (no true masks)"
-                        : String.format(Locale.ROOT, "%.3f", report.meanDice())));
+                        : String.format(Locale.ROOT, "%.3f (the training target's own: %.3f)", report.meanDice(),
+                                report.targetDice())));
         out.append("Per class: n/a where a class is absent from these samples (no recall, no F1; left out of the "
                 + "macro averages).\n\n");
         out.append("| class | support | predicted | threshold | precision | recall | F1 |\n"

@@ -31,8 +31,12 @@ public final class Evaluation {
      * @param truth {@code [sample][class]}
      * @param meanDice mean Dice over every (sample, labelled class) pair with a true mask; NaN if none
      * @param diceCount number of pairs in {@code meanDice}
+     * @param targetDice mean Dice, over the same pairs, of the weak label the mask branch trains towards (the
+     *     thresholded green stain, {@link TrainingData.Sample#proteinMask}) against the true masks: what a model
+     *     that learned its target perfectly would score; NaN if none
      */
-    public record Scores(float[][] probabilities, boolean[][] truth, double meanDice, int diceCount) {
+    public record Scores(float[][] probabilities, boolean[][] truth, double meanDice, int diceCount,
+            double targetDice) {
     }
 
     /**
@@ -43,12 +47,13 @@ public final class Evaluation {
      * @param thresholds the per-class thresholds the model keeps (when {@code crossFitted}: fitted on all the
      *     samples scored, so not the ones behind {@code metrics})
      * @param meanDice mean mask Dice against true masks; NaN when there are none
+     * @param targetDice the weak label's own Dice against the true masks over the same pairs ({@link Scores})
      * @param samples number of samples scored
      * @param crossFitted whether {@code metrics} come from 2-fold cross-fitted thresholds on these samples
      *     (the thresholds were fitted here) rather than from {@code thresholds} fitted elsewhere
      */
-    public record Report(MultiLabelMetrics metrics, float[] thresholds, double meanDice, int samples,
-            boolean crossFitted) {
+    public record Report(MultiLabelMetrics metrics, float[] thresholds, double meanDice, double targetDice,
+            int samples, boolean crossFitted) {
 
         /** Copies the thresholds. */
         public Report {
@@ -75,6 +80,7 @@ public final class Evaluation {
         float[][] probabilities = new float[samples.size()][];
         boolean[][] truth = new boolean[samples.size()][];
         double diceSum = 0;
+        double targetDiceSum = 0;
         int diceCount = 0;
         for (int start = 0; start < samples.size(); start += batchSize) {
             List<TrainingData.Sample> chunk = samples.load(start, Math.min(samples.size(), start + batchSize));
@@ -92,11 +98,13 @@ public final class Evaluation {
                     float[] probabilityMap = Arrays.copyOfRange(prediction.masks()[i], label * plane,
                             (label + 1) * plane);
                     diceSum += Dice.dice(cleaner.clean(probabilityMap, size, size), sample.trueMasks()[label]);
+                    targetDiceSum += Dice.dice(sample.proteinMask(), sample.trueMasks()[label]);
                     diceCount++;
                 }
             }
         }
-        return new Scores(probabilities, truth, diceCount == 0 ? Double.NaN : diceSum / diceCount, diceCount);
+        return new Scores(probabilities, truth, diceCount == 0 ? Double.NaN : diceSum / diceCount, diceCount,
+                diceCount == 0 ? Double.NaN : targetDiceSum / diceCount);
     }
 
     /**
@@ -123,7 +131,8 @@ public final class Evaluation {
     public static Report report(Scores scores, float[] thresholds) {
         MultiLabelMetrics metrics = MultiLabelMetrics.compute(scores.truth(),
                 ThresholdFitter.apply(scores.probabilities(), thresholds));
-        return new Report(metrics, thresholds, scores.meanDice(), scores.probabilities().length, false);
+        return new Report(metrics, thresholds, scores.meanDice(), scores.targetDice(),
+                scores.probabilities().length, false);
     }
 
     /**
@@ -135,7 +144,8 @@ public final class Evaluation {
         float[] thresholds = fit.fit(scores.probabilities(), scores.truth());
         MultiLabelMetrics metrics = MultiLabelMetrics.compute(scores.truth(),
                 ThresholdFitter.crossFitted(scores.probabilities(), scores.truth(), fit));
-        return new Report(metrics, thresholds, scores.meanDice(), scores.probabilities().length, true);
+        return new Report(metrics, thresholds, scores.meanDice(), scores.targetDice(),
+                scores.probabilities().length, true);
     }
 
     /** Macro-F1 with every class decided at 0.5: the per-epoch figure, before thresholds are fitted. */
