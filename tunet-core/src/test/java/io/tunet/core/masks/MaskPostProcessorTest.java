@@ -16,6 +16,22 @@ class MaskPostProcessorTest {
     }
 
     @Test
+    void byDefaultShouldOnlyBinariseKeepingOnePixelStructures() {
+        int w = 8;
+        float[] p = new float[w * w];
+        for (int x = 0; x < w; x++) {
+            p[3 * w + x] = 0.9f; // a filament one pixel wide
+        }
+        p[6 * w + 6] = 0.7f; // a vesicle of one pixel
+
+        byte[] mask = MaskPostProcessor.defaults().clean(p, w, w);
+
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(p[i] > 0.5f ? 1 : 0, mask[i], "pixel " + i);
+        }
+    }
+
+    @Test
     void shouldRemoveSpecksAndRoundSquareCornersWhenOpeningWithRadiusOne() {
         int w = 16;
         float[] p = new float[w * w];
@@ -27,7 +43,7 @@ class MaskPostProcessorTest {
         p[0] = 0.9f; // a one-pixel speck in the corner
         p[15 * w + 1] = 0.9f;
 
-        byte[] mask = MaskPostProcessor.builder().optMinComponentArea(0).build().clean(p, w, w);
+        byte[] mask = MaskPostProcessor.builder().optOpeningRadius(1).build().clean(p, w, w);
 
         // erosion by the 3×3 cross leaves the 8×8 core; dilation restores the 10×10 square minus its corners
         int ones = 0;
