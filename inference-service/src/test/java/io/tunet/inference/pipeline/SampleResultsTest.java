@@ -44,7 +44,8 @@ class SampleResultsTest {
                 }
             }
             planes[3 * size * size + 30 * size + 30] = 0.9f;
-            MaskPostProcessor cleaner = MaskPostProcessor.defaults();
+            // the paper's cleaning, which a site can switch on (inference.masks.*; off by default)
+            MaskPostProcessor cleaner = MaskPostProcessor.builder().optOpeningRadius(1).optMinComponentArea(8).build();
 
             SampleResults results = SampleResults.of(TestSamples.inline("s-1", 1), model, probabilities, planes,
                     cleaner, 12.5, Instant.EPOCH);

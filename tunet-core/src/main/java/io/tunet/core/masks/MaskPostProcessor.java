@@ -49,7 +49,7 @@ public final class MaskPostProcessor {
     }
 
     /**
-     * Binarises, opens and removes small components.
+     * Binarises, then opens and removes small components where configured.
      *
      * @param probabilities row-major {@code w × h} probabilities
      * @return a new {@code byte[w * h]} of 0/1
