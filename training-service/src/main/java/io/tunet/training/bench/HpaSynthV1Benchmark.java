@@ -1,8 +1,8 @@
 package io.tunet.training.bench;
 
+import io.tunet.core.loss.FocalLoss;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
-import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.metrics.MultiLabelMetrics;
 import io.tunet.core.model.NetworkSpec;
@@ -166,24 +166,25 @@ public final class HpaSynthV1Benchmark {
         int present = rows.get(0).test().metrics().presentClassCount();
         md.append(String.format(Locale.ROOT, "Macro-F1 is the mean over the %d classes present in the test set "
                 + "(tunet-core's MultiLabelMetrics); the Kaggle column averages all 28 with an absent class at 0. "
-                + "Labels per field: mean predicted vs true. Mask Dice: the cleaned predicted mask of each labelled class "
-                + "against its true mask; in brackets the same for the weak label the mask branch trains towards "
-                + "(the thresholded green stain), the most a model that learned its target would score.%n%n",
-                present));
+                + "Labels per field: mean predicted vs true. Mask Dice: the binarised predicted mask of each "
+                + "labelled class against its true mask; in brackets, \"the training target's own\": the same for "
+                + "the weak label the mask branch trains towards (the thresholded green stain), what a model that "
+                + "reproduced its target exactly would score.%n%n", present));
         md.append(String.format(Locale.ROOT, "| model | network | macro-F1 (%d present) | macro-F1 (Kaggle, 28) "
-                + "| micro-F1 | precision | recall | labels per field | mask Dice | epochs run (kept) "
-                + "| training samples/s | wall time |%n|---|---|---|---|---|---|---|---|---|---|---|---|%n", present));
+                + "| micro-F1 | precision | recall | labels per field | mask Dice | peak rate | epochs run (kept) "
+                + "| training samples/s | wall time |%n|---|---|---|---|---|---|---|---|---|---|---|---|---|%n",
+                present));
         for (Row row : rows) {
             var m = row.test().metrics();
             md.append(String.format(Locale.ROOT, "| %s | S=%d, base %d, depth %d | %.3f | %.3f | %.3f | %.3f | %.3f "
-                            + "| %.2f vs %.2f | %s | %d (%d) | %.1f | %.0f s |%n", row.spec().architecture().id(),
-                    row.spec().inputSize(), row.spec().config().baseWidth(), row.spec().config().depth(), m.macroF1(),
-                    m.kaggleMacroF1(), m.microF1(), m.macroPrecision(), m.macroRecall(), m.meanPredictedLabels(),
-                    m.meanTrueLabels(),
+                            + "| %.2f vs %.2f | %s | %.2g | %d (%d) | %.1f | %.0f s |%n",
+                    row.spec().architecture().id(), row.spec().inputSize(), row.spec().config().baseWidth(),
+                    row.spec().config().depth(), m.macroF1(), m.kaggleMacroF1(), m.microF1(), m.macroPrecision(),
+                    m.macroRecall(), m.meanPredictedLabels(), m.meanTrueLabels(),
                     Double.isNaN(row.test().meanDice()) ? "n/a (no masks)"
-                            : String.format(Locale.ROOT, "%.3f (target's %.3f)", row.test().meanDice(),
-                                    row.test().targetDice()),
-                    row.result().history().size(), row.result().bestEpoch(),
+                            : String.format(Locale.ROOT, "%.3f (the training target's own: %.3f)",
+                                    row.test().meanDice(), row.test().targetDice()),
+                    row.result().learningRate(), row.result().history().size(), row.result().bestEpoch(),
                     row.result().trainingSamplesPerSecond(), row.wallSeconds()));
         }
         md.append("\n## Per-class F1 on test\n\nn/a: the class is absent from the test set.\n\n| class | support |");
@@ -226,11 +227,15 @@ public final class HpaSynthV1Benchmark {
                 }
                 values.put(arg.substring(0, eq), arg.substring(eq + 1));
             }
+            float gamma = decimal(values, "gamma", FocalLoss.DEFAULT_GAMMA);
+            if (!(gamma >= 0)) {
+                throw new IllegalArgumentException("gamma must be 0 or more, was " + gamma);
+            }
             Settings settings = new Settings(integer(values, "train", 8000), integer(values, "validation", 1000),
                     integer(values, "test", 2000), integer(values, "epochs", 10), integer(values, "size", 128),
-                    integer(values, "batch", 8), integer(values, "patience", 3),
-                    decimal(values, "lr", Float.NaN), decimal(values, "gamma", FocalLoss.DEFAULT_GAMMA),
-                    integer(values, "restart", TrainingOptions.DEFAULT_RESTART_EPOCHS), Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
+                    integer(values, "batch", 8), integer(values, "patience", 3), decimal(values, "lr", Float.NaN),
+                    gamma, integer(values, "restart", TrainingOptions.DEFAULT_RESTART_EPOCHS),
+                    Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
             values.keySet().removeAll(java.util.Set.of("train", "validation", "test", "epochs", "size", "batch",
                     "patience", "lr", "gamma", "restart", "out", "arch"));
             if (!values.isEmpty()) {
