@@ -24,8 +24,10 @@ import java.util.List;
 
 /**
  * The two outputs of one sample: its Classification (28 probabilities, labels decided by the model
- * version's per-class thresholds, the field QC measured while decoding, the thumbnail made from the tensor) and its SegmentationMask (for each predicted class, the mask plane post-processed
- * by tunet-core's {@link MaskPostProcessor} (binarised; cleaned only where configured) and run-length encoded, at the model's input resolution).
+ * version's per-class thresholds, the field QC measured while decoding, the thumbnail made from the tensor) and
+ * its SegmentationMask (for each predicted class, the mask plane post-processed by tunet-core's
+ * {@link MaskPostProcessor} (binarised; cleaned only where configured) and run-length encoded, at the model's
+ * input resolution).
  *
  * @param classification the verdict
  * @param masks the masks of the predicted classes
