@@ -76,9 +76,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Peak learning rate; without it the range test chooses one.")
     Float learningRate;
 
-    @Option(names = "--restart-epochs", defaultValue = "2", description = "Length in epochs of the first cosine "
-            + "cycle of the learning rate; each next cycle doubles (default: ${DEFAULT-VALUE}; as many as --epochs: "
-            + "one cycle, annealed to its floor at the end of the run).")
+    @Option(names = "--restart-epochs", defaultValue = "" + TrainingOptions.DEFAULT_RESTART_EPOCHS,
+            description = "Length in epochs of the first cosine cycle of the learning rate; each next cycle doubles "
+                    + "(default: ${DEFAULT-VALUE}; as many as --epochs: one cycle, annealed to its floor at the end "
+                    + "of the run).")
     int restartEpochs;
 
     @Option(names = "--patience", defaultValue = "3", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
