@@ -51,16 +51,26 @@ final class Summaries {
                 Double.isNaN(report.meanDice()) ? "n/a (no true masks)"
                         : String.format(Locale.ROOT, "%.3f (the training target's own: %.3f)", report.meanDice(),
                                 report.targetDice())));
+        boolean masks = !Double.isNaN(report.meanDice());
         out.append("Per class: n/a where a class is absent from these samples (no recall, no F1; left out of the "
-                + "macro averages).\n\n");
-        out.append("| class | support | predicted | threshold | precision | recall | F1 |\n"
-                + "|---|---|---|---|---|---|---|\n");
+                + "macro averages)" + (masks ? "; mask Dice of the class's labelled masks, and in brackets its weak "
+                + "label's" : "") + ".\n\n");
+        out.append("| class | support | predicted | threshold | precision | recall | F1 |")
+                .append(masks ? " mask Dice |\n" : "\n").append("|---|---|---|---|---|---|---|")
+                .append(masks ? "---|\n" : "\n");
         float[] thresholds = report.thresholds();
+        double[] dice = report.classDice();
+        double[] targetDice = report.classTargetDice();
         for (int c = 0; c < m.classCount(); c++) {
-            out.append(String.format(Locale.ROOT, "| %d %s | %d | %d | %.3f | %s | %s | %s |%n", c,
+            out.append(String.format(Locale.ROOT, "| %d %s | %d | %d | %.3f | %s | %s | %s |", c,
                     HpaClasses.name(c), m.support()[c], m.predicted()[c], thresholds[c],
                     MultiLabelMetrics.format(m.perClassPrecision()[c]), MultiLabelMetrics.format(m.perClassRecall()[c]),
                     MultiLabelMetrics.format(m.perClassF1()[c])));
+            if (masks) {
+                out.append(Double.isNaN(dice[c]) ? " n/a |" : String.format(Locale.ROOT, " %.3f (%.3f) |", dice[c],
+                        targetDice[c]));
+            }
+            out.append('\n');
         }
         return out.toString();
     }

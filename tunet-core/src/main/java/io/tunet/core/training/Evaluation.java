@@ -34,9 +34,11 @@ public final class Evaluation {
      * @param targetDice mean Dice, over the same pairs, of the weak label the mask branch trains towards (the
      *     thresholded green stain, {@link TrainingData.Sample#proteinMask}) against the true masks: what a model
      *     that learned its target perfectly would score; NaN if none
+     * @param classDice per class, the mean Dice of its labelled masks; NaN for a class without any
+     * @param classTargetDice per class, the weak label's mean Dice over the same masks; NaN for a class without any
      */
     public record Scores(float[][] probabilities, boolean[][] truth, double meanDice, int diceCount,
-            double targetDice) {
+            double targetDice, double[] classDice, double[] classTargetDice) {
     }
 
     /**
@@ -48,22 +50,38 @@ public final class Evaluation {
      *     samples scored, so not the ones behind {@code metrics})
      * @param meanDice mean mask Dice against true masks; NaN when there are none
      * @param targetDice the weak label's own Dice against the true masks over the same pairs ({@link Scores})
+     * @param classDice per class, mean mask Dice; NaN where the class has no true mask here ({@link Scores})
+     * @param classTargetDice per class, the weak label's mean Dice over the same masks; NaN likewise
      * @param samples number of samples scored
      * @param crossFitted whether {@code metrics} come from 2-fold cross-fitted thresholds on these samples
      *     (the thresholds were fitted here) rather than from {@code thresholds} fitted elsewhere
      */
     public record Report(MultiLabelMetrics metrics, float[] thresholds, double meanDice, double targetDice,
-            int samples, boolean crossFitted) {
+            double[] classDice, double[] classTargetDice, int samples, boolean crossFitted) {
 
-        /** Copies the thresholds. */
+        /** Copies the arrays. */
         public Report {
             thresholds = thresholds.clone();
+            classDice = classDice.clone();
+            classTargetDice = classTargetDice.clone();
         }
 
         /** The per-class thresholds, a copy. */
         @Override
         public float[] thresholds() {
             return thresholds.clone();
+        }
+
+        /** The per-class mask Dice, a copy. */
+        @Override
+        public double[] classDice() {
+            return classDice.clone();
+        }
+
+        /** The weak label's per-class Dice, a copy. */
+        @Override
+        public double[] classTargetDice() {
+            return classTargetDice.clone();
         }
     }
 
@@ -79,9 +97,9 @@ public final class Evaluation {
         int plane = size * size;
         float[][] probabilities = new float[samples.size()][];
         boolean[][] truth = new boolean[samples.size()][];
-        double diceSum = 0;
-        double targetDiceSum = 0;
-        int diceCount = 0;
+        double[] classDiceSum = new double[HpaClasses.COUNT];
+        double[] classTargetSum = new double[HpaClasses.COUNT];
+        int[] classCount = new int[HpaClasses.COUNT];
         for (int start = 0; start < samples.size(); start += batchSize) {
             List<TrainingData.Sample> chunk = samples.load(start, Math.min(samples.size(), start + batchSize));
             float[][] images = padded(chunk, batchSize).stream().map(TrainingData.Sample::image)
@@ -97,14 +115,26 @@ public final class Evaluation {
                 for (int label : sample.labels()) {
                     float[] probabilityMap = Arrays.copyOfRange(prediction.masks()[i], label * plane,
                             (label + 1) * plane);
-                    diceSum += Dice.dice(cleaner.clean(probabilityMap, size, size), sample.trueMasks()[label]);
-                    targetDiceSum += Dice.dice(sample.proteinMask(), sample.trueMasks()[label]);
-                    diceCount++;
+                    classDiceSum[label] += Dice.dice(cleaner.clean(probabilityMap, size, size),
+                            sample.trueMasks()[label]);
+                    classTargetSum[label] += Dice.dice(sample.proteinMask(), sample.trueMasks()[label]);
+                    classCount[label]++;
                 }
             }
         }
-        return new Scores(probabilities, truth, diceCount == 0 ? Double.NaN : diceSum / diceCount, diceCount,
-                diceCount == 0 ? Double.NaN : targetDiceSum / diceCount);
+        int diceCount = Arrays.stream(classCount).sum();
+        double meanDice = diceCount == 0 ? Double.NaN : Arrays.stream(classDiceSum).sum() / diceCount;
+        double targetDice = diceCount == 0 ? Double.NaN : Arrays.stream(classTargetSum).sum() / diceCount;
+        return new Scores(probabilities, truth, meanDice, diceCount, targetDice,
+                perClassMeans(classDiceSum, classCount), perClassMeans(classTargetSum, classCount));
+    }
+
+    private static double[] perClassMeans(double[] sums, int[] counts) {
+        double[] means = new double[sums.length];
+        for (int c = 0; c < sums.length; c++) {
+            means[c] = counts[c] == 0 ? Double.NaN : sums[c] / counts[c];
+        }
+        return means;
     }
 
     /**
@@ -131,8 +161,8 @@ public final class Evaluation {
     public static Report report(Scores scores, float[] thresholds) {
         MultiLabelMetrics metrics = MultiLabelMetrics.compute(scores.truth(),
                 ThresholdFitter.apply(scores.probabilities(), thresholds));
-        return new Report(metrics, thresholds, scores.meanDice(), scores.targetDice(),
-                scores.probabilities().length, false);
+        return new Report(metrics, thresholds, scores.meanDice(), scores.targetDice(), scores.classDice(),
+                scores.classTargetDice(), scores.probabilities().length, false);
     }
 
     /**
@@ -144,8 +174,8 @@ public final class Evaluation {
         float[] thresholds = fit.fit(scores.probabilities(), scores.truth());
         MultiLabelMetrics metrics = MultiLabelMetrics.compute(scores.truth(),
                 ThresholdFitter.crossFitted(scores.probabilities(), scores.truth(), fit));
-        return new Report(metrics, thresholds, scores.meanDice(), scores.targetDice(),
-                scores.probabilities().length, true);
+        return new Report(metrics, thresholds, scores.meanDice(), scores.targetDice(), scores.classDice(),
+                scores.classTargetDice(), scores.probabilities().length, true);
     }
 
     /** Macro-F1 with every class decided at 0.5: the per-epoch figure, before thresholds are fitted. */

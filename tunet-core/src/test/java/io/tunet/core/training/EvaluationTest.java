@@ -50,6 +50,34 @@ class EvaluationTest {
         assertEquals(2.0 / 3.0, report.targetDice(), 1e-9);
     }
 
+    /** A model that draws one class and leaves the other's plane empty: the per-class figures say which. */
+    @Test
+    void shouldScoreEachClassItsOwnMasks() {
+        byte[][] trueMasks = new byte[HpaClasses.COUNT][PLANE];
+        fill(trueMasks[LEFT_CLASS], 0);
+        fill(trueMasks[RIGHT_CLASS], SIZE / 2);
+        byte[] wholeField = new byte[PLANE];
+        Arrays.fill(wholeField, (byte) 1);
+        SampleSet samples = SampleSet.of(List.of(new TrainingData.Sample("two-halves", new float[4 * PLANE],
+                wholeField, new int[] {LEFT_CLASS, RIGHT_CLASS}, trueMasks)));
+
+        Evaluation.Scores scores = Evaluation.score(samples, SIZE, 1, images -> {
+            float[][] masks = new float[images.length][HpaClasses.COUNT * PLANE];
+            for (int p = 0; p < PLANE; p++) {
+                masks[0][LEFT_CLASS * PLANE + p] = trueMasks[LEFT_CLASS][p];
+            }
+            return new TunetPrediction(new float[images.length][HpaClasses.COUNT], masks, SIZE);
+        });
+        Evaluation.Report report = Evaluation.report(scores, new float[HpaClasses.COUNT]);
+
+        assertEquals(0.5, report.meanDice(), 1e-9);
+        assertEquals(1.0, report.classDice()[LEFT_CLASS], 1e-9);
+        assertEquals(0.0, report.classDice()[RIGHT_CLASS], 1e-9);
+        assertEquals(2.0 / 3.0, report.classTargetDice()[RIGHT_CLASS], 1e-9);
+        assertTrue(Double.isNaN(report.classDice()[0]), "a class without masks has no Dice");
+        assertTrue(Double.isNaN(report.classTargetDice()[0]));
+    }
+
     @Test
     void aModelWithoutMasksHasNeitherDice() {
         byte[][] trueMasks = new byte[HpaClasses.COUNT][PLANE];
@@ -62,6 +90,7 @@ class EvaluationTest {
 
         assertTrue(Double.isNaN(scores.meanDice()));
         assertTrue(Double.isNaN(scores.targetDice()));
+        assertTrue(Arrays.stream(scores.classDice()).allMatch(Double::isNaN));
     }
 
     /** Marks the columns {@code from} to {@code from + SIZE / 2} of every row. */
