@@ -1,6 +1,7 @@
 package io.tunet.training.bench;
 
 import io.tunet.core.loss.FocalLoss;
+import io.tunet.core.loss.SegmentationLoss;
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
 import io.tunet.core.masks.ThresholdMethod;
@@ -39,7 +40,8 @@ import java.util.stream.IntStream;
  * <p>Arguments ({@code key=value}): {@code train=8000 validation=1000 test=2000 epochs=10 size=128 batch=8
  * patience=3 out=target/benchmarks arch=tunet,resnet34,inceptionv3,inceptionresnetv2}, and the recipe: {@code lr=}
  * (peak learning rate; the range test chooses it when absent), {@code gamma=2} (the focal loss's γ; 0 is plain
- * binary cross-entropy) and {@code restart=2} (epochs of the first cosine cycle). The defaults are the full
+ * binary cross-entropy), {@code restart=2} (epochs of the first cosine cycle) and {@code
+ * masks=DICE_AND_CROSS_ENTROPY} (the mask branch's loss; {@code DICE} is the paper's). The defaults are the full
  * benchmark; smaller values give a reduced run, which the report says; {@code arch} picks the rows (e.g.
  * {@code arch=inceptionv3,inceptionresnetv2} adds rows beside an earlier run of the others on the same data).
  */
@@ -96,6 +98,7 @@ public final class HpaSynthV1Benchmark {
                 .optSeed(42)
                 .optLearningRate(settings.learningRate())
                 .optFocalGamma(settings.focalGamma())
+                .optSegmentationLoss(settings.segmentationLoss())
                 .optRestartEpochs(settings.restartEpochs())
                 .optProgress(true)
                 .build());
@@ -156,10 +159,13 @@ public final class HpaSynthV1Benchmark {
                         + "(patience %d), batch %d, seed 42; thresholds fitted on validation, scores on test%n",
                 settings.epochs(), settings.patience(), settings.batch()));
         md.append(String.format(Locale.ROOT, "- recipe: Adam, peak rate %s, first cosine cycle %d epochs; "
-                        + "classification loss %s%n", Float.isNaN(settings.learningRate()) ? "chosen by the range test"
+                        + "classification loss %s; mask loss %s%n",
+                Float.isNaN(settings.learningRate()) ? "chosen by the range test"
                         : String.format(Locale.ROOT, "%.2g", settings.learningRate()), settings.restartEpochs(),
                 settings.focalGamma() == 0 ? "binary cross-entropy (focal γ = 0)"
-                        : String.format(Locale.ROOT, "focal, γ = %.2g", settings.focalGamma())));
+                        : String.format(Locale.ROOT, "focal, γ = %.2g", settings.focalGamma()),
+                settings.segmentationLoss() == SegmentationLoss.DICE ? "soft Dice (the paper's)"
+                        : "soft Dice plus pixel-wise binary cross-entropy"));
         md.append(String.format(Locale.ROOT, "- machine: %d cores (%s, %s), shared with other builds; "
                         + "generation took %.0f s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), cpuName(), generationSeconds));
@@ -187,16 +193,25 @@ public final class HpaSynthV1Benchmark {
                     row.result().learningRate(), row.result().history().size(), row.result().bestEpoch(),
                     row.result().trainingSamplesPerSecond(), row.wallSeconds()));
         }
-        md.append("\n## Per-class F1 on test\n\nn/a: the class is absent from the test set.\n\n| class | support |");
+        List<Row> masked = rows.stream().filter(r -> !Double.isNaN(r.test().meanDice())).toList();
+        md.append("\n## Per-class F1 on test\n\nn/a: the class is absent from the test set. Mask Dice: the class's "
+                + "labelled masks, in brackets its weak label's.\n\n| class | support |");
         rows.forEach(r -> md.append(' ').append(r.spec().architecture().id()).append(" |"));
+        masked.forEach(r -> md.append(' ').append(r.spec().architecture().id()).append(" mask Dice |"));
         md.append("\n|---|---|");
         rows.forEach(r -> md.append("---|"));
+        masked.forEach(r -> md.append("---|"));
         md.append('\n');
         for (int c = 0; c < HpaClasses.COUNT; c++) {
             md.append(String.format(Locale.ROOT, "| %d %s | %d |", c, HpaClasses.name(c),
                     rows.get(0).test().metrics().support()[c]));
             for (Row row : rows) {
                 md.append(' ').append(MultiLabelMetrics.format(row.test().metrics().perClassF1()[c])).append(" |");
+            }
+            for (Row row : masked) {
+                double dice = row.test().classDice()[c];
+                md.append(Double.isNaN(dice) ? " n/a |" : String.format(Locale.ROOT, " %.3f (%.3f) |", dice,
+                        row.test().classTargetDice()[c]));
             }
             md.append('\n');
         }
@@ -215,7 +230,7 @@ public final class HpaSynthV1Benchmark {
     }
 
     private record Settings(int train, int validation, int test, int epochs, int size, int batch, int patience,
-            float learningRate, float focalGamma, int restartEpochs, Path out,
+            float learningRate, float focalGamma, int restartEpochs, SegmentationLoss segmentationLoss, Path out,
             List<NetworkSpec.Architecture> architectures) {
 
         static Settings parse(String[] args) {
@@ -234,14 +249,27 @@ public final class HpaSynthV1Benchmark {
             Settings settings = new Settings(integer(values, "train", 8000), integer(values, "validation", 1000),
                     integer(values, "test", 2000), integer(values, "epochs", 10), integer(values, "size", 128),
                     integer(values, "batch", 8), integer(values, "patience", 3), decimal(values, "lr", Float.NaN),
-                    gamma, integer(values, "restart", TrainingOptions.DEFAULT_RESTART_EPOCHS),
+                    gamma, integer(values, "restart", TrainingOptions.DEFAULT_RESTART_EPOCHS), segmentationLoss(values),
                     Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
             values.keySet().removeAll(java.util.Set.of("train", "validation", "test", "epochs", "size", "batch",
-                    "patience", "lr", "gamma", "restart", "out", "arch"));
+                    "patience", "lr", "gamma", "restart", "masks", "out", "arch"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown arguments " + values.keySet());
             }
             return settings;
+        }
+
+        private static SegmentationLoss segmentationLoss(java.util.Map<String, String> values) {
+            String value = values.get("masks");
+            if (value == null) {
+                return TrainingOptions.DEFAULT_SEGMENTATION_LOSS;
+            }
+            try {
+                return SegmentationLoss.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("masks must be one of "
+                        + java.util.Arrays.toString(SegmentationLoss.values()) + ", was '" + value + "'", e);
+            }
         }
 
         /** Every architecture unless {@code arch=} names some, comma-separated, in the order given. */

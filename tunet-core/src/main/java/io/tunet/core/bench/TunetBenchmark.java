@@ -10,8 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.tracker.Tracker;
-import io.tunet.core.loss.FocalLoss;
-import io.tunet.core.loss.TunetLoss;
 import io.tunet.core.model.ModelDescription;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
@@ -214,7 +212,7 @@ public final class TunetBenchmark implements Callable<Integer> {
         }
         try (Model model = Networks.newModel(spec);
                 Trainer trainer = TrainingStep.newTrainer(model, spec,
-                        TrainingStep.lossFor(spec, TunetLoss.DEFAULT_ALPHA, new FocalLoss()), Tracker.fixed(1e-4f),
+                        TrainingStep.defaultLossFor(spec), Tracker.fixed(1e-4f),
                         batch)) {
             return time(() -> {
                 try (NDManager step = trainer.getManager().newSubManager()) {

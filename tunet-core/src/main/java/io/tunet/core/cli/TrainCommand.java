@@ -2,6 +2,7 @@ package io.tunet.core.cli;
 
 import io.tunet.imaging.hpa.DatasetException;
 import io.tunet.imaging.hpa.HpaDirectory;
+import io.tunet.core.loss.SegmentationLoss;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.TunetConfig;
@@ -105,8 +106,13 @@ final class TrainCommand implements Callable<Integer> {
     TrainingOptions.ThresholdStrategy thresholdStrategy;
 
     @Option(names = "--segmentation-weight", defaultValue = "0.4",
-            description = "α in α·(1 − Dice) + (1 − α)·focal (default: ${DEFAULT-VALUE}).")
+            description = "α in α·L_seg + (1 − α)·focal (default: ${DEFAULT-VALUE}).")
     float segmentationWeight;
+
+    @Option(names = "--segmentation-loss", description = "L_seg, the mask branch's loss: ${COMPLETION-CANDIDATES}; "
+            + "DICE is the paper's; DICE_AND_CROSS_ENTROPY adds the masks' pixel-wise cross-entropy "
+            + "(default: ${DEFAULT-VALUE}).")
+    SegmentationLoss segmentationLoss = TrainingOptions.DEFAULT_SEGMENTATION_LOSS;
 
     @Option(names = "--focal-gamma", defaultValue = "2", description = "Focal loss γ (default: ${DEFAULT-VALUE}).")
     float focalGamma;
@@ -152,7 +158,8 @@ final class TrainCommand implements Callable<Integer> {
                 .optMaxSteps(steps).optBatchSize(batch).optRestartEpochs(restartEpochs).optPatience(patience)
                 .optSeed(seed).optValidationFraction(fraction)
                 .optMaskThreshold(maskThreshold).optThresholdStrategy(thresholdStrategy).optAugment(!noAugment)
-                .optSegmentationWeight(segmentationWeight).optFocalGamma(focalGamma).optSampling(sampling)
+                .optSegmentationWeight(segmentationWeight).optSegmentationLoss(segmentationLoss)
+                .optFocalGamma(focalGamma).optSampling(sampling)
                 .optModelVersion(version).optProgress(!noProgress).optInitialWeights(initialWeights)
                 .optDevice(TrainingDevice.parse(device));
         if (learningRate != null) {

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import io.tunet.core.augment.Augmenter;
-import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import java.util.ArrayList;
@@ -66,8 +65,7 @@ public record LearningRateSearch(float[] rates, float[] smoothedLosses, float ch
         ai.djl.training.tracker.Tracker exponential = update -> (float) (MIN_RATE * Math.pow(growth, update - 1));
         try (Model model = Networks.newModel(spec, options.device());
                 Trainer trainer = TrainingStep.newTrainer(model, spec,
-                        TrainingStep.lossFor(spec, options.segmentationWeight(),
-                                new FocalLoss(options.focalGamma(), options.focalAlpha())),
+                        TrainingStep.lossFor(spec, options),
                         exponential, options.batchSize())) {
             double average = 0;
             double best = Double.POSITIVE_INFINITY;

@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import ai.djl.training.tracker.Tracker;
 import io.tunet.core.augment.Augmenter;
-import io.tunet.core.loss.FocalLoss;
-import io.tunet.core.loss.TunetLoss;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import io.tunet.schemas.HpaClasses;
@@ -56,7 +54,7 @@ public final class StepRates {
         List<Batch> randomBatches = randomBatches(spec, batchSize, rng);
         try (Model model = Networks.newModel(spec, Device.cpu());
                 Trainer trainer = TrainingStep.newTrainer(model, spec,
-                        TrainingStep.lossFor(spec, TunetLoss.DEFAULT_ALPHA, new FocalLoss()), Tracker.fixed(1e-4f), batchSize)) {
+                        TrainingStep.defaultLossFor(spec), Tracker.fixed(1e-4f), batchSize)) {
             int[] order = TrainingStep.shuffledOrder(samples.size(), rng);
             int[] used = Arrays.copyOf(order, needed);
             long realNanos = 0;

@@ -1,6 +1,7 @@
 package io.tunet.core.training;
 
 import ai.djl.Device;
+import io.tunet.core.loss.SegmentationLoss;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.thresholds.ThresholdFitter;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * @param patience epochs without a lower validation loss before stopping
  * @param seed seeds the engine, the shuffling and the augmentation
  * @param validationFraction share of samples in the validation split (by a hash of the id)
- * @param segmentationWeight α of the loss {@code α · (1 − Dice) + (1 − α) · focal}
+ * @param segmentationWeight α of the loss {@code α · L_seg + (1 − α) · focal}
+ * @param segmentationLoss {@code L_seg}, the mask branch's loss
  * @param focalGamma the focal loss's γ
  * @param focalAlpha optional per-class α of the focal loss (28 values), or null
  * @param augment whether to augment training batches (dihedral, rotation, lighting)
@@ -40,13 +42,17 @@ import java.util.function.BooleanSupplier;
  */
 public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, float learningRate,
         float minLearningRateFactor, int restartEpochs, int patience, long seed, double validationFraction,
-        float segmentationWeight, float focalGamma, float[] focalAlpha, boolean augment,
-        ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps, boolean progress,
+        float segmentationWeight, SegmentationLoss segmentationLoss, float focalGamma, float[] focalAlpha,
+        boolean augment, ThresholdMethod maskThreshold, ThresholdStrategy thresholdStrategy, int rangeTestSteps,
+        boolean progress,
         String modelVersion, Path initialWeights, String modelName, TrainingListener listener,
         BooleanSupplier cancellation, int maxSteps, Device device, EpochOrder.Sampling sampling) {
 
     /** Epochs of the first cosine cycle unless {@link Builder#optRestartEpochs} says otherwise. */
     public static final int DEFAULT_RESTART_EPOCHS = 2;
+
+    /** The mask branch's loss unless {@link Builder#optSegmentationLoss} says otherwise. */
+    public static final SegmentationLoss DEFAULT_SEGMENTATION_LOSS = SegmentationLoss.DICE;
 
     /** How per-class decision thresholds are chosen on the validation split. */
     public enum ThresholdStrategy {
@@ -97,6 +103,9 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         }
         if (modelVersion == null || modelVersion.isBlank()) {
             throw new IllegalArgumentException("model version must not be blank");
+        }
+        if (segmentationLoss == null) {
+            throw new IllegalArgumentException("a segmentation loss is required");
         }
         if (maskThreshold == null || thresholdStrategy == null) {
             throw new IllegalArgumentException("mask threshold method and threshold strategy are required");
@@ -154,6 +163,7 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
         private double validationFraction = 0.1;
         private EpochOrder.Sampling sampling = EpochOrder.Sampling.UNIFORM;
         private float segmentationWeight = io.tunet.core.loss.TunetLoss.DEFAULT_ALPHA;
+        private SegmentationLoss segmentationLoss = DEFAULT_SEGMENTATION_LOSS;
         private float focalGamma = io.tunet.core.loss.FocalLoss.DEFAULT_GAMMA;
         private float[] focalAlpha;
         private boolean augment = true;
@@ -246,6 +256,12 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
             return this;
         }
 
+        /** The mask branch's loss; soft Dice alone (the paper's) by default. */
+        public Builder optSegmentationLoss(SegmentationLoss segmentationLoss) {
+            this.segmentationLoss = segmentationLoss;
+            return this;
+        }
+
         /** Focal γ; 2 by default. */
         public Builder optFocalGamma(float focalGamma) {
             this.focalGamma = focalGamma;
@@ -331,9 +347,9 @@ public record TrainingOptions(Path outputDirectory, int epochs, int batchSize, f
          */
         public TrainingOptions build() {
             return new TrainingOptions(outputDirectory, epochs, batchSize, learningRate, minLearningRateFactor,
-                    restartEpochs, patience, seed, validationFraction, segmentationWeight, focalGamma, focalAlpha,
-                    augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress, modelVersion,
-                    initialWeights, modelName, listener, cancellation, maxSteps, device, sampling);
+                    restartEpochs, patience, seed, validationFraction, segmentationWeight, segmentationLoss,
+                    focalGamma, focalAlpha, augment, maskThreshold, thresholdStrategy, rangeTestSteps, progress,
+                    modelVersion, initialWeights, modelName, listener, cancellation, maxSteps, device, sampling);
         }
     }
 }

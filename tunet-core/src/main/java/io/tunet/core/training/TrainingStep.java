@@ -20,6 +20,7 @@ import io.tunet.core.loss.TunetLoss;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import io.tunet.core.onnx.TunetPrediction;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -29,9 +30,16 @@ public final class TrainingStep {
     private TrainingStep() {
     }
 
-    /** The loss a network trains with: TUNet's multi-task loss, or focal loss for classification-only nets. */
-    public static Loss lossFor(NetworkSpec spec, float alpha, FocalLoss focal) {
-        return spec.hasMasks() ? new TunetLoss(alpha, focal) : focal;
+    /** The loss a network trains with under {@code options}: TUNet's multi-task loss, or focal loss alone for
+     * classification-only nets. */
+    public static Loss lossFor(NetworkSpec spec, TrainingOptions options) {
+        FocalLoss focal = new FocalLoss(options.focalGamma(), options.focalAlpha());
+        return spec.hasMasks() ? new TunetLoss(options.segmentationWeight(), options.segmentationLoss(), focal) : focal;
+    }
+
+    /** The loss of the default {@link TrainingOptions}, for runs that only time or exercise steps. */
+    public static Loss defaultLossFor(NetworkSpec spec) {
+        return lossFor(spec, TrainingOptions.builder().setOutputDirectory(Path.of(".")).build());
     }
 
     /**

@@ -11,7 +11,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
 import io.tunet.core.augment.Augmenter;
-import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
 import io.tunet.core.onnx.OnnxExporter;
@@ -109,8 +108,7 @@ public final class TunetTraining {
         List<TrainingResult.EpochStats> history = new ArrayList<>();
         try (Model model = Networks.newModel(spec, options.device());
                 Trainer trainer = TrainingStep.newTrainer(model, spec,
-                        TrainingStep.lossFor(spec, options.segmentationWeight(),
-                                new FocalLoss(options.focalGamma(), options.focalAlpha())),
+                        TrainingStep.lossFor(spec, options),
                         schedule, batchSize)) {
             if (options.initialWeights() != null) {
                 warmStart(model, spec, options.initialWeights());

@@ -37,7 +37,7 @@ class LossGradientTest {
         }
     }
 
-    /** Gradients of the TUNet loss (α = 0.4, γ = 2) w.r.t. logits and masks for a fixed batch. */
+    /** Gradients of the TUNet loss (α = 0.4, Dice and cross-entropy, γ = 2) w.r.t. logits and masks, fixed batch. */
     private static float[][] gradients(boolean collectBeforeBackward) {
         Engine engine = Engine.getEngine(Networks.TRAINING_ENGINE);
         SplittableRandom rng = new SplittableRandom(5);
@@ -59,7 +59,8 @@ class LossGradientTest {
             logitArray.setRequiresGradient(true);
             maskArray.setRequiresGradient(true);
             try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray loss = new TunetLoss().evaluate(
+                NDArray loss = new TunetLoss(TunetLoss.DEFAULT_ALPHA, SegmentationLoss.DICE_AND_CROSS_ENTROPY,
+                        new FocalLoss()).evaluate(
                         new NDList(manager.create(targets, new Shape(N, CLASSES)),
                                 manager.create(targetMasks, new Shape(N, CLASSES, S, S))),
                         new NDList(logitArray, maskArray));

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,7 +105,54 @@ class LossTest {
         NDList predictions = new NDList(logits(), predictedMasks());
         float loss = new TunetLoss().evaluate(labels, predictions).getFloat();
         assertEquals(0.4f * (1f / 6) + 0.6f * 0.631336f, loss, 1e-5f);
-        float segmentationOnly = new TunetLoss(1f, new FocalLoss()).evaluate(labels, predictions).getFloat();
+        float segmentationOnly = new TunetLoss(1f, SegmentationLoss.DICE, new FocalLoss())
+                .evaluate(labels, predictions).getFloat();
         assertEquals(1f / 6, segmentationOnly, 1e-6f);
+    }
+
+    @Test
+    void maskCrossEntropyMatchesHandComputedValue() {
+        // two pixels at 0.5 (one foreground, one background): −log 0.5 each; six at 0 with target 0: ≈ 0; mean of 8
+        float loss = new MaskCrossEntropy()
+                .evaluate(new NDList(null, targetMasks()), new NDList(null, predictedMasks())).getFloat();
+        assertEquals(2 * 0.693146f / 8, loss, 1e-5f);
+    }
+
+    @Test
+    void diceAndCrossEntropyAddsTheCrossEntropyToTheDice() {
+        NDList labels = new NDList(targets(), targetMasks());
+        NDList predictions = new NDList(logits(), predictedMasks());
+        float loss = new TunetLoss(1f, SegmentationLoss.DICE_AND_CROSS_ENTROPY, new FocalLoss())
+                .evaluate(labels, predictions).getFloat();
+        assertEquals(1f / 6 + 2 * 0.693146f / 8, loss, 1e-5f);
+        NDArray wrongShape = manager.zeros(new Shape(2, 1, 2, 3));
+        assertThrows(IllegalArgumentException.class,
+                () -> new MaskCrossEntropy().evaluate(new NDList(null, targetMasks()), new NDList(null, wrongShape)));
+    }
+
+    @Test
+    void crossEntropyKeepsAGradientOnAPlaneTheNetworkSwitchedOff() {
+        // one sample, two planes of 2×2: plane 0 predicted and true everywhere; plane 1 true everywhere but its
+        // logits at −10 (probability 4.5e-5), a class whose mask the network stopped drawing
+        float dice = planeOneLogitGradient(SegmentationLoss.DICE);
+        float withCrossEntropy = planeOneLogitGradient(SegmentationLoss.DICE_AND_CROSS_ENTROPY);
+        assertTrue(Math.abs(dice) < 1e-4f, "Dice alone: " + dice);
+        assertTrue(withCrossEntropy < -0.1f, "with cross-entropy: " + withCrossEntropy);
+    }
+
+    private float planeOneLogitGradient(SegmentationLoss segmentation) {
+        try (NDManager local = NDManager.newBaseManager("PyTorch")) {
+            NDArray logits = local.create(new float[] {10, 10, 10, 10, -10, -10, -10, -10}, new Shape(1, 2, 2, 2));
+            logits.setRequiresGradient(true);
+            NDArray truth = local.ones(new Shape(1, 2, 2, 2));
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray masks = Activation.sigmoid(logits);
+                NDArray loss = new TunetLoss(1f, segmentation, new FocalLoss())
+                        .evaluate(new NDList(local.zeros(new Shape(1, 2)), truth),
+                                new NDList(local.zeros(new Shape(1, 2)), masks));
+                collector.backward(loss);
+            }
+            return logits.getGradient().toFloatArray()[4] * 8;
+        }
     }
 }

@@ -12,7 +12,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.tunet.core.loss.FocalLoss;
 import io.tunet.core.masks.ThresholdMethod;
 import io.tunet.core.model.NetworkSpec;
 import io.tunet.core.model.Networks;
@@ -41,7 +40,7 @@ class ModelOwnedAdamTest {
         int parameters;
         try (Model model = Networks.newModel(spec, Device.cpu())) {
             Optimizer adam = TrainingStep.adam(model, Tracker.fixed(1e-3f));
-            try (Trainer trainer = TrainingStep.newTrainer(model, spec, TrainingStep.lossFor(spec, 0.5f, new FocalLoss()),
+            try (Trainer trainer = TrainingStep.newTrainer(model, spec, TrainingStep.defaultLossFor(spec),
                     adam, 2)) {
                 parameters = (int) model.getBlock().getParameters().values().stream()
                         .filter(Parameter::requiresGradient).count();
