@@ -28,12 +28,8 @@ public final class MaskCrossEntropy extends Loss {
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        NDArray target = labels.get(1);
+        NDArray target = SoftDiceLoss.targetMasks(labels, predictions);
         NDArray masks = predictions.get(1);
-        if (!target.getShape().equals(masks.getShape())) {
-            throw new IllegalArgumentException("target masks " + target.getShape() + " do not match predicted "
-                    + masks.getShape());
-        }
         NDArray positive = target.mul(masks.add(EPSILON).log());
         NDArray negative = target.neg().add(1).mul(masks.neg().add(1 + EPSILON).log());
         return positive.add(negative).mean().neg();

@@ -24,12 +24,8 @@ public final class SoftDiceLoss extends Loss {
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        NDArray target = labels.get(1);
+        NDArray target = targetMasks(labels, predictions);
         NDArray masks = predictions.get(1);
-        if (!target.getShape().equals(masks.getShape())) {
-            throw new IllegalArgumentException("target masks " + target.getShape() + " do not match predicted "
-                    + masks.getShape());
-        }
         long n = masks.getShape().get(0);
         // One flat row per sample: multi-axis reductions are missing or slow in DJL's PyTorch engine.
         NDArray r = masks.reshape(n, -1);
@@ -38,5 +34,20 @@ public final class SoftDiceLoss extends Loss {
         NDArray total = r.sum(new int[] {1}).add(y.sum(new int[] {1}));
         NDArray dice = intersection.mul(Scalars.like(intersection, 2)).add(SMOOTH).div(total.add(SMOOTH));
         return dice.mean().neg().add(1);
+    }
+
+    /**
+     * The target masks {@code labels.get(1)}, checked against the predicted {@code predictions.get(1)}.
+     *
+     * @throws IllegalArgumentException if their shapes differ
+     */
+    static NDArray targetMasks(NDList labels, NDList predictions) {
+        NDArray target = labels.get(1);
+        NDArray masks = predictions.get(1);
+        if (!target.getShape().equals(masks.getShape())) {
+            throw new IllegalArgumentException("target masks " + target.getShape() + " do not match predicted "
+                    + masks.getShape());
+        }
+        return target;
     }
 }

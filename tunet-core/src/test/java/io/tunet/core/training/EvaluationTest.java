@@ -23,13 +23,8 @@ class EvaluationTest {
      */
     @Test
     void shouldScoreTheWeakLabelAgainstTheTrueMasksBesideTheModelsMasks() {
-        byte[][] trueMasks = new byte[HpaClasses.COUNT][PLANE];
-        fill(trueMasks[LEFT_CLASS], 0);
-        fill(trueMasks[RIGHT_CLASS], SIZE / 2);
-        byte[] wholeField = new byte[PLANE];
-        Arrays.fill(wholeField, (byte) 1);
-        SampleSet samples = SampleSet.of(List.of(new TrainingData.Sample("two-halves", new float[4 * PLANE],
-                wholeField, new int[] {LEFT_CLASS, RIGHT_CLASS}, trueMasks)));
+        byte[][] trueMasks = halves();
+        SampleSet samples = twoHalvesField(trueMasks);
 
         Evaluation.Scores scores = Evaluation.score(samples, SIZE, 2, images -> {
             float[][] probabilities = new float[images.length][HpaClasses.COUNT];
@@ -53,13 +48,8 @@ class EvaluationTest {
     /** A model that draws one class and leaves the other's plane empty: the per-class figures say which. */
     @Test
     void shouldScoreEachClassItsOwnMasks() {
-        byte[][] trueMasks = new byte[HpaClasses.COUNT][PLANE];
-        fill(trueMasks[LEFT_CLASS], 0);
-        fill(trueMasks[RIGHT_CLASS], SIZE / 2);
-        byte[] wholeField = new byte[PLANE];
-        Arrays.fill(wholeField, (byte) 1);
-        SampleSet samples = SampleSet.of(List.of(new TrainingData.Sample("two-halves", new float[4 * PLANE],
-                wholeField, new int[] {LEFT_CLASS, RIGHT_CLASS}, trueMasks)));
+        byte[][] trueMasks = halves();
+        SampleSet samples = twoHalvesField(trueMasks);
 
         Evaluation.Scores scores = Evaluation.score(samples, SIZE, 1, images -> {
             float[][] masks = new float[images.length][HpaClasses.COUNT * PLANE];
@@ -91,6 +81,22 @@ class EvaluationTest {
         assertTrue(Double.isNaN(scores.meanDice()));
         assertTrue(Double.isNaN(scores.targetDice()));
         assertTrue(Arrays.stream(scores.classDice()).allMatch(Double::isNaN));
+    }
+
+    /** True masks: the left class in the left half, the right class in the right half. */
+    private static byte[][] halves() {
+        byte[][] trueMasks = new byte[HpaClasses.COUNT][PLANE];
+        fill(trueMasks[LEFT_CLASS], 0);
+        fill(trueMasks[RIGHT_CLASS], SIZE / 2);
+        return trueMasks;
+    }
+
+    /** One field carrying both classes, stained (so weakly labelled) all over. */
+    private static SampleSet twoHalvesField(byte[][] trueMasks) {
+        byte[] wholeField = new byte[PLANE];
+        Arrays.fill(wholeField, (byte) 1);
+        return SampleSet.of(List.of(new TrainingData.Sample("two-halves", new float[4 * PLANE], wholeField,
+                new int[] {LEFT_CLASS, RIGHT_CLASS}, trueMasks)));
     }
 
     /** Marks the columns {@code from} to {@code from + SIZE / 2} of every row. */
