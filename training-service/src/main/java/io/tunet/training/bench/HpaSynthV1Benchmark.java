@@ -40,8 +40,8 @@ import java.util.stream.IntStream;
  * <p>Arguments ({@code key=value}): {@code train=8000 validation=1000 test=2000 epochs=10 size=128 batch=8
  * patience=3 out=target/benchmarks arch=tunet,resnet34,inceptionv3,inceptionresnetv2}, and the recipe: {@code lr=}
  * (peak learning rate; the range test chooses it when absent), {@code gamma=2} (the focal loss's γ; 0 is plain
- * binary cross-entropy), {@code restart=2} (epochs of the first cosine cycle) and {@code
- * masks=DICE_AND_CROSS_ENTROPY} (the mask branch's loss; {@code DICE} is the paper's). The defaults are the full
+ * binary cross-entropy), {@code restart=2} (epochs of the first cosine cycle) and {@code masks=DICE} (TUNet's
+ * mask loss, the paper's; {@code DICE_AND_CROSS_ENTROPY} adds the masks' pixel-wise cross-entropy). The defaults are the full
  * benchmark; smaller values give a reduced run, which the report says; {@code arch} picks the rows (e.g.
  * {@code arch=inceptionv3,inceptionresnetv2} adds rows beside an earlier run of the others on the same data).
  */
@@ -159,7 +159,7 @@ public final class HpaSynthV1Benchmark {
                         + "(patience %d), batch %d, seed 42; thresholds fitted on validation, scores on test%n",
                 settings.epochs(), settings.patience(), settings.batch()));
         md.append(String.format(Locale.ROOT, "- recipe: Adam, peak rate %s, first cosine cycle %d epochs; "
-                        + "classification loss %s; mask loss %s%n",
+                        + "classification loss %s; TUNet's mask loss %s%n",
                 Float.isNaN(settings.learningRate()) ? "chosen by the range test"
                         : String.format(Locale.ROOT, "%.2g", settings.learningRate()), settings.restartEpochs(),
                 settings.focalGamma() == 0 ? "binary cross-entropy (focal γ = 0)"
