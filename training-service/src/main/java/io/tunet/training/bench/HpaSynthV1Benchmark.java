@@ -41,7 +41,9 @@ import java.util.stream.IntStream;
  * patience=3 out=target/benchmarks arch=tunet,resnet34,inceptionv3,inceptionresnetv2}, and the recipe: {@code lr=}
  * (peak learning rate; the range test chooses it when absent), {@code gamma=2} (the focal loss's γ; 0 is plain
  * binary cross-entropy), {@code restart=2} (epochs of the first cosine cycle) and {@code masks=DICE} (TUNet's
- * mask loss, the paper's; {@code DICE_AND_CROSS_ENTROPY} adds the masks' pixel-wise cross-entropy). The defaults are the full
+ * mask loss, the paper's; {@code DICE_AND_CROSS_ENTROPY} adds the masks' pixel-wise cross-entropy) and {@code gate=}
+ * (whether TUNet's masks are gated by its class probabilities, {@link TunetConfig#gatedMasks()}; the {@code cpu}
+ * preset's choice when absent). The defaults are the full
  * benchmark; smaller values give a reduced run, which the report says; {@code arch} picks the rows (e.g.
  * {@code arch=inceptionv3,inceptionresnetv2} adds rows beside an earlier run of the others on the same data).
  */
@@ -72,7 +74,7 @@ public final class HpaSynthV1Benchmark {
         TrainingData trainingData = new TrainingData(load(train, cache), load(validation, cache), settings.size());
         SampleSet testSamples = load(test, cache);
 
-        TunetConfig config = TunetConfig.CPU.withInputSize(settings.size());
+        TunetConfig config = TunetConfig.CPU.withInputSize(settings.size()).withGatedMasks(settings.gatedMasks());
         List<Row> rows = new ArrayList<>();
         for (NetworkSpec.Architecture architecture : settings.architectures()) {
             rows.add(run(new NetworkSpec(architecture, config), trainingData, testSamples, settings,
@@ -159,13 +161,14 @@ public final class HpaSynthV1Benchmark {
                         + "(patience %d), batch %d, seed 42; thresholds fitted on validation, scores on test%n",
                 settings.epochs(), settings.patience(), settings.batch()));
         md.append(String.format(Locale.ROOT, "- recipe: Adam, peak rate %s, first cosine cycle %d epochs; "
-                        + "classification loss %s; TUNet's mask loss %s%n",
+                        + "classification loss %s; TUNet's mask loss %s, masks %s%n",
                 Float.isNaN(settings.learningRate()) ? "chosen by the range test"
                         : String.format(Locale.ROOT, "%.2g", settings.learningRate()), settings.restartEpochs(),
                 settings.focalGamma() == 0 ? "binary cross-entropy (focal γ = 0)"
                         : String.format(Locale.ROOT, "focal, γ = %.2g", settings.focalGamma()),
                 settings.segmentationLoss() == SegmentationLoss.DICE ? "soft Dice (the paper's)"
-                        : "soft Dice plus pixel-wise binary cross-entropy"));
+                        : "soft Dice plus pixel-wise binary cross-entropy",
+                settings.gatedMasks() ? "gated by the class probabilities" : "not gated (the paper's)"));
         md.append(String.format(Locale.ROOT, "- machine: %d cores (%s, %s), shared with other builds; "
                         + "generation took %.0f s%n%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), cpuName(), generationSeconds));
@@ -230,8 +233,8 @@ public final class HpaSynthV1Benchmark {
     }
 
     private record Settings(int train, int validation, int test, int epochs, int size, int batch, int patience,
-            float learningRate, float focalGamma, int restartEpochs, SegmentationLoss segmentationLoss, Path out,
-            List<NetworkSpec.Architecture> architectures) {
+            float learningRate, float focalGamma, int restartEpochs, SegmentationLoss segmentationLoss,
+            boolean gatedMasks, Path out, List<NetworkSpec.Architecture> architectures) {
 
         static Settings parse(String[] args) {
             java.util.Map<String, String> values = new java.util.HashMap<>();
@@ -250,9 +253,9 @@ public final class HpaSynthV1Benchmark {
                     integer(values, "test", 2000), integer(values, "epochs", 10), integer(values, "size", 128),
                     integer(values, "batch", 8), integer(values, "patience", 3), decimal(values, "lr", Float.NaN),
                     gamma, integer(values, "restart", TrainingOptions.DEFAULT_RESTART_EPOCHS), segmentationLoss(values),
-                    Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
+                    gate(values.get("gate")), Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
             values.keySet().removeAll(java.util.Set.of("train", "validation", "test", "epochs", "size", "batch",
-                    "patience", "lr", "gamma", "restart", "masks", "out", "arch"));
+                    "patience", "lr", "gamma", "restart", "masks", "gate", "out", "arch"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown arguments " + values.keySet());
             }
@@ -270,6 +273,17 @@ public final class HpaSynthV1Benchmark {
                 throw new IllegalArgumentException("masks must be one of "
                         + java.util.Arrays.toString(SegmentationLoss.values()) + ", was '" + value + "'", e);
             }
+        }
+
+        private static boolean gate(String value) {
+            if (value == null) {
+                return TunetConfig.CPU.gatedMasks();
+            }
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("gate must be true or false, was '" + value + "'");
+            };
         }
 
         /** Every architecture unless {@code arch=} names some, comma-separated, in the order given. */

@@ -89,6 +89,10 @@ public final class OfflineTrainer implements Runnable {
         @Option(names = "--depth", description = "Depth; the preset's when absent")
         Integer depth;
 
+        @Option(names = "--gated-masks", negatable = true,
+                description = "Gate TUNet's masks by its class probabilities; the preset's choice when absent")
+        Boolean gatedMasks;
+
         @Option(names = "--epochs", defaultValue = "10")
         int epochs;
 
@@ -138,7 +142,8 @@ public final class OfflineTrainer implements Runnable {
             }
             TunetConfig base = TunetConfig.preset(preset);
             TunetConfig config = new TunetConfig(size, baseWidth == null ? base.baseWidth() : baseWidth,
-                    depth == null ? base.depth() : depth, base.dropout());
+                    depth == null ? base.depth() : depth, base.dropout(),
+                    gatedMasks == null ? base.gatedMasks() : gatedMasks);
             NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
             TrainerSettings settings = new TrainerSettings(epochs, batch,
                     learningRate == null ? Float.NaN : learningRate, patience, !noAugment, seed,

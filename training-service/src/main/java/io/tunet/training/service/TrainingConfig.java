@@ -141,6 +141,9 @@ public interface TrainingConfig {
         /** Depth; the preset's when absent. */
         Optional<Integer> depth();
 
+        /** Whether TUNet's masks are gated by its class probabilities; the preset's choice when absent. */
+        Optional<Boolean> gatedMasks();
+
         @WithDefault("10")
         int epochs();
 

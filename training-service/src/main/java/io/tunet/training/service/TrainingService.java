@@ -270,7 +270,8 @@ public class TrainingService {
         TrainingConfig.Model m = config.model();
         TunetConfig preset = TunetConfig.preset(m.preset());
         TunetConfig network = new TunetConfig(m.inputSize().orElse(preset.inputSize()),
-                m.baseWidth().orElse(preset.baseWidth()), m.depth().orElse(preset.depth()), preset.dropout());
+                m.baseWidth().orElse(preset.baseWidth()), m.depth().orElse(preset.depth()), preset.dropout(),
+                m.gatedMasks().orElse(preset.gatedMasks()));
         NetworkSpec spec = new NetworkSpec(NetworkSpec.Architecture.parse(m.architecture()), network);
         return new RunSettings(m.name(), spec, new TrainerSettings(m.epochs(), m.batchSize(),
                 m.learningRate().orElse(Float.NaN), m.patience(), m.augment(), m.seed(),

@@ -64,6 +64,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--depth", description = "Down-sampling levels, overriding the preset's.")
     Integer depth;
 
+    @Option(names = "--gated-masks", negatable = true, description = "TUNet: multiply each class's mask by the "
+            + "classifier's probability of that class (--no-gated-masks: the paper's ungated masks); the preset's "
+            + "choice when absent. tunet-core README, \"Mask loss\".")
+    Boolean gatedMasks;
+
     @Option(names = "--epochs", defaultValue = "10", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -152,7 +157,8 @@ final class TrainCommand implements Callable<Integer> {
         double fraction = validationFraction == null ? DEFAULT_VALIDATION_FRACTION : validationFraction;
         TunetConfig base = TunetConfig.preset(preset);
         TunetConfig config = new TunetConfig(size == null ? base.inputSize() : size,
-                baseWidth == null ? base.baseWidth() : baseWidth, depth == null ? base.depth() : depth, base.dropout());
+                baseWidth == null ? base.baseWidth() : baseWidth, depth == null ? base.depth() : depth, base.dropout(),
+                gatedMasks == null ? base.gatedMasks() : gatedMasks);
         NetworkSpec network = new NetworkSpec(NetworkSpec.Architecture.parse(architecture), config);
         TrainingOptions.Builder options = TrainingOptions.builder().setOutputDirectory(out).optEpochs(epochs)
                 .optMaxSteps(steps).optBatchSize(batch).optRestartEpochs(restartEpochs).optPatience(patience)

@@ -103,11 +103,13 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
         properties.setProperty("baseWidth", Integer.toString(config.baseWidth()));
         properties.setProperty("depth", Integer.toString(config.depth()));
         properties.setProperty("dropout", Float.toString(config.dropout()));
+        properties.setProperty("gatedMasks", Boolean.toString(config.gatedMasks()));
         return properties;
     }
 
     /**
-     * Reads a spec written by {@link #toProperties()}.
+     * Reads a spec written by {@link #toProperties()}. A description without {@code gatedMasks} (written before
+     * the gate existed) is of a network without it.
      *
      * @throws IllegalArgumentException naming the missing or invalid property
      */
@@ -117,10 +119,20 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
                     Integer.parseInt(require(properties, "inputSize")),
                     Integer.parseInt(require(properties, "baseWidth")),
                     Integer.parseInt(require(properties, "depth")),
-                    Float.parseFloat(require(properties, "dropout"))));
+                    Float.parseFloat(require(properties, "dropout")),
+                    parseBoolean(properties.getProperty("gatedMasks", "false"))));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("invalid network description: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean parseBoolean(String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("invalid network description: gatedMasks is '" + value
+                    + "', expected true or false");
+        };
     }
 
     private static String require(Properties properties, String key) {

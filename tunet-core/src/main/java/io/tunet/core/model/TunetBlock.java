@@ -23,6 +23,15 @@ import java.util.List;
  * and ReLU) with structural features (the predicted masks through stride-1 and stride-2 convolutions down
  * to the same resolution), pooled per channel, dropped out and mapped to 28 logits.
  *
+ * <p>With {@link TunetConfig#gatedMasks()} the output mask of class c is the mask head's plane c times the
+ * classifier's probability of c: the chance that a pixel shows class c, as the product of "this field shows c"
+ * and "this pixel is where c would be". The structural features still read the ungated planes, so the classifier
+ * does not depend on itself. The gate adds no parameter. It exists because HPA-Synth's weak mask labels give
+ * every labelled class of a field the same protein mask: ungated, the head must tell the classes apart from
+ * local features alone, and at the {@code cpu} preset (16 channels into a 1×1 convolution) it draws only a few
+ * classes (tunet-core README, "Mask loss"); gated, every plane may draw the same protein foreground and the
+ * classifier says which planes keep it.
+ *
  * <p>Input {@code [N, 4, S, S]} (red, green, blue, yellow). Output {@code NDList(logits [N, 28],
  * masks [N, 28, S, S])}, the masks already through the sigmoid, the logits not (the loss and the exported
  * graph apply it).
@@ -113,6 +122,11 @@ public final class TunetBlock extends AbstractBlock implements OnnxNetwork {
         NDArray pooled = Pool.globalAvgPool2d(features).reshape(features.getShape().get(0), -1);
         NDArray dropped = headDropout.forward(store, new NDList(pooled), training).head();
         NDArray logits = classifier.forward(store, new NDList(dropped), training).head();
+        if (config.gatedMasks()) {
+            NDArray gate = ai.djl.nn.Activation.sigmoid(logits).reshape(logits.getShape().get(0),
+                    TunetConfig.NUM_CLASSES, 1, 1);
+            return new NDList(logits, masks.mul(gate));
+        }
         return new NDList(logits, masks);
     }
 
@@ -187,6 +201,9 @@ public final class TunetBlock extends AbstractBlock implements OnnxNetwork {
         OnnxGraph.Value logits = graph.linear(graph.globalAveragePool(features),
                 classifier.getParameters().get("weight").getArray(),
                 classifier.getParameters().get("bias").getArray());
+        if (config.gatedMasks()) {
+            return new Outputs(logits, graph.mulPerChannel(masks, graph.sigmoid(logits)));
+        }
         return new Outputs(logits, masks);
     }
 
@@ -196,6 +213,7 @@ public final class TunetBlock extends AbstractBlock implements OnnxNetwork {
         private int baseWidth;
         private int depth = TunetConfig.CPU.depth();
         private float dropout = TunetConfig.CPU.dropout();
+        private boolean gatedMasks = TunetConfig.CPU.gatedMasks();
 
         private Builder() {
         }
@@ -224,13 +242,19 @@ public final class TunetBlock extends AbstractBlock implements OnnxNetwork {
             return this;
         }
 
+        /** Whether each class's mask is gated by the class probability; as the {@code cpu} preset by default. */
+        public Builder optGatedMasks(boolean gatedMasks) {
+            this.gatedMasks = gatedMasks;
+            return this;
+        }
+
         /**
          * Builds the block.
          *
          * @throws IllegalArgumentException if the configuration is invalid (see {@link TunetConfig})
          */
         public TunetBlock build() {
-            return new TunetBlock(new TunetConfig(inputSize, baseWidth, depth, dropout));
+            return new TunetBlock(new TunetConfig(inputSize, baseWidth, depth, dropout, gatedMasks));
         }
     }
 }

@@ -8,15 +8,17 @@ import java.util.TreeSet;
 
 /**
  * The size of a TUNet: input resolution, width of the first encoder stage (doubling at each level), number
- * of down-sampling levels and the dropout rate used at the end of the contracting path and before the
- * classifier.
+ * of down-sampling levels, the dropout rate used at the end of the contracting path and before the
+ * classifier, and whether each class's mask is gated by the classifier's probability for that class.
  *
  * @param inputSize side S of the square {@code 4 × S × S} input; divisible by {@code 2^(depth+1)}
  * @param baseWidth channels of the first encoder stage
  * @param depth number of 2× down-sampling steps in the encoder (1 to 6)
  * @param dropout dropout rate in {@code [0, 1)}
+ * @param gatedMasks whether the output mask of class c is the mask head's plane c times the classifier's
+ *     probability of c ({@link TunetBlock}); false: the mask head's planes as they are, the paper's network
  */
-public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout) {
+public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout, boolean gatedMasks) {
 
     /** The four stains, in the order red, green, blue, yellow. */
     public static final int INPUT_CHANNELS = 4;
@@ -25,10 +27,10 @@ public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout
     public static final int NUM_CLASSES = HpaClasses.COUNT;
 
     /** The paper's configuration: 512² input, a U-Net of the classic width (64) and depth (4). */
-    public static final TunetConfig PAPER = new TunetConfig(512, 64, 4, 0.5f);
+    public static final TunetConfig PAPER = new TunetConfig(512, 64, 4, 0.5f, false);
 
     /** A configuration that trains on two CPU cores: 128² input, base width 16. */
-    public static final TunetConfig CPU = new TunetConfig(128, 16, 4, 0.25f);
+    public static final TunetConfig CPU = new TunetConfig(128, 16, 4, 0.25f, false);
 
     /** Validates the configuration. */
     public TunetConfig {
@@ -46,6 +48,11 @@ public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropout);
         }
+    }
+
+    /** A configuration whose masks are the mask head's planes as they are (not gated). */
+    public TunetConfig(int inputSize, int baseWidth, int depth, float dropout) {
+        this(inputSize, baseWidth, depth, dropout, false);
     }
 
     /** Names of the presets accepted by {@link #preset(String)}. */
@@ -68,7 +75,12 @@ public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout
 
     /** The same configuration at another input size. */
     public TunetConfig withInputSize(int size) {
-        return new TunetConfig(size, baseWidth, depth, dropout);
+        return new TunetConfig(size, baseWidth, depth, dropout, gatedMasks);
+    }
+
+    /** The same configuration with the masks gated by the class probabilities, or not. */
+    public TunetConfig withGatedMasks(boolean gated) {
+        return new TunetConfig(inputSize, baseWidth, depth, dropout, gated);
     }
 
     /** Channels of encoder level {@code level} (0 = full resolution, {@code depth} = bottleneck). */
@@ -95,6 +107,6 @@ public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout
     @Override
     public String toString() {
         return "TunetConfig[inputSize=" + inputSize + ", baseWidth=" + baseWidth + ", depth=" + depth
-                + ", dropout=" + dropout + ", channels=" + Arrays.toString(convolutionChannelCounts()) + "]";
+                + ", dropout=" + dropout + ", gatedMasks=" + gatedMasks + ", channels=" + Arrays.toString(convolutionChannelCounts()) + "]";
     }
 }

@@ -175,6 +175,27 @@ public final class OnnxGraph {
         return new Value(node("Mul", List.of(x.name(), constant), fresh("mul"), List.of()), x.shape());
     }
 
+    /**
+     * {@code maps [N, C, H, W]} with channel c of each image multiplied by {@code weights [N, C]} at c (an
+     * Unsqueeze to {@code [N, C, 1, 1]} and a broadcasting Mul).
+     */
+    public Value mulPerChannel(Value maps, Value weights) {
+        if (maps.shape().length != 4 || weights.shape().length != 2 || weights.channels() != maps.channels()) {
+            throw new IllegalArgumentException("cannot weight the channels of " + Arrays.toString(maps.shape())
+                    + " by " + Arrays.toString(weights.shape()));
+        }
+        String axes = fresh("axes");
+        graph.addInitializer(OnnxMl.TensorProto.newBuilder()
+                .setName(axes)
+                .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber())
+                .addDims(2)
+                .addInt64Data(2)
+                .addInt64Data(3));
+        String column = node("Unsqueeze", List.of(weights.name(), axes), fresh("unsqueeze"), List.of());
+        flops += elements(maps.shape());
+        return new Value(node("Mul", List.of(maps.name(), column), fresh("mul"), List.of()), maps.shape());
+    }
+
     /** Moves blocks of {@code block²} channels into space; the same layout as PyTorch's pixel shuffle. */
     public Value depthToSpace(Value x, int block) {
         long area = (long) block * block;

@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import io.tunet.core.model.Networks;
 
 import io.tunet.core.training.TinyHpaDirectory;
+import io.tunet.core.training.TunetTraining;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -86,11 +87,15 @@ class TunetCliTest {
         Path out = tmp.resolve("run");
         Run train = run("train", "--data", data.toString(), "--validation-data", validation.toString(),
                 "--sampling", "REPEAT_FACTOR", "--out", out.toString(), "--size", "32", "--depth", "2",
-                "--epochs", "1", "--batch", "4", "--lr", "1e-3", "--no-progress",
+                "--gated-masks", "--epochs", "1", "--batch", "4", "--lr", "1e-3", "--no-progress",
                 "--cache", tmp.resolve("cache").toString());
         assertEquals(0, train.status(), train.err());
         assertTrue(train.out().contains("8 training, 5 validation samples"), train.out());
         assertTrue(Files.readString(out.resolve("summary.md")).contains("## Validation (5 samples)"));
+        try (var checkpoints = Files.list(out.resolve("checkpoints"))) {
+            Path params = checkpoints.filter(p -> p.toString().endsWith(".params")).findFirst().orElseThrow();
+            assertTrue(TunetTraining.checkpointSpec(params).config().gatedMasks(), "the checkpoint's network");
+        }
 
         Run both = run("train", "--data", data.toString(), "--validation-data", validation.toString(),
                 "--validation-fraction", "0.2", "--out", out.toString(), "--no-progress");

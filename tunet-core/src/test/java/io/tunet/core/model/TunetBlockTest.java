@@ -36,6 +36,32 @@ class TunetBlockTest {
         }
     }
 
+    /**
+     * The gate multiplies plane c by the probability of c and changes nothing else: the same parameters give the
+     * same logits, and each gated mask is the ungated one times sigmoid(logit), so no gated pixel exceeds it.
+     */
+    @Test
+    void gatedMasksShouldBeThePlanesTimesTheClassProbabilities() {
+        TunetConfig plain = new TunetConfig(32, 16, 2, 0.25f);
+        try (Model ungated = Networks.newInitializedModel(NetworkSpec.tunet(plain), 3);
+                Model gated = Networks.newInitializedModel(NetworkSpec.tunet(plain.withGatedMasks(true)), 3);
+                NDManager manager = ungated.getNDManager().newSubManager()) {
+            NDArray x = manager.randomUniform(0, 1, new Shape(2, 4, 32, 32));
+            NDList a = ungated.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
+            NDList b = gated.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
+            float[] logits = a.get(0).toFloatArray();
+            assertArrayEquals(logits, b.get(0).toFloatArray(), 1e-6f);
+            float[] planes = a.get(1).toFloatArray();
+            float[] masks = b.get(1).toFloatArray();
+            int area = 32 * 32;
+            for (int i = 0; i < masks.length; i++) {
+                int sampleClass = i / area;
+                double probability = 1 / (1 + Math.exp(-logits[sampleClass]));
+                assertEquals(planes[i] * probability, masks[i], 1e-5, "pixel " + i);
+            }
+        }
+    }
+
     @Test
     void resnet34ShouldReturnOnlyLogits() {
         try (Model model = Networks.newInitializedModel(NetworkSpec.resnet34(new TunetConfig(64, 16, 2, 0f)), 1);

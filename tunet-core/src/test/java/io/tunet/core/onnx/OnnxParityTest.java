@@ -36,6 +36,13 @@ class OnnxParityTest {
     }
 
     @Test
+    void gatedTunetOnOnnxRuntimeMatchesPyTorchOnProbabilitiesAndMasks() {
+        Result result = compare(NetworkSpec.tunet(TINY.withGatedMasks(true)));
+        assertTrue(result.maxProbabilityDiff < TOLERANCE, "probabilities differ by " + result.maxProbabilityDiff);
+        assertTrue(result.maxMaskDiff < TOLERANCE, "masks differ by " + result.maxMaskDiff);
+    }
+
+    @Test
     void resnet34OnOnnxRuntimeMatchesPyTorchAndHasNoMasks() {
         Result result = compare(NetworkSpec.resnet34(TINY));
         assertTrue(result.maxProbabilityDiff < TOLERANCE, "probabilities differ by " + result.maxProbabilityDiff);
