@@ -18,7 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Scores an exported ONNX model on an HPA-layout directory with the thresholds stored in the model. */
+/**
+ * Scores an exported ONNX model on an HPA-layout directory with the thresholds stored in the model, or with one
+ * threshold for every class ({@code --threshold}: what the fitted per-class thresholds are worth).
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Score an ONNX model (ONNX Runtime) on an HPA-layout directory: macro/micro-F1, precision, "
                 + "recall, per-class F1, and mask Dice where the directory has true masks.")
@@ -42,11 +45,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--threshold", description = "Score every class at this probability, in (0, 1), instead of "
+            + "the model's fitted per-class thresholds.")
+    Float threshold;
+
     @Option(names = "--cache", description = "Sample cache folder (default: " + SampleCache.DEFAULT_ROOT_TEXT + ").")
     Path cache;
 
     @Override
     public Integer call() throws DatasetException, IOException {
+        if (threshold != null && !(threshold > 0 && threshold < 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--threshold must be in (0, 1), was " + threshold);
+        }
         try (OnnxTunet onnx = OnnxTunet.load(model); OnnxTunet.Session session = onnx.newSession()) {
             int size = onnx.metadata().inputSize();
             HpaDirectory directory = HpaDirectory.open(data);
@@ -56,9 +67,15 @@ final class EvaluateCommand implements Callable<Integer> {
                     SampleCache.open(cache == null ? SampleCache.defaultRoot() : cache, size, ThresholdMethod.OTSU),
                     done -> { });
             Evaluation.Scores scores = Evaluation.score(samples, size, batch, session::predict);
-            Evaluation.Report report = Evaluation.report(scores, onnx.metadata().thresholds());
+            float[] thresholds = onnx.metadata().thresholds();
+            if (threshold != null) {
+                java.util.Arrays.fill(thresholds, threshold);
+            }
+            Evaluation.Report report = Evaluation.report(scores, thresholds);
             spec.commandLine().getOut().println(Summaries.evaluation(
-                    onnx.metadata().modelName() + " " + onnx.metadata().version() + " on " + data, report));
+                    onnx.metadata().modelName() + " " + onnx.metadata().version() + " on " + data, report,
+                    threshold == null ? "the model's thresholds"
+                            : "one threshold for every class, " + threshold + " (--threshold)"));
         }
         return 0;
     }

@@ -33,20 +33,20 @@ final class Summaries {
                     e.trainLoss(), e.trainMacroF1(), e.validationLoss(), e.validationMacroF1(), e.learningRate(),
                     e.seconds()));
         }
-        out.append('\n').append(evaluation("Validation", result.validation()));
+        out.append('\n').append(evaluation("Validation", result.validation(), "the model's thresholds"));
         out.append(String.format(Locale.ROOT, "%nONNX model: %s (max |ONNX Runtime - PyTorch| = %.1e)%n"
                 + "Checkpoint: %s%n", result.onnxModel(), result.onnxMaxDifference(), result.checkpoint()));
         return out.toString();
     }
 
-    static String evaluation(String title, Evaluation.Report report) {
+    static String evaluation(String title, Evaluation.Report report, String scoredAt) {
         MultiLabelMetrics m = report.metrics();
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "## %s (%d samples)%n%n", title, report.samples()));
         out.append(report.crossFitted()
                 ? "Thresholds fitted on these samples; the scores are out-of-fold (2-fold cross-fitting: each half "
                         + "decided at thresholds fitted on the other half).\n\n"
-                : "Scored at the model's thresholds.\n\n");
+                : "Scored at " + scoredAt + ".\n\n");
         out.append(m.summary()).append(String.format(Locale.ROOT, "; mask Dice %s%n%n",
                 Double.isNaN(report.meanDice()) ? "n/a (no true masks)"
                         : String.format(Locale.ROOT, "%.3f (the training target's own: %.3f)", report.meanDice(),

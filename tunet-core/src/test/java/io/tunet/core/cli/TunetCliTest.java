@@ -69,6 +69,15 @@ class TunetCliTest {
         assertTrue(evaluate.out().contains("(12 samples)") && evaluate.out().contains("mask Dice 0.")
                 && evaluate.out().contains("at the model's thresholds")
                 && evaluate.out().contains("predicted vs "), evaluate.out());
+        Run uniform = run("evaluate", "--model", out.resolve("tunet.onnx").toString(), "--data", data.toString(),
+                "--cache", tmp.resolve("cache").toString(), "--threshold", "0.5");
+        assertEquals(0, uniform.status(), uniform.err());
+        assertTrue(uniform.out().contains("Scored at one threshold for every class, 0.5")
+                && uniform.out().contains("| 0.500 |"), uniform.out());
+        Run outside = run("evaluate", "--model", out.resolve("tunet.onnx").toString(), "--data", data.toString(),
+                "--threshold", "1.5");
+        assertEquals(TunetCli.EXIT_BAD_INPUT, outside.status());
+        assertTrue(outside.err().contains("--threshold must be in (0, 1), was 1.5"), outside.err());
 
         Path checkpoint;
         try (var files = Files.list(out.resolve("checkpoints"))) {
