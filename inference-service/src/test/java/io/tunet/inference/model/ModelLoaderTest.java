@@ -134,7 +134,7 @@ class ModelLoaderTest {
     @Test
     void shouldRefuseAClassificationBaselineWithoutMasksAsAWrongSignature() {
         Path inception;
-        NetworkSpec spec = NetworkSpec.inceptionV3(new TunetConfig(TestModels.SIZE, 16, 2, 0.25f));
+        NetworkSpec spec = NetworkSpec.inceptionV3(new TunetConfig(TestModels.SIZE, 16, 2, 0.25f, false));
         try (Model baseline = Networks.newInitializedModel(spec, 1)) {
             inception = OnnxExporter.export(baseline.getBlock(),
                     OnnxModelMetadata.untuned("tunet", "1", TestModels.SIZE), dir.resolve("inceptionv3.onnx"));

@@ -28,7 +28,7 @@ public final class ServingModel {
     /** Exports the model to {@code dir/tunet-e2e.onnx} and returns the file. */
     public static Path export(Path dir, int inputSize) {
         TunetConfig config = new TunetConfig(inputSize, TunetConfig.CPU.baseWidth(), TunetConfig.CPU.depth(),
-                TunetConfig.CPU.dropout());
+                TunetConfig.CPU.dropout(), false);
         float[] thresholds = new float[TunetConfig.NUM_CLASSES];
         Arrays.fill(thresholds, 1f);
         for (int c : ALWAYS_PREDICTED) {

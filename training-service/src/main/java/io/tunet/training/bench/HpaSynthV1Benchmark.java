@@ -40,7 +40,7 @@ import java.util.stream.IntStream;
  * <p>Arguments ({@code key=value}): {@code train=8000 validation=1000 test=2000 epochs=10 size=128 batch=8
  * patience=3 out=target/benchmarks arch=tunet,resnet34,inceptionv3,inceptionresnetv2}, and the recipe: {@code lr=}
  * (peak learning rate; the range test chooses it when absent), {@code gamma=2} (the focal loss's γ; 0 is plain
- * binary cross-entropy), {@code restart=2} (epochs of the first cosine cycle) and {@code masks=DICE} (TUNet's
+ * binary cross-entropy), {@code restart=2} (epochs of the first cosine cycle), {@code masks=DICE} (TUNet's
  * mask loss, the paper's; {@code DICE_AND_CROSS_ENTROPY} adds the masks' pixel-wise cross-entropy) and {@code gate=}
  * (whether TUNet's masks are gated by its class probabilities, {@link TunetConfig#gatedMasks()}; the {@code cpu}
  * preset's choice when absent). The defaults are the full
@@ -77,7 +77,9 @@ public final class HpaSynthV1Benchmark {
         TunetConfig config = TunetConfig.CPU.withInputSize(settings.size()).withGatedMasks(settings.gatedMasks());
         List<Row> rows = new ArrayList<>();
         for (NetworkSpec.Architecture architecture : settings.architectures()) {
-            rows.add(run(new NetworkSpec(architecture, config), trainingData, testSamples, settings,
+            TunetConfig network = architecture == NetworkSpec.Architecture.TUNET ? config
+                    : config.withGatedMasks(false);
+            rows.add(run(new NetworkSpec(architecture, network), trainingData, testSamples, settings,
                     out.resolve("hpa-synth-v1-runs")));
         }
         Path report = out.resolve("hpa-synth-v1.md");
@@ -253,7 +255,8 @@ public final class HpaSynthV1Benchmark {
                     integer(values, "test", 2000), integer(values, "epochs", 10), integer(values, "size", 128),
                     integer(values, "batch", 8), integer(values, "patience", 3), decimal(values, "lr", Float.NaN),
                     gamma, integer(values, "restart", TrainingOptions.DEFAULT_RESTART_EPOCHS), segmentationLoss(values),
-                    gate(values.get("gate")), Path.of(values.getOrDefault("out", "target/benchmarks")), architectures(values.get("arch")));
+                    gate(values.get("gate")), Path.of(values.getOrDefault("out", "target/benchmarks")),
+                    architectures(values.get("arch")));
             values.keySet().removeAll(java.util.Set.of("train", "validation", "test", "epochs", "size", "batch",
                     "patience", "lr", "gamma", "restart", "masks", "gate", "out", "arch"));
             if (!values.isEmpty()) {

@@ -17,6 +17,12 @@ public final class ModelVersions {
     private ModelVersions() {
     }
 
+    /** The registry's name of a network: {@code tunet/in128-w16-d4}, with {@code -gated} for gated masks. */
+    static String architecture(NetworkSpec spec) {
+        return spec.architecture().id() + "/in" + spec.inputSize() + "-w" + spec.config().baseWidth() + "-d"
+                + spec.config().depth() + (spec.config().gatedMasks() ? "-gated" : "");
+    }
+
     /**
      * What was trained and how it scored.
      *
@@ -42,8 +48,7 @@ public final class ModelVersions {
                 .setVersion(version)
                 .setStatus(status)
                 .setStatusReason(reason)
-                .setArchitecture(spec.architecture().id() + "/in" + spec.inputSize() + "-w" + spec.config().baseWidth()
-                        + "-d" + spec.config().depth())
+                .setArchitecture(architecture(spec))
                 .setOnnx(trained.onnx())
                 .setCheckpoint(trained.checkpoint())
                 .setInputSize(spec.inputSize())

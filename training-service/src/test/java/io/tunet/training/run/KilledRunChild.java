@@ -31,7 +31,8 @@ public final class KilledRunChild {
         TrainingRunner runner = new TrainingRunner(data, index, new LocalDirectoryBlobStore(Path.of(args[1])),
                 ModelRegistryView.load(args[3], client, Duration.ofSeconds(30)),
                 new ModelPublisher(client, "killed-run-" + args[3]), Clock.systemUTC());
-        RunSettings settings = new RunSettings(args[3], NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f)),
+        RunSettings settings = new RunSettings(args[3],
+                NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f, false)),
                 new TrainerSettings(1000, 4, 3e-3f, 1000, false, 3), 0.3, 0.2, WarmStart.OFF, new GateSettings(0.005, 0.05), 4);
         runner.run("killed-run", "test", settings, new TrainingListener() {
             @Override

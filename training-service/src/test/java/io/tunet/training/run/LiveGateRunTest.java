@@ -58,7 +58,8 @@ class LiveGateRunTest {
             TrainingRunner runner = new TrainingRunner(dir.resolve("data"), index, blobs, registry, publisher,
                     Clock.systemUTC());
             // the per-class rule is off (drop 1.0): only the macro-F1 gain over the champion decides offline here
-            RunSettings settings = new RunSettings(MODEL, NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f)),
+            RunSettings settings = new RunSettings(MODEL,
+                    NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f, false)),
                     new TrainerSettings(6, 4, 3e-3f, 6, false, 3), 0.3, 0.2, WarmStart.PREFERRED,
                     new GateSettings(0.005, 1.0, new ShadowSettings(50, 0.05, 3, Duration.ofDays(7))), 8);
 

@@ -81,7 +81,8 @@ class TrainingRunnerTest {
         registry = ModelRegistryView.load(MODEL, client, Duration.ofSeconds(30));
         publisher = new ModelPublisher(client, "training-runner-test-" + MODEL);
         runner = new TrainingRunner(dir.resolve("data"), index, blobs, registry, publisher, Clock.systemUTC());
-        settings = new RunSettings(MODEL, NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f)),
+        settings = new RunSettings(MODEL,
+                NetworkSpec.tunet(new TunetConfig(EasyFields.SIZE, 16, 2, 0.1f, false)),
                 new TrainerSettings(6, 4, 3e-3f, 6, false, 3), 0.3, 0.2, WarmStart.PREFERRED, new GateSettings(0.005, 0.05), 8);
     }
 

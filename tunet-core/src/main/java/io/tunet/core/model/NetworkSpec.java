@@ -63,6 +63,9 @@ public record NetworkSpec(Architecture architecture, TunetConfig config) {
         if (architecture == null || config == null) {
             throw new IllegalArgumentException("architecture and config are required");
         }
+        if (config.gatedMasks() && architecture != Architecture.TUNET) {
+            throw new IllegalArgumentException("gated masks are TUNet's; " + architecture.id() + " has no masks");
+        }
     }
 
     /** A TUNet of the given configuration. */

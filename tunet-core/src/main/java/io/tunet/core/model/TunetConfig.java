@@ -50,11 +50,6 @@ public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout
         }
     }
 
-    /** A configuration whose masks are the mask head's planes as they are (not gated). */
-    public TunetConfig(int inputSize, int baseWidth, int depth, float dropout) {
-        this(inputSize, baseWidth, depth, dropout, false);
-    }
-
     /** Names of the presets accepted by {@link #preset(String)}. */
     public static List<String> presetNames() {
         return List.of("paper", "cpu");
@@ -107,6 +102,7 @@ public record TunetConfig(int inputSize, int baseWidth, int depth, float dropout
     @Override
     public String toString() {
         return "TunetConfig[inputSize=" + inputSize + ", baseWidth=" + baseWidth + ", depth=" + depth
-                + ", dropout=" + dropout + ", gatedMasks=" + gatedMasks + ", channels=" + Arrays.toString(convolutionChannelCounts()) + "]";
+                + ", dropout=" + dropout + ", gatedMasks=" + gatedMasks
+                + ", channels=" + Arrays.toString(convolutionChannelCounts()) + "]";
     }
 }

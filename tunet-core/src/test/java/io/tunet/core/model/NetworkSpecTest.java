@@ -27,6 +27,13 @@ class NetworkSpecTest {
     }
 
     @Test
+    void aBaselineShouldRefuseGatedMasks() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NetworkSpec.resnet34(TunetConfig.CPU.withGatedMasks(true)));
+        assertEquals("gated masks are TUNet's; resnet34 has no masks", e.getMessage());
+    }
+
+    @Test
     void anInvalidGateShouldBeRefusedByName() {
         Properties bad = NetworkSpec.tunet(TunetConfig.CPU).toProperties();
         bad.setProperty("gatedMasks", "yes");

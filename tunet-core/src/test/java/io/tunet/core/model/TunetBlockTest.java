@@ -20,7 +20,7 @@ class TunetBlockTest {
 
     @Test
     void shouldReturnLogitsAndMasksAtInputResolution() {
-        TunetConfig config = new TunetConfig(32, 16, 2, 0.25f);
+        TunetConfig config = new TunetConfig(32, 16, 2, 0.25f, false);
         try (Model model = Networks.newInitializedModel(NetworkSpec.tunet(config), 1);
                 NDManager manager = model.getNDManager().newSubManager()) {
             NDArray x = manager.randomUniform(0, 1, new Shape(2, 4, 32, 32));
@@ -42,7 +42,7 @@ class TunetBlockTest {
      */
     @Test
     void gatedMasksShouldBeThePlanesTimesTheClassProbabilities() {
-        TunetConfig plain = new TunetConfig(32, 16, 2, 0.25f);
+        TunetConfig plain = new TunetConfig(32, 16, 2, 0.25f, false);
         try (Model ungated = Networks.newInitializedModel(NetworkSpec.tunet(plain), 3);
                 Model gated = Networks.newInitializedModel(NetworkSpec.tunet(plain.withGatedMasks(true)), 3);
                 NDManager manager = ungated.getNDManager().newSubManager()) {
@@ -64,7 +64,7 @@ class TunetBlockTest {
 
     @Test
     void resnet34ShouldReturnOnlyLogits() {
-        try (Model model = Networks.newInitializedModel(NetworkSpec.resnet34(new TunetConfig(64, 16, 2, 0f)), 1);
+        try (Model model = Networks.newInitializedModel(NetworkSpec.resnet34(new TunetConfig(64, 16, 2, 0f, false)), 1);
                 NDManager manager = model.getNDManager().newSubManager()) {
             NDArray x = manager.randomUniform(0, 1, new Shape(3, 4, 64, 64));
             NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
@@ -81,7 +81,7 @@ class TunetBlockTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(NetworkSpec.Architecture.class)
     void aForwardPassShouldLeaveNothingInTheModelsManager(NetworkSpec.Architecture architecture) {
-        NetworkSpec spec = new NetworkSpec(architecture, new TunetConfig(32, 16, 2, 0.25f));
+        NetworkSpec spec = new NetworkSpec(architecture, new TunetConfig(32, 16, 2, 0.25f, false));
         try (Model model = Networks.newInitializedModel(spec, 1)) {
             BaseNDManager manager = (BaseNDManager) model.getNDManager();
             int before = manager.getManagedArrays().size();

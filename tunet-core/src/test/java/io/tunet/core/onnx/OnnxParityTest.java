@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class OnnxParityTest {
 
-    private static final TunetConfig TINY = new TunetConfig(32, 16, 2, 0.25f);
+    private static final TunetConfig TINY = new TunetConfig(32, 16, 2, 0.25f, false);
     private static final double TOLERANCE = 1e-4;
 
     @TempDir

@@ -39,7 +39,8 @@ class OnnxThreadsTest {
 
     @BeforeAll
     static void export() {
-        try (Model model = Networks.newInitializedModel(NetworkSpec.tunet(new TunetConfig(32, 16, 2, 0.25f)), 3)) {
+        NetworkSpec spec = NetworkSpec.tunet(new TunetConfig(32, 16, 2, 0.25f, false));
+        try (Model model = Networks.newInitializedModel(spec, 3)) {
             file = OnnxExporter.export(model.getBlock(), OnnxModelMetadata.untuned("tunet", "1", 32),
                     dir.resolve("tunet.onnx"));
         }

@@ -31,7 +31,7 @@ class ModelOwnedAdamTest {
 
     @Test
     void shouldFreeEveryMomentVectorWhenTheModelCloses(@TempDir Path dir) throws Exception {
-        NetworkSpec spec = NetworkSpec.tunet(new TunetConfig(SIZE, 16, 2, 0.1f));
+        NetworkSpec spec = NetworkSpec.tunet(new TunetConfig(SIZE, 16, 2, 0.1f, false));
         TrainingData data = TrainingData.load(HpaDirectory.open(TinyHpaDirectory.write(dir.resolve("hpa"), 4, 64, 1)),
                 0.25, SampleCache.open(dir.resolve("cache"), SIZE, ThresholdMethod.OTSU), done -> { });
         Batch batch = Batch.of(data.train().load(0, 2), SIZE, spec.hasMasks(), null, null);

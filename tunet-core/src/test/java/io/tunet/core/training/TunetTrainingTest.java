@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TunetTrainingTest {
 
     private static final int SIZE = 32;
-    private static final TunetConfig TINY = new TunetConfig(SIZE, 16, 2, 0.1f);
+    private static final TunetConfig TINY = new TunetConfig(SIZE, 16, 2, 0.1f, false);
 
     @TempDir
     static Path shared;
